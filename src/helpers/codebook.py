@@ -1,0 +1,228 @@
+"""The questionnaire as data: read a dataset's codebook.yaml and check it.
+
+Everything the tables, figures and report say about the questionnaire --
+stakeholder types, pilot bodies, profile fields, questions and options,
+factors and statements, the scale -- comes from here. Labels are
+dictionaries keyed by language code; `label(...)` falls back to English.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers.errors import DataValidationError, Problem
+
+DEFAULT_LANGUAGE = "en"
+PROFILE_TYPES = {"text", "date", "years", "duration", "category", "footnote"}
+REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
+
+
+def label(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The text in `lang`, else in English, else None (wording not known)."""
+    if not translations:
+        return None
+    return translations.get(lang) or translations.get(DEFAULT_LANGUAGE)
+
+
+@dataclass
+class Codebook:
+    """A parsed, checked codebook. Build it with `read_codebook`."""
+
+    source: str
+    raw: dict[str, Any] = field(repr=False)
+
+    # --- sections as tables, in the codebook's order --------------------------------
+    @property
+    def export(self) -> dict[str, Any]:
+        return self.raw["export"]
+
+    def stakeholders(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """code, label, short, order -- the display order is the codebook's order."""
+        rows = [
+            {"code": s["code"], "label": label(s.get("label"), lang),
+             "short": label(s.get("short"), lang) or label(s.get("label"), lang), "order": i}
+            for i, s in enumerate(self.raw["stakeholders"])
+        ]
+        return pd.DataFrame(rows, columns=["code", "label", "short", "order"])
+
+    def pilot_bodies(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        rows = [{"code": p["code"], "label": label(p.get("label"), lang), "order": i}
+                for i, p in enumerate(self.raw.get("pilot_bodies") or [])]
+        return pd.DataFrame(rows, columns=["code", "label", "order"])
+
+    def profile(self) -> list[dict[str, Any]]:
+        return list(self.raw["profile"])
+
+    def profile_field(self, field_id: str) -> dict[str, Any]:
+        return next(f for f in self.raw["profile"] if f["id"] == field_id)
+
+    def questions(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """question_id, text, other_column, order."""
+        rows = [{"question_id": q["id"], "text": label(q.get("text"), lang),
+                 "other_column": q.get("other_column"), "order": i}
+                for i, q in enumerate(self.raw["questions"])]
+        return pd.DataFrame(rows, columns=["question_id", "text", "other_column", "order"])
+
+    def options(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """question_id, letter, text (None where the wording is not known), known, other, order."""
+        rows = []
+        for q in self.raw["questions"]:
+            for i, o in enumerate(q["options"]):
+                rows.append({"question_id": q["id"], "letter": str(o["letter"]),
+                             "text": label(o.get("text"), lang),
+                             "known": bool(o.get("known", o.get("text") is not None)),
+                             "other": bool(o.get("other", False)), "order": i})
+        return pd.DataFrame(rows, columns=["question_id", "letter", "text", "known", "other", "order"])
+
+    def statements(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """factor_id, factor, factor_short, statement_id, statement, factor_order, order."""
+        rows = []
+        order = 0
+        for f_order, f in enumerate(self.raw["factors"]):
+            for s in f["statements"]:
+                rows.append({"factor_id": f["id"], "factor": label(f.get("label"), lang),
+                             "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang),
+                             "statement_id": s["id"], "statement": label(s.get("text"), lang),
+                             "factor_order": f_order, "order": order})
+                order += 1
+        return pd.DataFrame(rows, columns=["factor_id", "factor", "factor_short", "statement_id",
+                                           "statement", "factor_order", "order"])
+
+    def factors(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """factor_id, factor, factor_short, order."""
+        rows = [{"factor_id": f["id"], "factor": label(f.get("label"), lang),
+                 "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang), "order": i}
+                for i, f in enumerate(self.raw["factors"])]
+        return pd.DataFrame(rows, columns=["factor_id", "factor", "factor_short", "order"])
+
+    @property
+    def scale_values(self) -> list[int]:
+        return [int(v) for v in self.raw["scale"]["values"]]
+
+    def scale_labels(self, lang: str = DEFAULT_LANGUAGE) -> dict[int, str]:
+        labels = self.raw["scale"].get("labels") or {}
+        return {int(k): label(v, lang) for k, v in labels.items()}
+
+    @property
+    def scale_missing(self) -> list[str]:
+        """Answers that mean "no opinion": counted as missing, never as a scale point."""
+        return [str(m) for m in self.raw["scale"].get("missing") or []]
+
+    def footnotes(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, tuple[str, str]]:
+        """key -> (marker, text)."""
+        return {k: (str(v.get("marker", "*")), label(v.get("text"), lang))
+                for k, v in (self.raw.get("footnotes") or {}).items()}
+
+    def table_text(self, table: str, key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        return label(((self.raw.get("tables") or {}).get(table) or {}).get(key), lang)
+
+    @property
+    def dataset(self) -> dict[str, Any]:
+        return self.raw.get("dataset") or {}
+
+
+def read_codebook(path: Path) -> Codebook:
+    """Read and check a codebook; raise DataValidationError listing every problem found."""
+    path = Path(path)
+    source = path.as_posix()
+    if not path.exists():
+        raise DataValidationError([Problem(source, None, None, None, "a codebook.yaml in the dataset folder (see data/raw/README.md)")])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DataValidationError([Problem(source, None, None, None, f"valid UTF-8 YAML ({error})")]) from None
+    if not isinstance(raw, dict):
+        raise DataValidationError([Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))])
+    problems = check_codebook(raw, source)
+    if problems:
+        raise DataValidationError(problems)
+    return Codebook(source=source, raw=raw)
+
+
+def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
+    """Every structural problem of a codebook, as a list (empty when it is sound)."""
+    problems: list[Problem] = []
+
+    def problem(key: str, value: Any, expected: str) -> None:
+        problems.append(Problem(source, None, key, None if value is None else str(value), expected))
+
+    for section in REQUIRED_SECTIONS:
+        if not raw.get(section):
+            problem(section, None, f"a non-empty section {section!r}")
+    if problems:
+        return problems
+
+    export = raw["export"]
+    for key in ("file", "id_column", "stakeholder_column"):
+        if not export.get(key):
+            problem(f"export.{key}", None, "a value")
+
+    def check_unique(items: list, key: str, where: str) -> set:
+        seen: set = set()
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or item.get(key) in (None, ""):
+                problem(f"{where}[{i}].{key}", None, f"each entry of {where} to have a {key!r}")
+                continue
+            value = str(item[key])
+            if value in seen:
+                problem(f"{where}[{i}].{key}", value, f"{key} values unique within {where}")
+            seen.add(value)
+        return seen
+
+    check_unique(raw["stakeholders"], "code", "stakeholders")
+    check_unique(raw.get("pilot_bodies") or [], "code", "pilot_bodies")
+    profile_ids = check_unique(raw["profile"], "id", "profile")
+    footnotes = set((raw.get("footnotes") or {}).keys())
+    for i, f in enumerate(raw["profile"]):
+        if not isinstance(f, dict):
+            continue
+        if f.get("type") not in PROFILE_TYPES:
+            problem(f"profile[{i}].type", f.get("type"), "one of " + ", ".join(sorted(PROFILE_TYPES)))
+        if f.get("type") == "date" and not f.get("format"):
+            problem(f"profile[{i}].format", None, "a date format such as '%d.%m.%Y'")
+        if f.get("type") == "category" and not f.get("values"):
+            problem(f"profile[{i}].values", None, "the list of allowed values")
+        if f.get("type") == "footnote" and f.get("applies_to") not in profile_ids:
+            problem(f"profile[{i}].applies_to", f.get("applies_to"), "the id of another profile field")
+        if f.get("type") == "footnote" and not footnotes:
+            problem("footnotes", None, "a footnotes section for the footnote field " + str(f.get("id")))
+
+    check_unique(raw["questions"], "id", "questions")
+    for i, q in enumerate(raw["questions"]):
+        if not isinstance(q, dict):
+            continue
+        if not q.get("options"):
+            problem(f"questions[{i}].options", None, "a list of lettered options")
+            continue
+        check_unique(q["options"], "letter", f"questions[{i}].options")
+        if any(o.get("other") for o in q["options"] if isinstance(o, dict)) and not q.get("other_column"):
+            problem(f"questions[{i}].other_column", None, "the export column holding the free text of the 'other' option")
+
+    scale = raw["scale"]
+    values = scale.get("values") or []
+    if not values or not all(isinstance(v, int) for v in values):
+        problem("scale.values", values, "a list of whole numbers, e.g. [1, 2, 3, 4, 5]")
+    for key in (scale.get("labels") or {}):
+        if key not in values:
+            problem("scale.labels", key, f"labels only for the scale values {values}")
+
+    check_unique(raw["factors"], "id", "factors")
+    statement_ids: set = set()
+    for i, f in enumerate(raw["factors"]):
+        if not isinstance(f, dict):
+            continue
+        if not f.get("statements"):
+            problem(f"factors[{i}].statements", None, "at least one statement")
+            continue
+        for j, s in enumerate(f["statements"]):
+            sid = s.get("id") if isinstance(s, dict) else None
+            if not sid:
+                problem(f"factors[{i}].statements[{j}].id", None, "a statement id (its export column)")
+            elif sid in statement_ids:
+                problem(f"factors[{i}].statements[{j}].id", sid, "statement ids unique across factors")
+            statement_ids.add(sid)
+    return problems

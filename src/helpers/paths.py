@@ -1,0 +1,92 @@
+"""Where every file lives, derived from the repository root and a dataset name.
+
+Notebooks run under papermill (working directory: the caller's), nbval (the
+notebook's folder) and JupyterLab (wherever it was started); deriving every
+path from this file's location makes them behave the same under all three.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: Set this variable to run the whole pipeline against another copy of the
+#: project tree (the tests use it to work on scratch copies of the data).
+ROOT_VARIABLE = "HELPERS_PROJECT_ROOT"
+
+# A dataset is a folder directly under data/raw: a plain name, nothing that
+# could reach outside it.
+_DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def project_root() -> Path:
+    """The project tree in use: $HELPERS_PROJECT_ROOT if set, else this repository."""
+    override = os.environ.get(ROOT_VARIABLE)
+    return Path(override).resolve() if override else REPO_ROOT
+
+
+def check_dataset_name(name: str) -> str:
+    """Return `name` if it is a plain folder name, else raise ValueError saying why."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("The dataset name is empty: give the name of a folder under data/raw, e.g. DATA=amirova2020.")
+    if not _DATASET_NAME.match(name) or name in {".", ".."} or ".." in name:
+        raise ValueError(
+            f"The dataset name {name!r} is not a plain folder name under data/raw "
+            "(letters, digits, '_', '-', '.'; no '/', no '..', not an absolute path)."
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class DatasetPaths:
+    """All locations belonging to one dataset."""
+
+    name: str
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw" / self.name
+
+    @property
+    def codebook(self) -> Path:
+        return self.raw / "codebook.yaml"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed" / self.name
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports" / self.name
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+    @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
+    def report_html(self) -> Path:
+        return self.reports / "report.html"
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the project root, for messages and notebook output."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def make_output_dirs(self) -> None:
+        for folder in (self.processed, self.tables, self.figures):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def dataset_paths(name: str, root: Path | None = None) -> DatasetPaths:
+    """Paths of dataset `name`; raises ValueError for a name that is not a plain folder name."""
+    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root())

@@ -1,0 +1,266 @@
+"""Aggregations over stakeholder groups, and the paper's Tables 1-3 built from them.
+
+One code path serves the paper and the larger study: every table aggregates
+over stakeholder groups. With one respondent per group (the paper) the
+aggregate of a group *is* that respondent's answer, so the cells read as the
+paper prints them; with many respondents the same functions give counts,
+shares, means, medians and ranges, with n per group, and never list individuals.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December")
+UNKNOWN_WORDING = "(wording not given in the source)"
+
+
+# --- formatting of single values -------------------------------------------------------
+def format_months(months: int, lower_bound: bool = False) -> str:
+    """65 -> '5 years 5 months'; 120 with lower_bound -> 'More than 10 years'; 4 -> '4 months'."""
+    years, rest = divmod(int(months), 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if rest or not years:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    text = " ".join(parts)
+    return f"More than {text}" if lower_bound else text
+
+
+def format_years(years: int) -> str:
+    return f"{int(years)} year{'s' if int(years) != 1 else ''}"
+
+
+def format_date(iso_date: str) -> str:
+    """'2019-11-04' -> 'November 4, 2019' (fixed English month names, whatever the locale)."""
+    date = pd.Timestamp(iso_date)
+    return f"{MONTH_NAMES[date.month - 1]} {date.day}, {date.year}"
+
+
+def format_score(value: float) -> str:
+    """A whole score as '4', an average as '4.33'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+# --- groups -----------------------------------------------------------------------------
+def group_sizes(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """stakeholder, label, short, n: the groups present in the data, in the codebook's order."""
+    counts = respondents["stakeholder"].value_counts()
+    groups = codebook.stakeholders(lang)
+    groups = groups.loc[groups["code"].isin(counts.index)].copy()
+    groups["n"] = groups["code"].map(counts).astype(int)
+    return groups.rename(columns={"code": "stakeholder"})[["stakeholder", "label", "short", "n"]].reset_index(drop=True)
+
+
+def _column_labels(groups: pd.DataFrame) -> dict[str, str]:
+    """Column headings: the codebook label, with n where a group has more than one respondent."""
+    many = (groups["n"] > 1).any()
+    return {row.stakeholder: (f"{row.label} (n = {row.n})" if many else row.label) for row in groups.itertuples()}
+
+
+# --- Likert statements and factors -------------------------------------------------------
+def statement_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per stakeholder group x statement: n answers, n missing, mean and median score.
+
+    Rows follow the codebook's order of statements and stakeholders.
+    """
+    scored = likert.assign(answered=likert["score"].notna())
+    summary = (scored.groupby(["stakeholder", "statement_id"], sort=False)
+               .agg(n=("answered", "sum"), n_missing=("answered", lambda a: int((~a).sum())),
+                    mean=("score", "mean"), median=("score", "median"))
+               .reset_index())
+    statements = codebook.statements(lang)
+    groups = codebook.stakeholders(lang)[["code", "order"]].rename(columns={"code": "stakeholder", "order": "stakeholder_order"})
+    summary = (summary.merge(statements, on="statement_id", how="left", validate="m:1")
+               .merge(groups, on="stakeholder", how="left", validate="m:1")
+               .sort_values(["order", "stakeholder_order"], kind="stable"))
+    summary["n"] = summary["n"].astype(int)
+    columns = ["factor_id", "factor", "statement_id", "statement", "stakeholder", "n", "n_missing", "mean", "median"]
+    return summary[columns].reset_index(drop=True)
+
+
+def factor_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per stakeholder group x factor: mean and median of all its statements' scores, and the factor's rank.
+
+    Rank 1 is the factor the group rates highest; tied means share the best rank.
+    """
+    summary = (likert.groupby(["stakeholder", "factor_id"], sort=False)["score"]
+               .agg(n_scores="count", mean="mean", median="median").reset_index())
+    summary["rank"] = summary.groupby("stakeholder")["mean"].rank(ascending=False, method="min").astype(int)
+    factors = codebook.factors(lang).rename(columns={"order": "factor_order"})
+    groups = codebook.stakeholders(lang)[["code", "order"]].rename(columns={"code": "stakeholder", "order": "stakeholder_order"})
+    summary = (summary.merge(factors, on="factor_id", how="left", validate="m:1")
+               .merge(groups, on="stakeholder", how="left", validate="m:1")
+               .sort_values(["stakeholder_order", "factor_order"], kind="stable"))
+    columns = ["stakeholder", "factor_id", "factor", "factor_short", "n_scores", "mean", "median", "rank"]
+    return summary[columns].reset_index(drop=True)
+
+
+def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Overall factor priority: the mean of the stakeholder groups' factor means (each group weighs the same).
+
+    Weighting groups equally keeps a large group from outvoting the others; with
+    one respondent per group it is simply the mean over respondents.
+    """
+    per_group = factor_summary(likert, codebook, lang)
+    overall = (per_group.groupby(["factor_id", "factor", "factor_short"], sort=False)
+               .agg(mean=("mean", "mean"), lowest_group_mean=("mean", "min"), highest_group_mean=("mean", "max"),
+                    groups_ranking_first=("rank", lambda r: int((r == 1).sum())))
+               .reset_index())
+    overall["rank"] = overall["mean"].rank(ascending=False, method="min").astype(int)
+    return overall.sort_values(["rank", "factor_id"], kind="stable").reset_index(drop=True)
+
+
+def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Table 3: Factor, Statement, then one column per stakeholder group with the (mean) score."""
+    groups = group_sizes(respondents, codebook, lang)
+    summary = statement_summary(likert, codebook, lang)
+    wide = summary.pivot(index="statement_id", columns="stakeholder", values="mean")
+    statements = codebook.statements(lang).set_index("statement_id")
+    wide = wide.reindex(index=statements.index, columns=groups["stakeholder"])
+    if (groups["n"] == 1).all():
+        wide = wide.astype("Int64")  # one respondent per group: the score itself, as the paper prints it
+    else:
+        wide = wide.round(2)
+    table = pd.concat([statements[["factor", "statement"]].rename(columns={"factor": "Factor", "statement": "Statement"}), wide], axis=1)
+    return table.rename(columns=_column_labels(groups)).reset_index(drop=True)
+
+
+# --- Multiple-choice questions ------------------------------------------------------------
+def option_counts(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per stakeholder group x question x option: how many chose it, out of n, and the share.
+
+    Every option of the codebook appears, chosen or not, in the codebook's order.
+    """
+    groups = group_sizes(respondents, codebook, lang)
+    options = codebook.options(lang)
+    grid = groups[["stakeholder", "n"]].merge(options[["question_id", "letter", "text", "known", "other"]], how="cross")
+    chosen = (choices.drop_duplicates(["respondent_id", "question_id", "option"])
+              .groupby(["stakeholder", "question_id", "option"]).size().rename("n_chose").reset_index()
+              .rename(columns={"option": "letter"}))
+    counts = grid.merge(chosen, on=["stakeholder", "question_id", "letter"], how="left")
+    counts["n_chose"] = counts["n_chose"].fillna(0).astype(int)
+    counts["share"] = counts["n_chose"] / counts["n"]
+    q_order = {q: i for i, q in enumerate(codebook.questions()["question_id"])}
+    g_order = {g: i for i, g in enumerate(groups["stakeholder"])}
+    counts = counts.sort_values(["question_id", "stakeholder"], key=lambda s: s.map(q_order if s.name == "question_id" else g_order), kind="stable")
+    return counts.rename(columns={"n": "n_group"}).reset_index(drop=True)
+
+
+def _option_text(letter: str, text: str | None) -> str:
+    return f"{letter}) {text if isinstance(text, str) else UNKNOWN_WORDING}"
+
+
+def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Table 2: one row per question; each cell the options the group chose.
+
+    One respondent: "A) ... B) ..." with free text as "E) Other-<text>", as the
+    paper prints it. Several: each chosen option with its count and share.
+    """
+    groups = group_sizes(respondents, codebook, lang)
+    counts = option_counts(choices, respondents, codebook, lang)
+    free_text = (choices.dropna(subset=["free_text"]).groupby(["stakeholder", "question_id", "option"])["free_text"]
+                 .agg(lambda t: "; ".join(sorted(set(t)))))
+    cells = {}
+    for (question_id, stakeholder), block in counts.groupby(["question_id", "stakeholder"], sort=False):
+        block = block.loc[block["n_chose"] > 0]
+        parts = []
+        for row in block.itertuples():
+            text = _option_text(row.letter, row.text)
+            if row.n_group == 1:
+                extra = free_text.get((stakeholder, question_id, row.letter))
+                parts.append(f"{text}-{extra}" if extra else text)
+            else:
+                parts.append(f"{text}: {row.n_chose} ({row.share:.0%})")
+        cells[(question_id, stakeholder)] = (" " if (groups["n"] == 1).all() else "; ").join(parts)
+    questions = codebook.questions(lang)
+    header = codebook.table_text("table2", "question_header", lang) or "Question"
+    table = pd.DataFrame({header: questions["text"]})
+    for stakeholder in groups["stakeholder"]:
+        table[stakeholder] = [cells.get((q, stakeholder), "") for q in questions["question_id"]]
+    return table.rename(columns=_column_labels(groups))
+
+
+# --- Respondents' profile ------------------------------------------------------------------
+def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[str, str]], note_field: str | None) -> str:
+    """One Table 1 cell for one group: the respondent's value, or a summary when there are several."""
+    kind, column = spec["type"], spec["id"]
+    n = len(values)
+    if kind == "years":
+        series = values[f"{column}_years"].dropna()
+        if series.empty:
+            return ""
+        return format_years(series.iloc[0]) if n == 1 else f"median {series.median():g} (range {series.min()}–{series.max()}) years"
+    if kind == "duration":
+        months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
+        ok = months.notna()
+        if not ok.any():
+            return ""
+        if n == 1:
+            return format_months(months.iloc[0], bool(bound.iloc[0]))
+        at_least = " (some answers are lower bounds)" if bound[ok].any() else ""
+        return (f"median {format_months(int(months[ok].median()))} "
+                f"(range {format_months(months[ok].min())} – {format_months(months[ok].max())}){at_least}")
+    if kind == "date":
+        dates = values[column].dropna()
+        if dates.empty:
+            return ""
+        if n == 1:
+            marker = ""
+            if note_field is not None and pd.notna(values[note_field].iloc[0]):
+                marker = footnotes[values[note_field].iloc[0]][0]
+            return format_date(dates.iloc[0]) + marker
+        return f"{format_date(dates.min())} – {format_date(dates.max())}"
+    if kind == "category":
+        counts = values[column].value_counts()
+        if n == 1:
+            return "" if counts.empty else str(counts.index[0])
+        return ", ".join(f"{v} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts)
+    # Free text identifies a person: shown only for a group of one, as in the paper.
+    if n == 1:
+        value = values[column].iloc[0]
+        return "" if pd.isna(value) else str(value)
+    return "(not shown for groups of more than one)"
+
+
+def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Table 1: Parameter, then one column per stakeholder group (the profile of each group)."""
+    groups = group_sizes(respondents, codebook, lang)
+    footnotes = codebook.footnotes(lang)
+    note_fields = {f["applies_to"]: f["id"] for f in codebook.profile() if f["type"] == "footnote"}
+    shown = [f for f in codebook.profile() if f["type"] != "footnote"]
+    rows = []
+    if (groups["n"] > 1).any():
+        rows.append({"Parameter": "Respondents (n)", **{g.stakeholder: str(g.n) for g in groups.itertuples()}})
+    for spec in shown:
+        row = {"Parameter": label(spec.get("label"), lang) or spec["id"]}
+        for stakeholder in groups["stakeholder"]:
+            members = respondents.loc[respondents["stakeholder"] == stakeholder]
+            row[stakeholder] = _profile_cell(members, spec, footnotes, note_fields.get(spec["id"]))
+        rows.append(row)
+    return pd.DataFrame(rows).rename(columns=_column_labels(groups))
+
+
+def table1_footnotes(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The footnotes used in Table 1, as 'marker text', in codebook order."""
+    used = set()
+    for spec in codebook.profile():
+        if spec["type"] == "footnote":
+            used |= set(respondents[spec["id"]].dropna())
+    return [f"{marker} {text}" for key, (marker, text) in codebook.footnotes(lang).items() if key in used]
+
+
+def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The note printed under a table: the codebook's note, then any footnotes used (Table 1)."""
+    parts = [codebook.table_text(table, "note", lang) or ""]
+    if table == "table1" and respondents is not None:
+        parts += table1_footnotes(respondents, codebook, lang)
+    return " ".join(p for p in parts if p)
+
+
+def write_table(table: pd.DataFrame, path) -> None:
+    """CSV, UTF-8, '\\n' line ends: the same table gives the same bytes."""
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
