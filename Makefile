@@ -1,0 +1,98 @@
+# Reproduce Amirova (2020) and re-run it on new survey data.
+# `make help` lists the targets. The steps, in order (each is one notebook run by papermill):
+#
+#   data/raw/$(DATA)/ (export + codebook.yaml, read-only)
+#     01_clean   -> data/processed/$(DATA)/{respondents,choices,likert}.csv
+#     02_tables  -> reports/$(DATA)/tables/*.csv
+#     03_figures -> reports/$(DATA)/figures/*.{png,svg}
+#     04_report  -> reports/$(DATA)/report.html
+#
+# Each executed notebook lands in reports/$(DATA)/notebooks/ and is the file
+# target of its step; its prerequisites are what the step reads: the source
+# notebook, the helper modules it imports, the data the step before wrote.
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+DATA ?= amirova2020
+LANG_PARAM := en
+
+# Refuse a dataset name that is not a plain folder under data/raw before anything is written.
+ifneq ($(filter-out $(notdir $(DATA)),$(DATA))$(findstring ..,$(DATA)),)
+$(error DATA=$(DATA) is not a plain folder name under data/raw)
+endif
+ifeq ($(strip $(DATA)),)
+$(error DATA is empty: give the name of a folder under data/raw, e.g. DATA=amirova2020)
+endif
+
+# The interpreter that creates .venv: Python 3.11 where it is installed under that name.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV_STAMP := $(VENV)/.installed
+
+RAW := data/raw/$(DATA)
+PROCESSED := data/processed/$(DATA)
+OUT := reports/$(DATA)
+RUN := $(OUT)/notebooks
+H := src/helpers
+BASE_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py
+RAW_FILES := $(wildcard $(RAW)/*)
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+PAPERMILL := $(PY) -m helpers.pipeline run
+
+## Environment ---------------------------------------------------------------
+
+$(ENV_STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+.PHONY: env
+env: $(ENV_STAMP) ## Create .venv with the pinned requirements (done by every target that needs it)
+
+## Pipeline --------------------------------------------------------------------
+
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(RAW_FILES) $(BASE_HELPERS) $(H)/load.py $(H)/clean.py $(ENV_STAMP)
+	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md"; exit 1; }
+	$(PAPERMILL) $< $@ -p dataset $(DATA)
+
+$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+
+$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+
+$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+
+.PHONY: report clean-data tables figures
+report: $(RUN)/04_report.ipynb ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html
+	@echo "Report: $(OUT)/report.html"
+clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
+tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
+figures: $(RUN)/03_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
+
+## Tests and reference outputs ------------------------------------------------
+
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: test baseline lab clean help
+test: $(ENV_STAMP) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
+	$(PY) -m pytest $(NBVAL) tests notebooks
+
+baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff
+	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
+
+lab: $(ENV_STAMP) ## Open the notebooks in JupyterLab with this environment's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+clean: ## Delete generated outputs (data/processed, reports); never data/raw
+	rm -rf data/processed/*/ reports/*/
+
+help: ## List the targets
+	@echo "Usage: make <target> [DATA=<folder under data/raw>]"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | expand -t 14

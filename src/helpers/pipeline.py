@@ -1,0 +1,115 @@
+"""Run the notebooks: one step with papermill, or all of them in place to refresh the nbval reference.
+
+    python -m helpers.pipeline run notebooks/01_clean.ipynb reports/x/notebooks/01_clean.ipynb -p dataset x
+    python -m helpers.pipeline baseline notebooks/*.ipynb
+
+`run` checks the parameters against the notebook's `parameters` cell before
+anything runs (papermill itself only warns about a misspelt name) and, when a
+cell fails, prints the error the notebook raised -- for bad data, the list of
+problems -- instead of papermill's traceback, then exits non-zero.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from helpers.paths import REPO_ROOT, ROOT_VARIABLE, check_dataset_name
+
+KERNEL = "python3"
+
+
+def notebook_parameters(notebook: Path) -> dict:
+    """The parameters declared in the notebook's cell tagged `parameters`, with their defaults."""
+    import papermill
+
+    return {name: spec["default"] for name, spec in papermill.inspect_notebook(str(notebook)).items()}
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ValueError(f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
+                         f"this notebook takes {', '.join(sorted(declared)) or 'none'}.")
+    if "dataset" in parameters:
+        check_dataset_name(parameters["dataset"])
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict) -> None:
+    """Execute `notebook` with `parameters` into `output` (the source is never overwritten)."""
+    import papermill
+
+    notebook, output = Path(notebook), Path(output)
+    if notebook.resolve() == output.resolve():
+        raise ValueError("the executed copy must not overwrite the source notebook")
+    check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
+                               cwd=str(notebook.parent), progress_bar=False, report_mode=False)
+
+
+def sandbox_root(destination: Path, datasets: tuple[str, ...] = ("amirova2020",)) -> Path:
+    """A scratch project tree holding copies of the given raw datasets, for tests and the nbval reference."""
+    for name in datasets:
+        shutil.copytree(REPO_ROOT / "data" / "raw" / name, Path(destination) / "data" / "raw" / name)
+    return Path(destination)
+
+
+def refresh_reference(notebooks: list[Path]) -> None:
+    """Execute each notebook in place, in order, on a scratch copy of the paper's data.
+
+    The stored outputs become the reference that nbval compares against. Run
+    in a scratch tree, as nbval is (see conftest.py), so that no path or file
+    of the working tree leaks into them; no timing metadata is kept.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="nbval-reference-") as scratch:
+        os.environ[ROOT_VARIABLE] = str(sandbox_root(Path(scratch)))
+        for path in sorted(Path(p) for p in notebooks):
+            notebook = nbformat.read(path, as_version=4)
+            NotebookClient(notebook, kernel_name=KERNEL, record_timing=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            for cell in notebook.cells:
+                cell.metadata.pop("execution", None)
+            notebook.metadata.pop("papermill", None)
+            nbformat.write(notebook, path)
+            print(f"refreshed {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="execute one notebook with papermill")
+    run.add_argument("notebook", type=Path)
+    run.add_argument("output", type=Path)
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    baseline = commands.add_parser("baseline", help="refresh the stored outputs nbval compares against")
+    baseline.add_argument("notebooks", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+
+    if args.command == "baseline":
+        refresh_reference(args.notebooks)
+        return 0
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        run_notebook(args.notebook, args.output, dict(args.parameter))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except PapermillExecutionError as error:
+        print(f"\n{args.notebook.name} stopped: {error.ename}", file=sys.stderr)
+        print(error.evalue, file=sys.stderr)
+        print(f"(executed notebook with the full traceback: {args.output})", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The report: one self-contained HTML file built from the tables and figures the pipeline wrote.
+
+The HTML is rendered with Jinja2 with autoescaping on, so respondents' free
+text is shown as text, never run as markup. Figures are embedded as data URIs
+and the stylesheet is inline: the file opens offline and requests nothing.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from helpers.codebook import DEFAULT_LANGUAGE
+from helpers.tables import group_sizes, table_note
+
+TEMPLATES = Path(__file__).parent / "templates"
+KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval", "jinja2", "pyyaml")
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A table CSV exactly as written: every cell as text, empty cells as ''."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def html_table(table: pd.DataFrame, group_by: str | None = None) -> dict:
+    """Header and rows for the template; with `group_by`, a heading row starts each group (as Table 3 does)."""
+    columns = [c for c in table.columns if c != group_by]
+    rows, current = [], None
+    for record in table.to_dict("records"):
+        if group_by and record[group_by] != current:
+            current = record[group_by]
+            rows.append({"heading": current})
+        rows.append({"cells": [record[c] for c in columns]})
+    return {"columns": columns, "rows": rows}
+
+
+def embed_png(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def priority_summary(ranking: pd.DataFrame, per_group: pd.DataFrame, groups: pd.DataFrame) -> list[str]:
+    """Sentences stating the factor priorities, every number taken from the tables."""
+    overall = ", ".join(f"{row.rank}. {row.factor_short} ({row.mean:.2f})" for row in ranking.itertuples())
+    sentences = [f"Averaged over the {len(groups)} stakeholder groups (each group weighing the same), "
+                 f"the factors rank: {overall}."]
+    first = ranking.iloc[0]
+    sentences.append(f"{first.factor_short} is rated highest (alone or tied) by {first.groups_ranking_first} "
+                     f"of {len(groups)} groups.")
+    labels = groups.set_index("stakeholder")["label"]
+    for stakeholder, block in per_group.groupby("stakeholder", sort=False):
+        top = block.loc[block["rank"] == block["rank"].min()]
+        bottom = block.loc[block["mean"] == block["mean"].min()]
+        sentences.append(
+            f"{labels[stakeholder]}: highest {' and '.join(top['factor_short'])} "
+            f"({top['mean'].iloc[0]:.2f}), lowest {' and '.join(bottom['factor_short'])} "
+            f"({bottom['mean'].iloc[0]:.2f}).")
+    return sentences
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def provenance(raw_dir: Path, root: Path, parameters: dict) -> dict:
+    """Dataset, parameters, checksums of every raw file, Python and package versions, git commit."""
+    files = [{"path": p.relative_to(root).as_posix(), "sha256": sha256(p)}
+             for p in sorted(Path(raw_dir).rglob("*")) if p.is_file()]
+    versions = {}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return {"parameters": parameters, "files": files, "python": platform.python_version(),
+            "packages": versions, "commit": git_commit(root)}
+
+
+def git_commit(root: Path) -> str:
+    """The commit the code was at, with '+ uncommitted changes' when the tree differs from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "notebooks", "data/raw"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" + uncommitted changes" if dirty else "")
+
+
+def render_report(context: dict) -> str:
+    """Render the report template with `context` (see notebooks/04_report.ipynb for its keys)."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return environment.get_template("report.html.j2").render(**context)
+
+
+def write_report(html: str, path: Path) -> Path:
+    Path(path).write_text(html, encoding="utf-8", newline="\n")
+    return Path(path)
+
+
+
+FIGURES = (
+    {"id": "statement_heatmap", "title": "Scores of every statement by stakeholder type",
+     "caption": "One panel per factor, statements in the questionnaire's order; each cell is the score (the group's "
+                "mean where a group has several respondents) on the scale {scale}."},
+    {"id": "factor_priority", "title": "Factor priorities by stakeholder type",
+     "caption": "Mean score of each factor's statements per stakeholder type; factors ordered by their mean over the "
+                "groups (black bar), highest first."},
+)
+PAPER_TABLES = ("table1", "table2", "table3")
+
+
+def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """Everything the template shows, read from the files the earlier notebooks wrote."""
+    table = {name: read_table(paths.tables / f"{name}.csv") for name in (*PAPER_TABLES, "factor_summary", "factor_ranking")}
+    respondents = pd.read_csv(paths.processed / "respondents.csv", dtype=str, keep_default_na=False, na_values=[""])
+    groups = group_sizes(respondents, codebook, lang)
+    ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
+    per_group = table["factor_summary"].astype({"mean": float, "rank": int})
+    tables = [{"id": name, "label": f"Table {i}", "caption": codebook.table_text(name, "caption", lang) or "",
+               "note": table_note(name, codebook, respondents, lang),
+               "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None)}
+              for i, name in enumerate(PAPER_TABLES, start=1)]
+    figures = [{**figure, "label": f"Figure {i}", "caption": figure["caption"].format(scale=codebook.scale_values),
+                "src": embed_png(paths.figures / f"{figure['id']}.png")}
+               for i, figure in enumerate(FIGURES, start=1)]
+    return {
+        "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
+        "citation": codebook.dataset.get("source", ""),
+        "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
+        "priorities": priority_summary(ranking, per_group, groups), "tables": tables, "figures": figures,
+        "cleaning": f"{len(respondents)} respondents in the raw export, {len(respondents)} in the processed data.",
+        "provenance": provenance(paths.raw, paths.root, parameters),
+    }
