@@ -88,7 +88,7 @@ baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval re
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
 
 lab: $(ENV_STAMP) ## Open the notebooks in JupyterLab with this environment's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean: ## Delete generated outputs (data/processed, reports); never data/raw
 	rm -rf data/processed/*/ reports/*/

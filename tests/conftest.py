@@ -1,0 +1,45 @@
+"""Fixtures: the paper's codebook and export, and small exports built from them."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.codebook import read_codebook
+from helpers.load import read_export
+from helpers.paths import REPO_ROOT
+
+PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    return read_codebook(PAPER / "codebook.yaml")
+
+
+@pytest.fixture
+def paper_raw(codebook) -> pd.DataFrame:
+    """The paper's export as read (all text, index = file line number)."""
+    raw, _ = read_export(PAPER, codebook)
+    return raw
+
+
+@pytest.fixture
+def many_raw(paper_raw) -> pd.DataFrame:
+    """Three respondents per stakeholder type: each paper respondent and two altered copies."""
+    copies = []
+    for k in range(3):
+        copy = paper_raw.copy()
+        copy["respondent_id"] = copy["respondent_id"] + f"-{k}"
+        if k:
+            copy["s01"] = str(k + 1)           # scores 2 and 3 for s01 in the copies
+            copy["age"] = (copy["age"].astype(int) + k * 10).astype(str)
+        copies.append(copy)
+    frame = pd.concat(copies, ignore_index=True)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, folder: Path, name: str = "survey.csv") -> Path:
+    path = Path(folder) / name
+    frame.to_csv(path, index=False)
+    return path

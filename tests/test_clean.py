@@ -1,0 +1,105 @@
+"""Cleaning: durations, dates, the tidy tables, and every kind of bad input named with file, row, column, value."""
+import pandas as pd
+import pytest
+
+from helpers.clean import check_accounted_for, clean_dataset, parse_duration
+from helpers.errors import DataValidationError
+from helpers.load import export_columns, read_export
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5 years 5 months", (65, False)),
+    ("More than 10 years", (120, True)),
+    ("13 years", (156, False)),
+    ("4 months", (4, False)),
+    ("1 year 6 months", (18, False)),
+    ("over 2 years", (24, True)),
+    ("", None),
+    ("five years", None),
+    ("10", None),
+])
+def test_parse_duration(text, expected):
+    assert parse_duration(text) == expected
+
+
+def test_paper_export_becomes_three_tidy_tables(paper_raw, codebook):
+    clean = clean_dataset(paper_raw, codebook, "survey.csv")
+    check_accounted_for(paper_raw, clean, codebook)
+    respondents = clean.respondents.set_index("respondent_id")
+    assert respondents.loc["R1", "interview_date"] == "2019-11-04"
+    assert respondents.loc["R1", "total_experience_months"] == 65
+    assert respondents.loc["R2", "total_experience_months"] == 120
+    assert bool(respondents.loc["R2", "total_experience_lower_bound"]) is True
+    assert bool(respondents.loc["R1", "total_experience_lower_bound"]) is False
+    assert respondents.loc["R4", "position_experience_months"] == 18
+    assert pd.isna(respondents.loc["R2", "pilot_body"])
+    assert len(clean.likert) == 4 * 15 and clean.likert["score"].notna().all()
+    assert len(clean.choices) == 29
+    other = clean.choices.dropna(subset=["free_text"])
+    assert other[["respondent_id", "question_id", "option", "free_text"]].values.tolist() == [
+        ["R2", "q1", "E", "Leadership (management styles and quality)"]]
+
+
+def problems_of(raw, codebook):
+    with pytest.raises(DataValidationError) as caught:
+        clean_dataset(raw, codebook, "survey.csv")
+    return caught.value.problems
+
+
+def test_every_problem_is_reported_in_one_pass(paper_raw, codebook):
+    paper_raw.loc[2, "s03"] = "7"            # off the scale
+    paper_raw.loc[3, "q2"] = "Z"             # unknown option letter
+    paper_raw.loc[4, "stakeholder"] = "minister"  # unknown stakeholder type
+    paper_raw.loc[5, "respondent_id"] = "R1"  # duplicate id
+    paper_raw.loc[5, "interview_date"] = "2019-06-03"  # not the codebook's date format
+    paper_raw.loc[3, "total_experience"] = "a decade"
+    found = {(p.row, p.column, p.value) for p in problems_of(paper_raw, codebook)}
+    assert found == {(2, "s03", "7"), (3, "q2", "Z"), (4, "stakeholder", "minister"), (5, "respondent_id", "R1"),
+                     (5, "interview_date", "2019-06-03"), (3, "total_experience", "a decade")}
+
+
+def test_error_message_names_file_row_column_value_and_expectation(paper_raw, codebook):
+    paper_raw.loc[2, "s03"] = "7"
+    with pytest.raises(DataValidationError) as caught:
+        clean_dataset(paper_raw, codebook, "data/raw/amirova2020/survey.csv")
+    message = str(caught.value)
+    assert "data/raw/amirova2020/survey.csv, row 2, column 's03': found '7'; expected a score on the scale 1 (Strongly Disagree)" in message
+    frame = caught.value.to_frame()
+    assert frame.columns.tolist() == ["file", "row", "column", "value", "expected"]
+
+
+def test_free_text_without_its_other_option_is_not_dropped_silently(paper_raw, codebook):
+    paper_raw.loc[2, "q1_other"] = "Digitalisation"
+    [problem] = problems_of(paper_raw, codebook)
+    assert (problem.row, problem.column, problem.value) == (2, "q1_other", "Digitalisation")
+
+
+def test_scores_written_as_labels_or_decimals_are_read(paper_raw, codebook):
+    paper_raw.loc[2, "s01"] = "Strongly Agree"
+    paper_raw.loc[3, "s01"] = "4.0"
+    paper_raw.loc[4, "s01"] = ""
+    likert = clean_dataset(paper_raw, codebook, "survey.csv").likert.set_index(["respondent_id", "statement_id"])
+    assert likert.loc[("R1", "s01"), "score"] == 5
+    assert likert.loc[("R2", "s01"), "score"] == 4
+    assert pd.isna(likert.loc[("R3", "s01"), "score"])
+    assert likert.loc[("R3", "s01"), "missing_reason"] == "blank"
+
+
+def test_missing_column_and_empty_file(tmp_path, codebook, paper_raw):
+    paper_raw.drop(columns=["s15", "education"]).to_csv(tmp_path / "survey.csv", index=False)
+    with pytest.raises(DataValidationError) as caught:
+        read_export(tmp_path, codebook)
+    assert {(p.row, p.column) for p in caught.value.problems} == {(1, "s15"), (1, "education")}
+    (tmp_path / "survey.csv").write_text("")
+    with pytest.raises(DataValidationError, match="the file is empty"):
+        read_export(tmp_path, codebook)
+    (tmp_path / "survey.csv").write_text(",".join(export_columns(codebook)) + "\n")
+    with pytest.raises(DataValidationError, match="at least one respondent"):
+        read_export(tmp_path, codebook)
+
+
+def test_unreadable_encoding_is_named(tmp_path, codebook, paper_raw):
+    paper_raw.loc[2, "occupation"] = "Басшы"
+    paper_raw.to_csv(tmp_path / "survey.csv", index=False, encoding="utf-16")
+    with pytest.raises(DataValidationError, match="encoding 'utf-8'"):
+        read_export(tmp_path, codebook)

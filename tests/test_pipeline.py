@@ -1,0 +1,107 @@
+"""The notebooks run end to end under papermill on a scratch copy of the data."""
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.paths import REPO_ROOT, ROOT_VARIABLE
+from helpers.pipeline import main, run_notebook, sandbox_root
+
+STEPS = ("01_clean", "02_tables", "03_figures", "04_report")
+
+
+def checksums(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_pipeline(root: Path) -> None:
+    for step in STEPS:
+        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", root / "reports" / "amirova2020" / "notebooks" / f"{step}.ipynb",
+                     {"dataset": "amirova2020"})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The whole pipeline run once, with a `<script>` planted in the free-text answer."""
+    root = sandbox_root(tmp_path_factory.mktemp("pipeline"))
+    survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").replace(
+        "Leadership (management styles and quality)", "<script>alert(1)</script>"), encoding="utf-8")
+    before = checksums(root / "data" / "raw")
+    previous = os.environ.get(ROOT_VARIABLE)
+    os.environ[ROOT_VARIABLE] = str(root)
+    try:
+        run_pipeline(root)
+    finally:
+        if previous is None:
+            os.environ.pop(ROOT_VARIABLE)
+        else:
+            os.environ[ROOT_VARIABLE] = previous
+    return root, before
+
+
+def test_every_output_is_written(built):
+    root, _ = built
+    out = root / "reports" / "amirova2020"
+    for name in ("table1.csv", "table2.csv", "table3.csv"):
+        assert (out / "tables" / name).stat().st_size > 0
+    for name in ("statement_heatmap", "factor_priority"):
+        assert (out / "figures" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()
+    for name in ("respondents", "choices", "likert"):
+        assert (root / "data" / "processed" / "amirova2020" / f"{name}.csv").exists()
+    assert [p.name for p in sorted((out / "notebooks").glob("*.ipynb"))] == [f"{s}.ipynb" for s in STEPS]
+
+
+def test_raw_data_is_never_written(built):
+    root, before = built
+    assert checksums(root / "data" / "raw") == before
+
+
+def test_report_is_self_contained_and_escapes_free_text(built):
+    root, _ = built
+    html = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html.replace("&lt;script", "")
+    assert "E) Other-&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Nothing is fetched: every src is an embedded data URI, no stylesheet or script is linked.
+    assert re.findall(r'src="(?!data:)', html) == []
+    assert "<link" not in html
+    assert html.count('<img src="data:image/png;base64,') == 2
+    for caption in ("Table 1. Profile of interviewees", "Table 2. Analysis of preliminary questions",
+                    "Table 3. Answers to questions on the draft conceptual model"):
+        assert caption in html
+    assert "https://doi.org/10.32523/2079-620X-2020-1-52-62" in html  # the citation, as text
+    assert "1. Strategy (4.58), 2. Organization (4.08), 3. Human capital (3.80), 4. Resources (3.44)" in html
+    digest = hashlib.sha256((root / "data" / "raw" / "amirova2020" / "survey.csv").read_bytes()).hexdigest()
+    assert digest in html
+
+
+def test_tables_are_computed_from_the_data(built):
+    root, _ = built
+    table2 = pd.read_csv(root / "reports" / "amirova2020" / "tables" / "table2.csv", dtype=str)
+    assert table2.loc[0, "Project manager from the private sector"].endswith("E) Other-<script>alert(1)</script>")
+
+
+def test_runner_refuses_unknown_parameters_and_bad_names(tmp_path, capsys):
+    notebook = str(REPO_ROOT / "notebooks" / "01_clean.ipynb")
+    assert main(["run", notebook, str(tmp_path / "out.ipynb"), "-p", "datset", "x"]) == 2
+    assert "unknown parameter(s) datset" in capsys.readouterr().err
+    assert main(["run", notebook, str(tmp_path / "out.ipynb"), "-p", "dataset", "../x"]) == 2
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_bad_data_stops_with_the_list_not_a_traceback(tmp_path, capsys, monkeypatch):
+    root = sandbox_root(tmp_path / "root")
+    survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,minister"), encoding="utf-8")
+    monkeypatch.setenv(ROOT_VARIABLE, str(root))
+    code = main(["run", str(REPO_ROOT / "notebooks" / "01_clean.ipynb"), str(tmp_path / "out.ipynb"), "-p", "dataset", "amirova2020"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "DataValidationError" in err
+    assert "row 4, column 'stakeholder': found 'minister'" in err
+    assert "Traceback" not in err
