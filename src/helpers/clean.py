@@ -46,13 +46,13 @@ def parse_duration(text: str) -> tuple[int, bool] | None:
     return months, match["bound"] is not None
 
 
-def _code_lookup(entries: pd.DataFrame) -> dict[str, str]:
-    """Map each code and each label (case-insensitive) to the code."""
+def _code_lookup(entries: list[dict]) -> dict[str, str]:
+    """Map each code and each label in every language (case-insensitive) to the code."""
     lookup = {}
-    for row in entries.itertuples():
-        lookup[str(row.code).casefold()] = row.code
-        if isinstance(row.label, str):
-            lookup[row.label.casefold()] = row.code
+    for entry in entries:
+        lookup[str(entry["code"]).casefold()] = entry["code"]
+        for text in (entry.get("label") or {}).values():
+            lookup[str(text).strip().casefold()] = entry["code"]
     return lookup
 
 
@@ -70,7 +70,7 @@ def clean_respondents(raw: pd.DataFrame, codebook: Codebook, source: str) -> tup
     flag(ids.eq(""), id_col, "a respondent id")
     flag(ids.duplicated(keep="first") & ids.ne(""), id_col, "respondent ids unique in the file")
 
-    stakeholder_lookup = _code_lookup(codebook.stakeholders())
+    stakeholder_lookup = _code_lookup(codebook.raw["stakeholders"])
     stakeholder = raw[group_col].str.strip().str.casefold().map(stakeholder_lookup)
     flag(stakeholder.isna(), group_col, "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"]))
 
@@ -78,7 +78,7 @@ def clean_respondents(raw: pd.DataFrame, codebook: Codebook, source: str) -> tup
     body_col = export.get("pilot_body_column")
     if body_col:
         body_text = raw[body_col].str.strip()
-        body = body_text.str.casefold().map(_code_lookup(codebook.pilot_bodies()))
+        body = body_text.str.casefold().map(_code_lookup(codebook.raw.get("pilot_bodies") or []))
         flag(body.isna() & body_text.ne(""), body_col,
              "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"]))
         out["pilot_body"] = body
