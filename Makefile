@@ -16,7 +16,10 @@
 SHELL := /bin/bash
 
 DATA ?= amirova2020
-LANG_PARAM := en
+# Language of the report's labels, from the codebook's translations.
+REPORT_LANG ?= en
+# Notebooks that do not depend on each other (tables, figures) run side by side.
+JOBS ?= 2
 
 # Refuse a dataset name that is not a plain folder under data/raw before anything is written.
 ifneq ($(filter-out $(notdir $(DATA)),$(DATA))$(findstring ..,$(DATA)),)
@@ -56,21 +59,32 @@ env: $(ENV_STAMP) ## Create .venv with the pinned requirements (done by every ta
 
 ## Pipeline --------------------------------------------------------------------
 
+# Parameter stamps: one file per parameter, rewritten only when its value
+# changes, so that changing REPORT_LANG re-runs exactly the steps that take it.
+PARAMS := $(OUT)/.parameters
+$(PARAMS)/%: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$($*)' | cmp -s - $@ || printf '%s\n' '$($*)' > $@
+.PHONY: FORCE
+FORCE:
+.PRECIOUS: $(PARAMS)/%
+
 $(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(RAW_FILES) $(BASE_HELPERS) $(H)/load.py $(H)/clean.py $(ENV_STAMP)
 	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md"; exit 1; }
 	$(PAPERMILL) $< $@ -p dataset $(DATA)
 
-$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
 
-$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(PARAMS)/REPORT_LANG $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
 
-$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(LANG_PARAM)
+$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(PARAMS)/REPORT_LANG $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
 
 .PHONY: report clean-data tables figures
-report: $(RUN)/04_report.ipynb ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html
+report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html
+	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(RUN)/04_report.ipynb
 	@echo "Report: $(OUT)/report.html"
 clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
 tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
@@ -96,3 +110,11 @@ clean: ## Delete generated outputs (data/processed, reports); never data/raw
 help: ## List the targets
 	@echo "Usage: make <target> [DATA=<folder under data/raw>]"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | expand -t 14
+
+## Benchmarks ------------------------------------------------------------------
+
+BENCH_REPEAT ?= 5
+BENCH_SCALE ?= 10000 100000
+.PHONY: bench
+bench: $(ENV_STAMP) ## Time a cold `make report` against its floor, and the pipeline at national scale; writes docs/benchmarks.md
+	$(PY) -m helpers.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md
