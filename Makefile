@@ -18,6 +18,10 @@ SHELL := /bin/bash
 DATA ?= amirova2020
 # Language of the report's labels, from the codebook's translations.
 REPORT_LANG ?= en
+# What cleaning does with invalid rows: stop (default) or quarantine (set them aside, go on).
+ON_INVALID ?= stop
+# Limit tables, figures and report to one pilot body (its code in the codebook); empty for all.
+PILOT_BODY ?=
 # Notebooks that do not depend on each other (tables, figures) run side by side.
 JOBS ?= 2
 
@@ -69,18 +73,19 @@ $(PARAMS)/%: FORCE
 FORCE:
 .PRECIOUS: $(PARAMS)/%
 
-$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(RAW_FILES) $(BASE_HELPERS) $(H)/load.py $(H)/clean.py $(ENV_STAMP)
-	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md"; exit 1; }
-	$(PAPERMILL) $< $@ -p dataset $(DATA)
+CLEAN_HELPERS := $(H)/load.py $(H)/encoding.py $(H)/shapes.py $(H)/validate.py $(H)/clean.py
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(BASE_HELPERS) $(CLEAN_HELPERS) $(ENV_STAMP)
+	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md (make new-dataset NAME=$(DATA) starts one)"; exit 1; }
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p on_invalid $(ON_INVALID)
 
-$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
+$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(PARAMS)/REPORT_LANG $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
+$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(PARAMS)/REPORT_LANG $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG)
+$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
 .PHONY: report clean-data tables figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html

@@ -5,6 +5,7 @@ import pytest
 from helpers.clean import check_accounted_for, clean_dataset, parse_duration
 from helpers.errors import DataValidationError
 from helpers.load import export_columns, read_export
+from helpers.shapes import to_canonical
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -24,7 +25,8 @@ def test_parse_duration(text, expected):
 
 def test_paper_export_becomes_three_tidy_tables(paper_raw, codebook):
     clean = clean_dataset(paper_raw, codebook, "survey.csv")
-    check_accounted_for(paper_raw, clean, codebook)
+    check_accounted_for(clean, codebook)
+    assert clean.n_raw == 4 and clean.rejected.empty and clean.problems == []
     respondents = clean.respondents.set_index("respondent_id")
     assert respondents.loc["R1", "interview_date"] == "2019-11-04"
     assert respondents.loc["R1", "total_experience_months"] == 65
@@ -87,14 +89,19 @@ def test_scores_written_as_labels_or_decimals_are_read(paper_raw, codebook):
 
 def test_missing_column_and_empty_file(tmp_path, codebook, paper_raw):
     paper_raw.drop(columns=["s15", "education"]).to_csv(tmp_path / "survey.csv", index=False)
-    with pytest.raises(DataValidationError) as caught:
-        read_export(tmp_path, codebook)
-    assert {(p.row, p.column) for p in caught.value.problems} == {(1, "s15"), (1, "education")}
+    raw, source = read_export(tmp_path, codebook)
+    canonical, problems = to_canonical(raw, codebook, source)
+    assert {(p.row, p.column) for p in problems} == {(1, "s15"), (1, "education")}
+    with pytest.raises(DataValidationError):
+        clean_dataset(canonical, codebook, source, raw=raw, problems=problems, on_invalid="quarantine")
     (tmp_path / "survey.csv").write_text("")
     with pytest.raises(DataValidationError, match="the file is empty"):
         read_export(tmp_path, codebook)
     (tmp_path / "survey.csv").write_text(",".join(export_columns(codebook)) + "\n")
     with pytest.raises(DataValidationError, match="at least one respondent"):
+        read_export(tmp_path, codebook)
+    (tmp_path / "survey.csv").write_text("\n\n")
+    with pytest.raises(DataValidationError):
         read_export(tmp_path, codebook)
 
 
@@ -102,4 +109,4 @@ def test_unreadable_encoding_is_named(tmp_path, codebook, paper_raw):
     paper_raw.loc[2, "occupation"] = "Басшы"
     paper_raw.to_csv(tmp_path / "survey.csv", index=False, encoding="utf-16")
     with pytest.raises(DataValidationError, match="encoding 'utf-8'"):
-        read_export(tmp_path, codebook)
+        read_export(tmp_path, codebook)  # the paper's codebook declares utf-8

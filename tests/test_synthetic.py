@@ -15,7 +15,7 @@ def test_same_seed_same_bytes_and_a_clean_load(tmp_path):
     codebook = read_codebook(a / "codebook.yaml")
     raw, source = read_export(a, codebook)
     clean = clean_dataset(raw, codebook, source)
-    check_accounted_for(raw, clean, codebook)
+    check_accounted_for(clean, codebook)
     assert codebook.factors()["factor_id"].tolist()[-1] == "leadership"      # v2: a fifth factor
     assert len(codebook.stakeholders()) == 6 and len(codebook.pilot_bodies()) == 5
     assert clean.likert["missing_reason"].value_counts().to_dict().keys() == {"blank", "no opinion"}

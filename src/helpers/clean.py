@@ -1,27 +1,33 @@
-"""Raw export -> tidy tables, checking every cell against the codebook on the way.
+"""Canonical export -> tidy tables. Validation (helpers.validate) decides which rows are sound; this converts them.
 
 Three long tables come out, one row per observation:
-    respondents  one row per respondent (profile fields cleaned: ISO dates, ages, durations in months)
+    respondents  one row per respondent (profile cleaned: ISO dates, ages, durations in months)
     choices      one row per respondent x question x chosen option, with any free text
-    likert       one row per respondent x statement, the score (empty where missing) and why it is missing
+    likert       one row per respondent x statement: the score (empty where missing) and why it is missing
 
-Every problem is collected in one pass and raised together as a
-DataValidationError, so a researcher sees the whole list at once.
+With on_invalid="stop" (the default) any problem stops cleaning with the whole
+list. With on_invalid="quarantine" the rows with problems are set aside, with
+their reasons, and the rest go on; problems that concern the whole file (a
+missing column, an unreadable codebook) stop it either way.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from helpers.codebook import Codebook
-from helpers.errors import DataValidationError, Problem
+from helpers.errors import DataValidationError, Problem, problems_frame
+
+ON_INVALID = ("stop", "quarantine")
+PROCESSED_TABLES = ("respondents", "choices", "likert")
 
 _DURATION = re.compile(
-    r"^\s*(?P<bound>more than|over)?\s*"
-    r"(?:(?P<years>\d+)\s*(?:years?|yrs?))?\s*"
-    r"(?:(?P<months>\d+)\s*(?:months?|mos?))?\s*$",
+    r"^\s*(?P<bound>more than|over|более|больше|свыше)?\s*"
+    r"(?:(?P<years>\d+)\s*(?:years?|yrs?|года?|лет|жыл))?\s*"
+    r"(?:(?P<months>\d+)\s*(?:months?|mos?|месяц(?:а|ев)?|мес\.?|ай))?\s*$",
     re.IGNORECASE,
 )
 
@@ -32,12 +38,15 @@ class CleanData:
     choices: pd.DataFrame
     likert: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_raw: int = 0
 
 
 def parse_duration(text: str) -> tuple[int, bool] | None:
     """'5 years 5 months' -> (65, False); 'More than 10 years' -> (120, True); None if unreadable.
 
     The flag marks a lower bound: the respondent gave only "more than".
+    Russian and Kazakh units are read too ('5 лет 5 месяцев', '3 жыл 2 ай').
     """
     match = _DURATION.match(text or "")
     if not match or (match["years"] is None and match["months"] is None):
@@ -56,179 +65,180 @@ def _code_lookup(entries: list[dict]) -> dict[str, str]:
     return lookup
 
 
-def clean_respondents(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One row per respondent, profile fields cleaned; with the problems found."""
-    export = codebook.export
-    problems: list[Problem] = []
-
-    def flag(mask: pd.Series, column: str, expected: str) -> None:
-        for row, value in raw.loc[mask, column].items():
-            problems.append(Problem(source, int(row), column, value, expected))
-
-    id_col, group_col = export["id_column"], export["stakeholder_column"]
-    ids = raw[id_col].str.strip()
-    flag(ids.eq(""), id_col, "a respondent id")
-    flag(ids.duplicated(keep="first") & ids.ne(""), id_col, "respondent ids unique in the file")
-
-    stakeholder_lookup = _code_lookup(codebook.raw["stakeholders"])
-    stakeholder = raw[group_col].str.strip().str.casefold().map(stakeholder_lookup)
-    flag(stakeholder.isna(), group_col, "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"]))
-
-    out = pd.DataFrame({"respondent_id": ids, "stakeholder": stakeholder}, index=raw.index)
-    body_col = export.get("pilot_body_column")
-    if body_col:
-        body_text = raw[body_col].str.strip()
-        body = body_text.str.casefold().map(_code_lookup(codebook.raw.get("pilot_bodies") or []))
-        flag(body.isna() & body_text.ne(""), body_col,
-             "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"]))
-        out["pilot_body"] = body
-    else:
-        out["pilot_body"] = pd.Series(pd.NA, index=raw.index, dtype="object")
-
-    footnotes = codebook.footnotes()
-    for spec in codebook.profile():
-        column, kind = spec["id"], spec["type"]
-        text = raw[column].str.strip()
-        present = text.ne("")
-        if kind == "text":
-            out[column] = text.where(present)
-        elif kind == "category":
-            allowed = [str(v) for v in spec["values"]]
-            flag(present & ~text.isin(allowed), column, "one of " + ", ".join(allowed))
-            out[column] = text.where(present)
-        elif kind == "date":
-            dates = pd.to_datetime(text.where(present), format=spec["format"], errors="coerce")
-            flag(present & dates.isna(), column, f"a date in the format {spec['format']!r}")
-            out[column] = dates.dt.strftime("%Y-%m-%d")
-        elif kind == "years":
-            years = pd.to_numeric(text.where(present), errors="coerce")
-            bad = present & (years.isna() | (years % 1 != 0) | (years < 0))
-            flag(bad, column, "a whole number of years")
-            out[f"{column}_years"] = years.where(~bad).astype("Int64")
-        elif kind == "duration":
-            parsed = text.where(present).map(lambda t: parse_duration(t) if isinstance(t, str) else None)
-            flag(present & parsed.isna(), column, "a duration such as '5 years 5 months', '4 months' or 'More than 10 years'")
-            out[f"{column}_months"] = parsed.map(lambda p: p[0] if p else pd.NA).astype("Int64")
-            out[f"{column}_lower_bound"] = parsed.map(lambda p: p[1] if p else pd.NA).astype("boolean")
-        elif kind == "footnote":
-            flag(present & ~text.isin(list(footnotes)), column, "blank or a footnote key from codebook.yaml: " + ", ".join(footnotes))
-            out[column] = text.where(present)
-    out.insert(0, "source_row", raw.index.to_numpy())
-    return out.reset_index(drop=True), problems
-
-
-def clean_choices(raw: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One row per respondent x question x chosen option (letters separated by spaces, commas or semicolons)."""
-    problems: list[Problem] = []
-    options = codebook.options()
-    frames = []
-    keys = respondents.set_index(raw.index)[["respondent_id", "stakeholder", "pilot_body"]]
-    for q in codebook.raw["questions"]:
-        qid = q["id"]
-        letters = raw[qid].str.upper().str.split(r"[\s,;]+", regex=True).explode().str.strip()
-        letters = letters[letters.fillna("").ne("")]
-        known = options.loc[options["question_id"].eq(qid)]
-        unknown = ~letters.isin(known["letter"])
-        for row, value in letters[unknown].items():
-            problems.append(Problem(source, int(row), qid, value, f"option letters of {qid}: " + " ".join(known["letter"])))
-        letters = letters[~unknown]
-        chosen = keys.loc[letters.index].assign(question_id=qid, option=letters.to_numpy(), free_text=pd.NA)
-        other_col = q.get("other_column")
-        if other_col:
-            other_letters = set(known.loc[known["other"], "letter"])
-            is_other = chosen["option"].isin(other_letters)
-            chosen.loc[is_other, "free_text"] = raw.loc[chosen.index[is_other], other_col].str.strip().replace("", pd.NA).to_numpy()
-            # Free text without its "other" option ticked would be lost: report it.
-            text_given = raw[other_col].str.strip().ne("")
-            ticked = pd.Series(raw.index.isin(chosen.index[is_other]), index=raw.index)
-            for row, value in raw.loc[text_given & ~ticked, other_col].items():
-                problems.append(Problem(source, int(row), other_col, value,
-                                        f"free text only when an 'other' option ({', '.join(sorted(other_letters))}) of {qid} is chosen"))
-        chosen["source_row"] = chosen.index
-        frames.append(chosen)
-    order = {qid: i for i, qid in enumerate(codebook.questions()["question_id"])}
-    choices = pd.concat(frames).reset_index(drop=True)
-    choices = choices.sort_values(["source_row", "question_id", "option"], key=lambda s: s.map(order) if s.name == "question_id" else s, kind="stable")
-    columns = ["respondent_id", "stakeholder", "pilot_body", "question_id", "option", "free_text", "source_row"]
-    return choices[columns].reset_index(drop=True), problems
-
-
 def score_lookup(codebook: Codebook) -> dict[str, int]:
     """Every way a score may be written -> the scale value: the number itself and each label in every language."""
     lookup = {str(v): v for v in codebook.scale_values}
+    lookup.update({f"{v}.0": v for v in codebook.scale_values})  # as some spreadsheets write whole numbers
     for value, translations in (codebook.raw["scale"].get("labels") or {}).items():
         for text in (translations or {}).values():
             lookup[str(text).strip().casefold()] = int(value)
     return lookup
 
 
-def clean_likert(raw: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per respondent, profile fields cleaned. Assumes validated input."""
+    export = codebook.export
+    out = pd.DataFrame({
+        "source_row": canonical.index.to_numpy(),
+        "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
+        "stakeholder": canonical[export["stakeholder_column"]].str.strip().str.casefold()
+        .map(_code_lookup(codebook.raw["stakeholders"])).to_numpy(),
+    })
+    body_col = export.get("pilot_body_column")
+    out["pilot_body"] = (canonical[body_col].str.strip().str.casefold().map(_code_lookup(codebook.raw.get("pilot_bodies") or []))
+                         .to_numpy() if body_col else pd.NA)
+    for spec in codebook.profile():
+        column, kind = spec["id"], spec["type"]
+        text = canonical[column].str.strip()
+        text = text.where(text.ne("")).reset_index(drop=True)
+        if kind in ("text", "category", "footnote"):
+            out[column] = text
+        elif kind == "date":
+            out[column] = pd.to_datetime(text, format=spec["format"], errors="coerce").dt.strftime("%Y-%m-%d")
+        elif kind == "years":
+            out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
+        elif kind == "duration":
+            parsed = text.map(lambda t: parse_duration(t) if isinstance(t, str) else None)
+            out[f"{column}_months"] = parsed.map(lambda p: p[0] if p else pd.NA).astype("Int64")
+            out[f"{column}_lower_bound"] = parsed.map(lambda p: p[1] if p else pd.NA).astype("boolean")
+    return out
+
+
+def clean_choices(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per respondent x question x chosen option, with the free text of an 'other' option."""
+    keys = respondents.set_index("source_row")[["respondent_id", "stakeholder", "pilot_body"]]
+    frames = []
+    for q_order, question in enumerate(codebook.raw["questions"]):
+        qid = question["id"]
+        letters = canonical[qid].str.split().explode().dropna()
+        chosen = keys.loc[letters.index].assign(question_id=qid, option=letters.to_numpy(), free_text=pd.NA,
+                                                q_order=q_order)
+        other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
+        if question.get("other_column") and other_letters:
+            is_other = chosen["option"].isin(other_letters).to_numpy()
+            text = canonical.loc[chosen.index[is_other], question["other_column"]].str.strip()
+            chosen.loc[is_other, "free_text"] = text.where(text.ne("")).to_numpy()
+        frames.append(chosen.rename_axis("source_row").reset_index())
+    columns = ["respondent_id", "stakeholder", "pilot_body", "question_id", "option", "free_text", "source_row"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    choices = pd.concat(frames, ignore_index=True).sort_values(["source_row", "q_order", "option"], kind="stable")
+    return choices[columns].reset_index(drop=True)
+
+
+def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One row per respondent x statement: score (Int64, missing where blank or "no opinion") and missing_reason."""
     statements = codebook.statements()
-    long = (raw[statements["statement_id"].tolist()]
-            .rename_axis(index="source_row").reset_index()
-            .melt(id_vars="source_row", var_name="statement_id", value_name="answer"))
-    answer = long["answer"].str.strip()
+    ids = statements["statement_id"].tolist()
+    answers = canonical[ids].apply(lambda s: s.str.strip().str.casefold())
     lookup = score_lookup(codebook)
-    score = answer.str.casefold().map(lookup)
-    # "5.0" as written by some spreadsheet exports is the whole number 5.
-    numeric = pd.to_numeric(answer, errors="coerce")
-    whole = numeric.notna() & (numeric % 1 == 0) & numeric.isin(codebook.scale_values)
-    score = score.fillna(numeric.where(whole))
-    no_opinion = answer.str.casefold().isin([m.casefold() for m in codebook.scale_missing])
-    blank = answer.eq("")
-    bad = score.isna() & ~no_opinion & ~blank
-    labels = codebook.scale_labels()
-    expected = "a score on the scale " + ", ".join(f"{v} ({labels.get(v)})" if labels.get(v) else str(v) for v in codebook.scale_values)
-    if codebook.scale_missing:
-        expected += ", a 'no opinion' answer (" + ", ".join(codebook.scale_missing) + ")"
-    problems = [Problem(source, int(r.source_row), r.statement_id, r.answer, expected + ", or blank")
-                for r in long.loc[bad].itertuples()]
-    keys = respondents.set_index("source_row")[["respondent_id", "stakeholder", "pilot_body"]]
-    likert = keys.loc[long["source_row"]].reset_index()
-    likert["statement_id"] = long["statement_id"].to_numpy()
-    likert = likert.merge(statements[["statement_id", "factor_id", "order"]], on="statement_id", how="left", validate="m:1")
-    likert["score"] = pd.array(score.where(~bad).to_numpy(dtype="float64"), dtype="Int64")
-    likert["missing_reason"] = pd.Series(pd.NA, index=long.index, dtype="object")
-    likert.loc[blank.to_numpy(), "missing_reason"] = "blank"
-    likert.loc[no_opinion.to_numpy(), "missing_reason"] = "no opinion"
-    likert = likert.sort_values(["source_row", "order"], kind="stable")
-    columns = ["respondent_id", "stakeholder", "pilot_body", "factor_id", "statement_id", "score", "missing_reason", "source_row"]
-    return likert[columns].reset_index(drop=True), problems
+    scores = answers.apply(lambda s: s.map(lookup))
+    no_opinion = answers.isin([m.casefold() for m in codebook.scale_missing])
+    n, k = len(canonical), len(ids)
+    # Row-major: each respondent's statements together, in the codebook's order.
+    likert = pd.DataFrame({
+        "respondent_id": respondents["respondent_id"].repeat(k).to_numpy(),
+        "stakeholder": respondents["stakeholder"].repeat(k).to_numpy(),
+        "pilot_body": respondents["pilot_body"].repeat(k).to_numpy(),
+        "factor_id": statements["factor_id"].to_numpy().repeat(1).tolist() * n,
+        "statement_id": ids * n,
+        "score": pd.array(scores.to_numpy(dtype="float64").reshape(-1), dtype="Int64"),
+        "missing_reason": pd.Series(pd.NA, index=range(n * k), dtype="object"),
+        "source_row": respondents["source_row"].repeat(k).to_numpy(),
+    })
+    likert.loc[answers.eq("").to_numpy().reshape(-1), "missing_reason"] = "blank"
+    likert.loc[no_opinion.to_numpy().reshape(-1), "missing_reason"] = "no opinion"
+    return likert
 
 
-def clean_dataset(raw: pd.DataFrame, codebook: Codebook, source: str) -> CleanData:
-    """Clean a whole export; raise DataValidationError with every problem if anything is wrong."""
-    respondents, problems = clean_respondents(raw, codebook, source)
-    choices, choice_problems = clean_choices(raw, respondents, codebook, source)
-    likert, likert_problems = clean_likert(raw, respondents, codebook, source)
-    problems = sorted(problems + choice_problems + likert_problems, key=lambda p: (p.row or 0, p.column or ""))
-    if problems:
+def rejected_rows(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """The raw rows with problems, exactly as read, with their line number and every reason."""
+    reasons: dict[int, list[str]] = {}
+    for problem in problems:
+        text = f"column {problem.column!r}: found {problem.value!r}; expected {problem.expected}"
+        reasons.setdefault(problem.row, []).append(text)
+    rows = sorted(reasons)
+    rejected = raw.loc[rows].copy()
+    rejected.insert(0, "reasons", [" | ".join(reasons[r]) for r in rows])
+    rejected.insert(0, "source_row", rows)
+    return rejected.reset_index(drop=True)
+
+
+def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw: pd.DataFrame | None = None,
+                  problems: list[Problem] | None = None, on_invalid: str = "stop") -> CleanData:
+    """Validate and clean a canonical export.
+
+    `problems` are those found before (reading, recognising the export's
+    shape). Raises DataValidationError with every problem when on_invalid is
+    "stop", or when a problem concerns the whole file.
+    """
+    from helpers.validate import validate_export
+
+    if on_invalid not in ON_INVALID:
+        raise ValueError(f"on_invalid must be one of {', '.join(ON_INVALID)}, not {on_invalid!r}")
+    raw = canonical if raw is None else raw
+    problems = sorted(set(problems or []) | set(validate_export(canonical, codebook, source)),
+                      key=lambda p: (p.row or 0, p.column or "", p.expected))
+    whole_file = [p for p in problems if p.row is None or p.row == 1]
+    if problems and (on_invalid == "stop" or whole_file):
         raise DataValidationError(problems)
-    return CleanData(respondents, choices, likert)
+    bad = sorted({p.row for p in problems})
+    valid = canonical.drop(index=bad)
+    respondents = clean_respondents(valid, codebook)
+    clean = CleanData(respondents, clean_choices(valid, respondents, codebook), clean_likert(valid, respondents, codebook),
+                      problems=problems, rejected=rejected_rows(raw, problems), n_raw=len(raw))
+    check_accounted_for(clean, codebook)
+    return clean
 
 
-def check_accounted_for(raw: pd.DataFrame, clean: CleanData, codebook: Codebook) -> None:
-    """Assert that every raw row and every Likert cell reached the tidy tables (nothing silently dropped)."""
-    n_rows, n_statements = len(raw), len(codebook.statements())
-    if len(clean.respondents) != n_rows:
-        raise AssertionError(f"{n_rows} rows in the export but {len(clean.respondents)} respondents after cleaning")
-    if len(clean.likert) != n_rows * n_statements:
-        raise AssertionError(f"expected {n_rows} x {n_statements} Likert rows, got {len(clean.likert)}")
+def check_accounted_for(clean: CleanData, codebook: Codebook) -> None:
+    """Every raw row is either processed or rejected, and every kept answer reached the Likert table."""
+    kept, rejected = len(clean.respondents), len(clean.rejected)
+    if kept + rejected != clean.n_raw:
+        raise AssertionError(f"{clean.n_raw} rows in the export, but {kept} processed + {rejected} rejected")
+    if len(clean.likert) != kept * len(codebook.statements()):
+        raise AssertionError(f"expected {kept} x {len(codebook.statements())} Likert rows, got {len(clean.likert)}")
 
 
-PROCESSED_TABLES = ("respondents", "choices", "likert")
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
 
 
-def write_processed(clean: CleanData, folder) -> list:
-    """Write the tidy tables as CSV (UTF-8, '\\n' line ends: same data, same bytes); return the paths."""
-    from pathlib import Path
-
+def write_processed(clean: CleanData, folder) -> list[Path]:
+    """Write the tidy tables, the validation list and the rejected rows as CSV (same data, same bytes)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in PROCESSED_TABLES:
-        path = folder / f"{name}.csv"
-        getattr(clean, name).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
+    written = [_write_csv(getattr(clean, name), folder / f"{name}.csv") for name in PROCESSED_TABLES]
+    written.append(write_validation(clean.problems, folder))
+    written.append(_write_csv(clean.rejected, folder / "rejected.csv"))
     return written
+
+
+def write_validation(problems: list[Problem], folder) -> Path:
+    """data/processed/<name>/validation.csv: every problem found (a header only when there were none)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return _write_csv(problems_frame(problems), folder / "validation.csv")
+
+
+def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanData:
+    """Read, recognise, validate and clean a dataset's export.
+
+    On invalid data (with on_invalid="stop", or a problem with the whole
+    file) the list of problems is written to data/processed/<name>/validation.csv,
+    any tidy tables of an earlier run are removed so that nothing downstream
+    uses them, and DataValidationError is raised.
+    """
+    from helpers.load import read_export
+    from helpers.shapes import to_canonical
+
+    try:
+        raw, source = read_export(paths.raw, codebook, paths.root)
+        canonical, shape_problems = to_canonical(raw, codebook, source)
+        return clean_dataset(canonical, codebook, source, raw=raw, problems=shape_problems, on_invalid=on_invalid)
+    except DataValidationError as error:
+        write_validation(error.problems, paths.processed)
+        for name in (*PROCESSED_TABLES, "rejected"):
+            (Path(paths.processed) / f"{name}.csv").unlink(missing_ok=True)
+        raise

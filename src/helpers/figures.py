@@ -154,3 +154,122 @@ def preview(png: Path, width: int = 640):
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=False)
     return Image(data=buffer.getvalue(), format="png")
+
+
+def likert_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per stakeholder group x statement: how many gave each scale value, "no opinion", or left it blank.
+
+    Columns: stakeholder, statement_id, one column per scale value (every
+    value, chosen or not), no_opinion, blank, n (answers on the scale).
+    """
+    values = codebook.scale_values
+    counts = (likert.dropna(subset=["score"]).groupby(["stakeholder", "statement_id"])["score"]
+              .value_counts().unstack(fill_value=0).reindex(columns=values, fill_value=0))
+    missing = (likert.loc[likert["score"].isna()].groupby(["stakeholder", "statement_id"])["missing_reason"]
+               .value_counts().unstack(fill_value=0)
+               .reindex(columns=["no opinion", "blank"], fill_value=0)
+               .rename(columns={"no opinion": "no_opinion"}))
+    statements = codebook.statements()["statement_id"]
+    groups = [g for g in codebook.stakeholders()["code"] if g in set(likert["stakeholder"])]
+    index = pd.MultiIndex.from_product([groups, statements], names=["stakeholder", "statement_id"])
+    table = counts.join(missing, how="outer").reindex(index).fillna(0).astype(int)
+    table.columns = [*values, "no_opinion", "blank"]
+    table["n"] = table[values].sum(axis=1)
+    return table.reset_index()
+
+
+def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook,
+                           lang: str = DEFAULT_LANGUAGE) -> plt.Figure:
+    """Diverging stacked bars of the answer distribution, centred on the neutral point.
+
+    One bar per statement and stakeholder group, statements grouped by factor
+    in the codebook's order; n on every bar (a dagger where a group's n
+    differs between statements); "no opinion" drawn in its own panel beside
+    the bars, not in the neutral middle; every scale level in the legend,
+    chosen or not.
+    """
+    values = codebook.scale_values
+    labels = codebook.scale_labels(lang)
+    middle = (len(values) - 1) / 2
+    colours = dict(zip(values, plt.get_cmap("BrBG")(np.linspace(0.1, 0.9, len(values)))))
+    statements = codebook.statements(lang)
+    rows = []
+    for factor_id, block in statements.groupby("factor_id", sort=False):
+        for statement in block.itertuples():
+            for g in groups.itertuples():
+                rows.append((factor_id, statement.statement_id, statement.statement, g.stakeholder, g.short))
+    frame = pd.DataFrame(rows, columns=["factor_id", "statement_id", "statement", "stakeholder", "short"])
+    frame = frame.merge(distribution, on=["stakeholder", "statement_id"], how="left").fillna(0)
+    varying = frame.groupby("stakeholder")["n"].nunique() > 1
+    shares = frame[values].div(frame["n"].where(frame["n"] > 0), axis=0).fillna(0) * 100
+    asked = frame["n"] + frame["no_opinion"]
+    no_opinion = (frame["no_opinion"] / asked.where(asked > 0)).fillna(0) * 100
+    # y positions: a gap before each statement and a larger one before each factor.
+    y, positions, heads = 0.0, [], []
+    previous_statement, previous_factor = None, None
+    for row in frame.itertuples():
+        if row.factor_id != previous_factor:
+            y += 1.2
+            heads.append(("factor", y - 0.6, row.factor_id))
+        if row.statement_id != previous_statement:
+            y += 0.9
+            heads.append(("statement", y - 0.55, row.statement))
+        positions.append(y)
+        y += 1
+        previous_statement, previous_factor = row.statement_id, row.factor_id
+    positions = np.array(positions)
+    factor_names = dict(zip(codebook.factors(lang)["factor_id"], codebook.factors(lang)["factor"]))
+    with plt.rc_context(STYLE):
+        fig, (axis, side) = plt.subplots(1, 2, figsize=(7.0, 0.16 * y + 1.6), sharey=True,
+                                         gridspec_kw={"width_ratios": [6, 1], "wspace": 0.05})
+        left = -shares[[v for v in values if v < values[0] + middle]].sum(axis=1)
+        if len(values) % 2:
+            left -= shares[values[len(values) // 2]] / 2
+        start = left.to_numpy().copy()
+        for value in values:
+            width = shares[value].to_numpy()
+            axis.barh(positions, width, left=start, height=0.8, color=colours[value], edgecolor="white", linewidth=0.3,
+                      label=f"{value} {labels.get(value) or ''}".strip())
+            for x, w, p in zip(start, width, positions):
+                if w >= 1:
+                    axis.text(x + w / 2, p, f"{w:.0f}", ha="center", va="center", fontsize=5.5 if w >= 7 else 4,
+                              color="black")
+            start += width
+        axis.axvline(0, color="0.3", linewidth=0.6)
+        tick_labels = [f"{row.short} (n={int(row.n)}{'†' if varying.get(row.stakeholder, False) else ''})"
+                       for row in frame.itertuples()]
+        axis.set_yticks(positions, tick_labels, fontsize=5.5)
+        for kind, position, text in heads:
+            if kind == "factor":
+                axis.text(-101, position, factor_names[text], ha="left", va="center", fontweight="bold", fontsize=7.5)
+            else:
+                axis.text(-101, position, wrap(text, 110), ha="left", va="center", fontsize=6, style="italic")
+        axis.set_xlim(-101, 101)
+        axis.set_xticks(range(-100, 101, 25), [f"{abs(t)}%" for t in range(-100, 101, 25)])
+        axis.invert_yaxis()
+        axis.spines[["top", "right", "left"]].set_visible(False)
+        axis.tick_params(axis="y", length=0)
+        axis.set_xlabel("Share of answers on the scale (neutral split at 0)")
+        side.barh(positions, no_opinion, height=0.8, color="0.65")
+        for value, p in zip(no_opinion, positions):
+            if value > 0:
+                side.text(value + 1, p, f"{value:.0f}", va="center", fontsize=5)
+        side.set_xlim(0, max(20, float(no_opinion.max()) * 1.3 if len(no_opinion) else 20))
+        side.set_title("No opinion, %", fontsize=7)
+        side.spines[["top", "right", "left"]].set_visible(False)
+        side.tick_params(axis="y", length=0)
+        handles, names = axis.get_legend_handles_labels()
+        height = 0.16 * y + 1.6
+        fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.25 / height), ncol=min(len(values), 4),
+                   frameon=False, fontsize=6.5)
+        if varying.any():
+            fig.text(0.01, 0.05 / height, "† n differs between statements for this group (blank or 'no opinion' answers).",
+                     fontsize=6)
+        fig.subplots_adjust(left=0.24, right=0.98, top=1 - 0.2 / height, bottom=1.0 / height)
+    return fig
+
+
+def discard(folder: Path, stem: str) -> None:
+    """Remove `stem`.png/.svg left by an earlier run, so the report never shows a figure this run did not draw."""
+    for suffix in (".png", ".svg"):
+        (Path(folder) / f"{stem}{suffix}").unlink(missing_ok=True)

@@ -7,11 +7,13 @@ number in the file (the header is line 1), which is what error messages cite.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.codebook import Codebook
+from helpers.encoding import AUTO, detect_encoding, sniff_delimiter
 from helpers.errors import DataValidationError, Problem
 
 
@@ -31,7 +33,13 @@ def export_columns(codebook: Codebook) -> list[str]:
 
 
 def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = None) -> tuple[pd.DataFrame, str]:
-    """Read the export named in the codebook; return (frame of strings, file name for messages)."""
+    """Read the export named in the codebook; return (frame of strings as in the file, file name for messages).
+
+    CSV: the encoding is detected when the codebook says `auto` (the default)
+    -- UTF-8 with or without BOM, Windows-1251 or kz1048 -- and the
+    delimiter is sniffed from the header when it says `auto` (the default).
+    .xlsx: the first sheet, every cell as text.
+    """
     export = codebook.export
     path = Path(raw_dir) / export["file"]
     source = _display(path, display_root)
@@ -39,23 +47,45 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         raise DataValidationError([Problem(source, None, None, None, "the export file named in codebook.yaml (export.file)")])
     if path.stat().st_size == 0:
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")])
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=export.get("encoding", "utf-8"),
-                            sep=export.get("delimiter", ","))
-    except UnicodeDecodeError as error:
-        raise DataValidationError([Problem(source, None, None, None,
-                                           f"text in the encoding {export.get('encoding', 'utf-8')!r} named in codebook.yaml ({error.reason} at byte {error.start})")]) from None
-    except pd.errors.ParserError as error:
-        raise DataValidationError([Problem(source, None, None, None, f"a well-formed delimited file ({error})")]) from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = _read_xlsx(path, source)
+    else:
+        frame = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
     frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in export_columns(codebook) if c not in frame.columns]
-    problems = [Problem(source, 1, column, None, "this column in the header (named in codebook.yaml)") for column in missing]
     if frame.empty:
-        problems.append(Problem(source, None, None, None, "at least one respondent row below the header"))
-    if problems:
-        raise DataValidationError(problems)
+        raise DataValidationError([Problem(source, None, None, None, "at least one respondent row below the header")])
     return frame, source
+
+
+def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> pd.DataFrame:
+    data = path.read_bytes()
+    encoding = detect_encoding(data) if encoding in (None, AUTO) else encoding
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        reason = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
+        raise DataValidationError([Problem(source, None, None, None,
+                                           f"text in the encoding {encoding!r} named in codebook.yaml ({reason}); "
+                                           "use `encoding: auto` or the file's real encoding")]) from None
+    text = text.removeprefix("\ufeff")
+    if delimiter in (None, AUTO):
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    except pd.errors.ParserError as error:
+        raise DataValidationError([Problem(source, None, None, None, f"a well-formed delimited file ({error})")]) from None
+    except pd.errors.EmptyDataError:
+        raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")]) from None
+
+
+def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise DataValidationError([Problem(source, None, None, None, f"a readable .xlsx workbook ({type(error).__name__}: {error})")]) from None
+    # Excel stores whole numbers as floats: 5 comes back as "5" with dtype=str, but dates come back as timestamps.
+    return frame.astype(str).replace({"nan": "", "NaT": ""})
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -85,4 +115,8 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     likert = pd.read_csv(folder / "likert.csv", dtype={**text, "factor_id": str, "statement_id": str, "score": "Int64",
                                                        "missing_reason": str},
                          keep_default_na=False, na_values=[""])
-    return {"respondents": respondents, "choices": choices, "likert": likert}
+    tables = {"respondents": respondents, "choices": choices, "likert": likert}
+    for name in ("rejected", "validation"):
+        path = folder / f"{name}.csv"
+        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
+    return tables

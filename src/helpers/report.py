@@ -112,14 +112,36 @@ FIGURES = (
     {"id": "factor_priority", "title": "Factor priorities by stakeholder type",
      "caption": "Mean score of each factor's statements per stakeholder type; factors ordered by their mean over the "
                 "groups (black bar), highest first."},
+    {"id": "answer_distribution", "title": "How the answers are distributed",
+     "caption": "Share of each answer per statement and stakeholder type, centred on the neutral point; n per bar; "
+                "'no opinion' answers in the panel on the right, outside the scale."},
 )
 PAPER_TABLES = ("table1", "table2", "table3")
+
+
+def cleaning_summary(processed: Path) -> dict:
+    """How many raw rows were processed and set aside, and why: read from the cleaning step's files."""
+    respondents = pd.read_csv(processed / "respondents.csv", dtype=str, keep_default_na=False, na_values=[""])
+    rejected_path, validation_path = processed / "rejected.csv", processed / "validation.csv"
+    rejected = read_table(rejected_path) if rejected_path.exists() else pd.DataFrame()
+    problems = read_table(validation_path) if validation_path.exists() else pd.DataFrame()
+    reasons = []
+    if not problems.empty:
+        counted = problems.groupby(["column", "expected"], sort=False).size().reset_index(name="n")
+        reasons = [f"{row.n} × column {row.column!r}: expected {row.expected}" for row in counted.itertuples()]
+    n_rejected = len(rejected)
+    return {"n_raw": len(respondents) + n_rejected, "n_processed": len(respondents), "n_rejected": n_rejected,
+            "reasons": reasons, "respondents": respondents}
 
 
 def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUAGE) -> dict:
     """Everything the template shows, read from the files the earlier notebooks wrote."""
     table = {name: read_table(paths.tables / f"{name}.csv") for name in (*PAPER_TABLES, "factor_summary", "factor_ranking")}
-    respondents = pd.read_csv(paths.processed / "respondents.csv", dtype=str, keep_default_na=False, na_values=[""])
+    cleaning = cleaning_summary(paths.processed)
+    respondents = cleaning["respondents"]
+    pilot_body = parameters.get("pilot_body") or ""
+    if pilot_body:
+        respondents = respondents.loc[respondents["pilot_body"] == pilot_body]
     groups = group_sizes(respondents, codebook, lang)
     ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
     per_group = table["factor_summary"].astype({"mean": float, "rank": int})
@@ -127,14 +149,25 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
                "note": table_note(name, codebook, respondents, lang),
                "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None)}
               for i, name in enumerate(PAPER_TABLES, start=1)]
+    comparison_path = paths.tables / "pilot_bodies.csv"
+    if comparison_path.exists() and len(read_table(comparison_path)) > 1:
+        tables.append({"id": "pilot_bodies", "label": f"Table {len(tables) + 1}",
+                       "caption": "Factor scores by pilot body (mean of the factor's statements)",
+                       "note": "n: respondents of the pilot body in the processed data.",
+                       "body": html_table(read_table(comparison_path))})
     figures = [{**figure, "label": f"Figure {i}", "caption": figure["caption"].format(scale=codebook.scale_values),
                 "src": embed_png(paths.figures / f"{figure['id']}.png")}
-               for i, figure in enumerate(FIGURES, start=1)]
+               for i, figure in enumerate(FIGURES, start=1) if (paths.figures / f"{figure['id']}.png").exists()]
+    bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
+    scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
     return {
         "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
-        "citation": codebook.dataset.get("source", ""),
+        "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
+        "scope": scope,
         "priorities": priority_summary(ranking, per_group, groups), "tables": tables, "figures": figures,
-        "cleaning": f"{len(respondents)} respondents in the raw export, {len(respondents)} in the processed data.",
+        "quarantine": cleaning,
+        "cleaning": (f"{cleaning['n_raw']} rows in the raw export: {cleaning['n_processed']} processed, "
+                     f"{cleaning['n_rejected']} set aside."),
         "provenance": provenance(paths.raw, paths.root, parameters),
     }

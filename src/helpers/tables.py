@@ -264,3 +264,41 @@ def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None 
 def write_table(table: pd.DataFrame, path) -> None:
     """CSV, UTF-8, '\\n' line ends: the same table gives the same bytes."""
     table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+# --- Pilot bodies ---------------------------------------------------------------------------
+ALL_PILOT_BODIES = ""
+
+
+def select_pilot_body(data: dict[str, pd.DataFrame], pilot_body: str, codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """The tidy tables limited to one pilot body (its code); all of them when `pilot_body` is ''."""
+    if pilot_body == ALL_PILOT_BODIES:
+        return data
+    codes = codebook.pilot_bodies()["code"].tolist()
+    if pilot_body not in codes:
+        raise ValueError(f"pilot_body={pilot_body!r} is not a pilot body of this codebook: {', '.join(codes)}")
+    selected = {name: frame.loc[frame["pilot_body"] == pilot_body].reset_index(drop=True)
+                for name, frame in data.items() if "pilot_body" in frame.columns}
+    if selected["respondents"].empty:
+        raise ValueError(f"no respondent in the data belongs to pilot body {pilot_body!r}")
+    return {**data, **selected}
+
+
+def pilot_body_comparison(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
+                          lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per pilot body: n respondents and each factor's mean score (pooled over its statements).
+
+    Respondents with no pilot body (e.g. a consultant) form a row of their own.
+    """
+    bodies = codebook.pilot_bodies(lang)
+    labels = dict(zip(bodies["code"], bodies["label"]))
+    n = respondents["pilot_body"].fillna("").value_counts()
+    means = (likert.assign(pilot_body=likert["pilot_body"].fillna(""))
+             .pivot_table(index="pilot_body", columns="factor_id", values="score", aggfunc="mean")
+             .reindex(columns=codebook.factors(lang)["factor_id"]))
+    order = [c for c in bodies["code"] if c in means.index] + ([""] if "" in means.index else [])
+    table = means.reindex(order).round(2)
+    table.columns = codebook.factors(lang)["factor_short"].tolist()
+    table.insert(0, "n", n.reindex(order).astype(int).to_numpy())
+    table.insert(0, "Pilot body", [labels.get(code, "(not a pilot body)") for code in order])
+    return table.reset_index(drop=True)

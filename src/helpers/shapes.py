@@ -1,0 +1,237 @@
+"""The shapes survey tools export, brought to one canonical frame the codebook describes.
+
+Canonical: one column per codebook entry, named by its id (see
+`load.export_columns`); a multiple-choice cell holds the chosen letters
+separated by spaces, the free text of an "other" option sits in the
+question's `other_column`. Every cell stays text.
+
+Recognised, by matching headers and cells against the codebook (never by
+position):
+- headers equal to the id, to an alias in the codebook (`column:`), or to the
+  field's label / question text / statement text in any language;
+- Google Forms grids: one column per row headed `Question [Row]`, the row
+  being a statement's text;
+- KoboToolbox group paths (`group/s01`) and select-many as one column per
+  option (`q1/A`, `q1_A`, `q1.A`, `q1/<option name>`, `Question [Option text]`)
+  holding 1/0, a tick mark, or the option's text;
+- select-many in one cell as letters, KoboToolbox option names separated by
+  spaces, or option texts joined with commas (Google Forms) -- option texts
+  may themselves contain commas, so they are matched whole, longest first --
+  with free text as "Other: ..." or as a leftover part.
+A cell that cannot be read this way is passed on unchanged, so that
+validation reports it as found.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from helpers.codebook import Codebook
+from helpers.errors import Problem
+from helpers.load import export_columns
+
+TICKED = {"1", "1.0", "x", "х", "✓", "✔", "+", "yes", "true", "да", "иә", "checked", "selected"}
+UNTICKED = {"", "0", "0.0", "no", "false", "нет", "жоқ", "-"}
+_SPACES = re.compile(r"\s+")
+_WIDE = re.compile(r"^(?P<prefix>.+?)\s*(?:\[(?P<bracket>[^\]]+)\]|[/._:](?P<suffix>[^/._:\[\]]+))\s*$")
+
+
+def norm(text) -> str:
+    """Case-, space- and quote-insensitive form of a header or an answer, for matching."""
+    text = str(text).replace("\u00a0", " ").replace("’", "'").replace("«", '"').replace("»", '"')
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def _texts(translations) -> list[str]:
+    return [t for t in (translations or {}).values() if t]
+
+
+def _aliases(entry: dict) -> list[str]:
+    column = entry.get("column")
+    return [column] if isinstance(column, str) else list(column or [])
+
+
+def header_candidates(codebook: Codebook) -> dict[str, list[str]]:
+    """Canonical column -> the header texts that name it (id first, then aliases, then labels in every language)."""
+    export = codebook.export
+    candidates = {export["id_column"]: [export["id_column"]], export["stakeholder_column"]: [export["stakeholder_column"]]}
+    if export.get("pilot_body_column"):
+        candidates[export["pilot_body_column"]] = [export["pilot_body_column"]]
+    for field in codebook.profile():
+        candidates[field["id"]] = [field["id"], *_aliases(field), *_texts(field.get("label"))]
+    for question in codebook.raw["questions"]:
+        candidates[question["id"]] = [question["id"], *_aliases(question), *_texts(question.get("text"))]
+        if question.get("other_column"):
+            candidates[question["other_column"]] = [question["other_column"]]
+    for factor in codebook.raw["factors"]:
+        for statement in factor["statements"]:
+            candidates[statement["id"]] = [statement["id"], *_aliases(statement), *_texts(statement.get("text"))]
+    return candidates
+
+
+def _option_lookup(question: dict) -> dict[str, str]:
+    """Every way an option may be named -> its letter: letter, KoboToolbox name, text in any language."""
+    lookup = {}
+    for option in question["options"]:
+        letter = str(option["letter"])
+        for name in (letter, option.get("name"), *_texts(option.get("text"))):
+            if name:
+                lookup[norm(name)] = letter
+    return lookup
+
+
+def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The export as the canonical frame; problems for columns that cannot be found or cells that cannot be read."""
+    by_header = {norm(c): c for c in raw.columns}
+    claimed: set[str] = set()
+    mapping: dict[str, str] = {}
+    for key, names in header_candidates(codebook).items():
+        for name in names:
+            header = by_header.get(norm(name))
+            if header is not None and header not in claimed:
+                mapping[key] = header
+                claimed.add(header)
+                break
+    # KoboToolbox group paths: "group_intro/s01".
+    for header in raw.columns:
+        if header not in claimed and "/" in header:
+            last = header.rsplit("/", 1)[1]
+            key = next((k for k in header_candidates(codebook) if norm(k) == norm(last) and k not in mapping), None)
+            if key:
+                mapping[key] = header
+                claimed.add(header)
+    _match_grid_columns(raw, codebook, mapping, claimed)
+    canonical = pd.DataFrame(index=raw.index)
+    for key in export_columns(codebook):
+        if key in mapping:
+            canonical[key] = raw[mapping[key]].astype(str)
+    problems = _collapse_option_columns(raw, codebook, canonical, claimed, source)
+    _read_choice_cells(codebook, canonical)
+    missing = [key for key in export_columns(codebook) if key not in canonical.columns]
+    questions_with_other = {q.get("other_column") for q in codebook.raw["questions"]}
+    for key in missing:
+        if key in questions_with_other:
+            canonical[key] = ""  # no free text in this export: an empty column, not an error
+            continue
+        problems.append(Problem(source, 1, key, None, "a column for this codebook entry in the header "
+                                "(its id, an alias under `column:`, or its label/text in any language)"))
+    ordered = [c for c in export_columns(codebook) if c in canonical.columns]
+    return canonical[ordered], problems
+
+
+def _match_grid_columns(raw, codebook, mapping, claimed) -> None:
+    """Google Forms grids: 'Question [Row]' where Row is a statement's text in any language."""
+    statement_texts = {}
+    for factor in codebook.raw["factors"]:
+        for statement in factor["statements"]:
+            for name in (statement["id"], *_aliases(statement), *_texts(statement.get("text"))):
+                statement_texts[norm(name)] = statement["id"]
+    for header in raw.columns:
+        if header in claimed:
+            continue
+        match = re.match(r"^.*\[(?P<row>[^\]]+)\]\s*$", header)
+        if match:
+            key = statement_texts.get(norm(match["row"]))
+            if key and key not in mapping:
+                mapping[key] = header
+                claimed.add(header)
+
+
+def _collapse_option_columns(raw, codebook, canonical, claimed, source) -> list[Problem]:
+    """Select-many as one column per option -> the canonical cell of chosen letters (and other text)."""
+    problems = []
+    for question in codebook.raw["questions"]:
+        qid = question["id"]
+        if qid in canonical.columns:
+            continue
+        names = {norm(n) for n in (qid, *_aliases(question), *_texts(question.get("text")))}
+        options = _option_lookup(question)
+        other = {str(o["letter"]) for o in question["options"] if o.get("other")}
+        columns = {}
+        for header in raw.columns:
+            match = _WIDE.match(header) if header not in claimed else None
+            if match and norm(match["prefix"]) in names:
+                letter = options.get(norm(match["bracket"] or match["suffix"]))
+                if letter:
+                    columns[letter] = header
+        if not columns:
+            continue
+        chosen = pd.Series("", index=raw.index)
+        free = pd.Series("", index=raw.index)
+        for letter, header in columns.items():
+            claimed.add(header)
+            values = raw[header].astype(str).str.strip()
+            key = values.map(norm)
+            ticked = key.isin(TICKED) | key.eq(norm(letter)) | key.map(options).eq(letter)
+            unticked = key.isin(UNTICKED)
+            text = ~ticked & ~unticked
+            if letter in other:
+                free = free.where(~text, values)     # the other option's column holds the free text itself
+                ticked = ticked | text
+            else:
+                for row, value in values[text].items():
+                    problems.append(Problem(source, int(row), header, value,
+                                            "a tick (1, x, ✓, yes, да), the option's text, or blank/0"))
+            chosen = chosen.str.cat(np.where(ticked, letter, ""), sep=" ").str.strip()
+        canonical[qid] = chosen.str.replace(_SPACES, " ", regex=True)
+        other_column = question.get("other_column")
+        if other_column and (other_column not in canonical.columns or canonical[other_column].eq("").all()):
+            canonical[other_column] = free
+    return problems
+
+
+def _read_choice_cells(codebook, canonical) -> None:
+    """Cells of option names or option texts -> letters; free text -> the other column. In place."""
+    for question in codebook.raw["questions"]:
+        qid = question["id"]
+        if qid not in canonical.columns:
+            continue
+        readings = {cell: read_choice_cell(cell, question) for cell in canonical[qid].unique()}
+        free = canonical[qid].map(lambda cell: readings[cell][1])
+        canonical[qid] = canonical[qid].map(lambda cell: readings[cell][0])
+        other_column = question.get("other_column")
+        if other_column and free.notna().any():
+            given = canonical[other_column].fillna("").str.strip() if other_column in canonical else pd.Series("", index=canonical.index)
+            # Free text found in the answer cell joins any text already in the other column: nothing is dropped.
+            both = given.ne("") & free.notna() & given.ne(free.fillna(""))
+            canonical[other_column] = given.where(free.isna(), free).where(~both, given + "; " + free.fillna(""))
+
+
+def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
+    """('A C', free text or None) from one select-many cell; the cell unchanged if it cannot be read.
+
+    Letters and KoboToolbox option names are separated by spaces, commas or
+    semicolons. Option texts (Google Forms) are matched whole, longest first,
+    between commas, because a text may itself contain a comma.
+    """
+    text = _SPACES.sub(" ", str(cell)).strip()
+    if not text:
+        return "", None
+    options = _option_lookup(question)
+    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+    if all(norm(t) in options for t in tokens):
+        return " ".join(dict.fromkeys(options[norm(t)] for t in tokens)), None
+    named = sorted(((name, str(o["letter"])) for o in question["options"] for name in _texts(o.get("text"))),
+                   key=lambda pair: len(pair[0]), reverse=True)
+    remaining, letters = text, []
+    for name, letter in named:
+        pattern = re.compile(r"(?:^|(?<=[,;]))\s*" + re.escape(_SPACES.sub(" ", name).strip()) + r"\s*(?=[,;]|$)", re.I)
+        if pattern.search(remaining):
+            remaining = pattern.sub("", remaining, count=1)
+            letters.append(letter)
+    leftover = re.sub(r"^[\s,;]+|[\s,;]+$", "", remaining)
+    other = next((o for o in question["options"] if o.get("other")), None)
+    if other is not None and leftover:
+        # "Other: Leadership" / "Другое - лидерство": drop the label, keep the respondent's words.
+        labels = [*_texts(other.get("text")), "Other", "Другое", "Басқа"]
+        for label in labels:
+            match = re.match(re.escape(label) + r"\s*[:\-–]\s*(.+)$", leftover, re.I)
+            if match:
+                leftover = match.group(1).strip()
+                break
+        return " ".join(dict.fromkeys([*letters, str(other["letter"])])), leftover
+    if leftover or not letters:
+        return str(cell), None
+    return " ".join(dict.fromkeys(letters)), None

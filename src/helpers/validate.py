@@ -1,0 +1,130 @@
+"""Validation of a canonical export against its codebook, as a pandera schema built from the codebook.
+
+Every check is collected in one pass (pandera's lazy validation) and turned
+into the project's Problems: file, row, column, value found, what was
+expected. The schema is data-driven: the codebook decides the allowed
+stakeholder types, pilot bodies, option letters, scale values and labels.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers.clean import parse_duration, score_lookup
+from helpers.codebook import Codebook
+from helpers.encoding import looks_like_mojibake
+from helpers.errors import Problem
+
+
+def _lookup_keys(entries: list[dict]) -> set[str]:
+    keys = set()
+    for entry in entries:
+        keys.add(str(entry["code"]).casefold())
+        keys |= {str(t).strip().casefold() for t in (entry.get("label") or {}).values() if t}
+    return keys
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.str.strip().eq("")
+
+
+def _check(fn, expected: str) -> pa.Check:
+    """A vectorised check; `expected` is what the error message says was expected."""
+    return pa.Check(fn, error=expected, name=expected)
+
+
+def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str]]:
+    """The pandera schema of the canonical export described by `codebook`.
+
+    Also returns, for the checks that span two columns, the column each one's
+    message is about (pandera reports those at the frame level).
+    """
+    export = codebook.export
+    mojibake = _check(lambda s: ~looks_like_mojibake(s),
+                      "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251)")
+    columns: dict[str, pa.Column] = {}
+
+    def add(name: str, *checks: pa.Check, **options) -> None:
+        columns[name] = pa.Column(str, checks=[*checks, mojibake], nullable=False, **options)
+
+    add(export["id_column"], _check(lambda s: ~_blank(s), "a respondent id"),
+        unique=True, report_duplicates="exclude_first")
+    stakeholders = _lookup_keys(codebook.raw["stakeholders"])
+    add(export["stakeholder_column"], _check(lambda s: s.str.strip().str.casefold().isin(stakeholders),
+        "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"])))
+    if export.get("pilot_body_column"):
+        bodies = _lookup_keys(codebook.raw.get("pilot_bodies") or [])
+        add(export["pilot_body_column"], _check(lambda s: _blank(s) | s.str.strip().str.casefold().isin(bodies),
+            "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"])))
+    footnotes = set(codebook.footnotes())
+    for field in codebook.profile():
+        kind = field["type"]
+        if kind == "text":
+            add(field["id"])
+        elif kind == "category":
+            allowed = [str(v) for v in field["values"]]
+            add(field["id"], _check(lambda s, a=allowed: _blank(s) | s.str.strip().isin(a), "blank or one of " + ", ".join(allowed)))
+        elif kind == "date":
+            fmt = field["format"]
+            add(field["id"], _check(lambda s, f=fmt: _blank(s) | pd.to_datetime(s.str.strip(), format=f, errors="coerce").notna(),
+                                    f"a date in the format {fmt!r}, or blank"))
+        elif kind == "years":
+            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
+        elif kind == "duration":
+            add(field["id"], _check(lambda s: _blank(s) | s.map(lambda t: parse_duration(t) is not None),
+                                    "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank"))
+        elif kind == "footnote":
+            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().isin(footnotes),
+                                    "blank or a footnote key from codebook.yaml: " + ", ".join(footnotes)))
+    for question in codebook.raw["questions"]:
+        letters = {str(o["letter"]) for o in question["options"]}
+        add(question["id"], _check(lambda s, ok=letters: s.str.split().map(lambda t: set(t) <= ok),
+                                   f"option letters of {question['id']}: " + " ".join(sorted(letters))))
+        if question.get("other_column"):
+            add(question["other_column"])
+    scores = score_lookup(codebook)
+    missing = {m.casefold() for m in codebook.scale_missing}
+    labels = codebook.scale_labels()
+    expected = ("a score on the scale " + ", ".join(f"{v} ({labels.get(v)})" if labels.get(v) else str(v) for v in codebook.scale_values)
+                + (", a 'no opinion' answer (" + ", ".join(codebook.scale_missing) + ")" if missing else "") + ", or blank")
+    whole = {f"{v}.0" for v in codebook.scale_values}
+    for statement in codebook.statements()["statement_id"]:
+        add(statement, _check(lambda s: s.str.strip().str.casefold().pipe(lambda t: t.eq("") | t.isin(scores) | t.isin(missing) | t.isin(whole)),
+                              expected))
+    other_checks, frame_check_columns = [], {}
+    for question in codebook.raw["questions"]:
+        other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
+        if question.get("other_column") and other_letters:
+            qid, col = question["id"], question["other_column"]
+            message = f"free text only when the 'other' option ({', '.join(sorted(other_letters))}) of {qid} is chosen"
+            frame_check_columns[message] = col
+            other_checks.append(pa.Check(
+                lambda df, q=qid, c=col, o=other_letters: _blank(df[c]) | df[q].str.split().map(lambda t: bool(o & set(t))),
+                name=message, error=message))
+    return pa.DataFrameSchema(columns, checks=other_checks, strict=False, coerce=False), frame_check_columns
+
+
+def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) -> list[Problem]:
+    """Every problem of the canonical export, in one pass; an empty list when it is valid."""
+    schema, frame_check_columns = export_schema(codebook)
+    try:
+        schema.validate(canonical, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _problems(errors.failure_cases, canonical, source, frame_check_columns)
+    return []
+
+
+def _problems(failures: pd.DataFrame, canonical: pd.DataFrame, source: str, frame_check_columns: dict) -> list[Problem]:
+    problems = set()
+    for failure in failures.itertuples():
+        expected = str(failure.check)
+        row = None if pd.isna(failure.index) else int(failure.index)
+        column = frame_check_columns.get(expected, failure.column if isinstance(failure.column, str) else None)
+        if expected == "field_uniqueness":
+            expected = "respondent ids unique in the file"
+        if row is not None and column in canonical.columns:
+            value = canonical.at[row, column]
+        else:
+            value = None if pd.isna(failure.failure_case) else str(failure.failure_case)
+        problems.add(Problem(source, row, column, value, expected))
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or "", p.expected))
