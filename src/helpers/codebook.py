@@ -137,10 +137,31 @@ def read_codebook(path: Path) -> Codebook:
         raise DataValidationError([Problem(source, None, None, None, f"valid UTF-8 YAML ({error})")]) from None
     if not isinstance(raw, dict):
         raise DataValidationError([Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))])
-    problems = check_codebook(raw, source)
+    problems = nest_statements(raw, source)
+    problems += check_codebook(raw, source)
     if problems:
         raise DataValidationError(problems)
     return Codebook(source=source, raw=raw)
+
+
+def nest_statements(raw: dict[str, Any], source: str) -> list[Problem]:
+    """Accept statements as a flat list (`statements:` with a `factor:` each, as a spreadsheet would hold
+    them) as well as nested under their factor; move flat ones under their factor, in place.
+
+    Returns a problem for every statement that names a factor the codebook does not declare.
+    """
+    flat = raw.pop("statements", None) or []
+    factors = {f.get("id"): f for f in raw.get("factors") or [] if isinstance(f, dict)}
+    problems = []
+    for i, statement in enumerate(flat):
+        factor = factors.get(statement.get("factor")) if isinstance(statement, dict) else None
+        if factor is None:
+            value = statement.get("factor") if isinstance(statement, dict) else statement
+            problems.append(Problem(source, None, f"statements[{i}].factor", None if value is None else str(value),
+                                    "one of the factors declared under `factors`: " + ", ".join(map(str, factors))))
+            continue
+        factor.setdefault("statements", []).append({k: v for k, v in statement.items() if k != "factor"})
+    return problems
 
 
 def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
