@@ -30,6 +30,12 @@ RU_STAKEHOLDERS = {
     "central_gov": "Представитель центрального государственного органа",
     "local_gov": "Представитель местного исполнительного органа",
 }
+RU_PILOT_BODIES = {
+    "agency_civil_service": "Агентство по делам государственной службы",
+    "akimat_nur_sultan": "Акимат города Нур-Султан",
+    "mangistau_region": "Мангистауская область",
+    "ministry_of_justice": "Министерство юстиции",
+}
 EXTRA_STAKEHOLDERS = [
     {"code": "unit_head", "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения"},
      "short": {"en": "Unit head"}},
@@ -72,7 +78,9 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
     for entry in book["stakeholders"]:
         entry["label"]["ru"] = RU_STAKEHOLDERS[entry["code"]]
     book["stakeholders"] += copy.deepcopy(EXTRA_STAKEHOLDERS)
-    named = paper["pilot_bodies"]
+    named = copy.deepcopy(paper["pilot_bodies"])
+    for entry in named:
+        entry["label"]["ru"] = RU_PILOT_BODIES[entry["code"]]
     book["pilot_bodies"] = named[:n_pilot_bodies] + [
         {"code": f"pilot_body_{i:03d}", "label": {"en": f"Pilot body {i:03d}", "ru": f"Пилотный орган {i:03d}"}}
         for i in range(len(named) + 1, n_pilot_bodies + 1)]
@@ -96,7 +104,9 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
                     blank_share: float = 0.02, no_opinion_share: float = 0.03) -> pd.DataFrame:
     """A survey export for `book`: one row per respondent, every cell text, as a survey tool writes it.
 
-    `score_language` None writes scores as numbers, else as that language's scale labels.
+    `score_language` None writes scores as numbers and codes as codes; a
+    language ("ru") writes scale labels, stakeholder types, pilot bodies and
+    durations in that language, as a survey form in that language would.
     """
     rng = np.random.default_rng(seed)
     codebook = Codebook("codebook_v2", book)
@@ -116,8 +126,9 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
     age = rng.integers(23, 63, size=n)
     columns["age"] = age.astype(str)
     total = np.minimum(rng.integers(6, 40 * 12, size=n), (age - 21) * 12)
-    columns["total_experience"] = _durations(total, lower_bound=rng.random(n) < 0.05)
-    columns["position_experience"] = _durations(np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool))
+    columns["total_experience"] = _durations(total, rng.random(n) < 0.05, score_language)
+    columns["position_experience"] = _durations(np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool),
+                                                score_language)
     columns["education"] = np.array(EDUCATION)[rng.choice(3, size=n, p=[0.55, 0.4, 0.05])]
     for question in book["questions"]:
         letters = np.array([str(o["letter"]) for o in question["options"]])
@@ -140,14 +151,21 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
     for j, statement in enumerate(statements):
         columns[statement] = as_text[:, j]
     frame = pd.DataFrame(columns)
+    if score_language:
+        for column, entries in (("stakeholder", book["stakeholders"]), ("pilot_body", book["pilot_bodies"])):
+            names = {e["code"]: (e["label"].get(score_language) or e["label"]["en"]) for e in entries}
+            frame[column] = frame[column].map(names)
     return frame[export_columns(codebook)]
 
 
-def _durations(months: np.ndarray, lower_bound: np.ndarray) -> np.ndarray:
-    """Months -> '7 years 3 months' style text, 'More than 10 years' where only a bound is given."""
+def _durations(months: np.ndarray, lower_bound: np.ndarray, language: str | None = None) -> np.ndarray:
+    """Months -> '7 years 3 months' ('7 лет 3 мес.' in Russian); 'More than 10 years' where only a bound is given."""
     years, rest = np.divmod(months, 12)
-    text = pd.Series(years.astype(str)) + " years " + pd.Series(rest.astype(str)) + " months"
-    bound = "More than " + pd.Series(years.astype(str)) + " years"
+    y, m = pd.Series(years.astype(str)), pd.Series(rest.astype(str))
+    if language == "ru":
+        text, bound = y + " лет " + m + " мес.", "более " + y + " лет"
+    else:
+        text, bound = y + " years " + m + " months", "More than " + y + " years"
     return np.where(lower_bound & (years > 0), bound, text).astype(object)
 
 
@@ -163,3 +181,38 @@ def write_synthetic_dataset(folder: Path, n_respondents: int, seed: int, n_pilot
     export = generate_export(book, n_respondents, seed, score_language)
     export.to_csv(folder / "survey.csv", index=False, sep=delimiter, encoding=encoding, lineterminator="\n")
     return folder
+
+
+EXAMPLE = {"name": "example-v2", "n_respondents": 360, "seed": 2021, "n_pilot_bodies": 4,
+           "encoding": "cp1251", "delimiter": ";", "score_language": "ru"}
+
+EXAMPLE_README = """# example-v2: SYNTHETIC data (questionnaire v2)
+
+**These are not real survey answers.** The folder was written by `python -m helpers.synthetic example-v2`
+(seed {seed}) to show and test the pipeline on data shaped like a real pilot-body export:
+
+- questionnaire v2: the paper's questionnaire plus the fifth factor it recommends, Leadership (management styles
+  and quality), whose three statements are this project's own wording; no "freezing of vacancies" answer;
+- {n_respondents} respondents, {n_pilot_bodies} pilot bodies, 6 stakeholder types;
+- `survey.csv` as Excel in a Russian locale saves it: Windows-1251, semicolon-separated, Likert answers as Russian
+  labels ("Полностью согласен" = 5), "Затрудняюсь ответить" (no opinion) and some blank answers.
+
+Run `make report DATA=example-v2`.
+"""
+
+
+def write_example(root=REPO_ROOT) -> Path:
+    """(Re)write data/raw/example-v2 of the repository: a person runs this, never the pipeline."""
+    folder = write_synthetic_dataset(Path(root) / "data" / "raw" / EXAMPLE["name"], EXAMPLE["n_respondents"], EXAMPLE["seed"],
+                                     EXAMPLE["n_pilot_bodies"], EXAMPLE["encoding"], EXAMPLE["delimiter"],
+                                     EXAMPLE["score_language"])
+    (folder / "README.md").write_text(EXAMPLE_README.format(**EXAMPLE), encoding="utf-8")
+    return folder
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["example-v2"]:
+        sys.exit("usage: python -m helpers.synthetic example-v2")
+    print(write_example())
