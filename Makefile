@@ -95,6 +95,14 @@ clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
 tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
 figures: $(RUN)/03_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
 
+NAME ?=
+.PHONY: new-dataset example-data
+new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/ with a template codebook and an empty export: make new-dataset NAME=x
+	@$(PY) -m helpers.scaffold '$(NAME)'
+
+example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
+	$(PY) -m helpers.synthetic example-v2
+
 ## Tests and reference outputs ------------------------------------------------
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -1,5 +1,6 @@
 """The notebooks run end to end under papermill on a scratch copy of the data."""
 import hashlib
+import subprocess
 import os
 import re
 from pathlib import Path
@@ -105,3 +106,27 @@ def test_bad_data_stops_with_the_list_not_a_traceback(tmp_path, capsys, monkeypa
     assert "DataValidationError" in err
     assert "row 4, column 'stakeholder': found 'minister'" in err
     assert "Traceback" not in err
+
+
+def test_quarantined_rows_are_reported_prominently(tmp_path, monkeypatch):
+    root = sandbox_root(tmp_path)
+    survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,minister"), encoding="utf-8")
+    monkeypatch.setenv(ROOT_VARIABLE, str(root))
+    for step in STEPS:
+        parameters = {"dataset": "amirova2020", **({"on_invalid": "quarantine"} if step == "01_clean" else {})}
+        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", root / "reports" / "amirova2020" / "notebooks" / f"{step}.ipynb",
+                     parameters)
+    processed = root / "data" / "processed" / "amirova2020"
+    rejected = pd.read_csv(processed / "rejected.csv", dtype=str)
+    assert rejected["respondent_id"].tolist() == ["R3"] and "found 'minister'" in rejected.loc[0, "reasons"]
+    assert len(pd.read_csv(processed / "respondents.csv")) == 3
+    html = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    assert "1 of 4 rows of the raw export were set aside" in html
+    assert "Central government representative" not in pd.read_csv(root / "reports" / "amirova2020" / "tables" / "table3.csv").columns
+
+
+def test_make_refuses_dataset_names_outside_data_raw():
+    for name in ("../x", "/tmp/x", ""):
+        result = subprocess.run(["make", "-n", "-C", str(REPO_ROOT), "report", f"DATA={name}"], capture_output=True, text=True)
+        assert result.returncode != 0 and "DATA" in result.stderr, result.stderr

@@ -156,9 +156,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except PapermillExecutionError as error:
-        print(f"\n{args.notebook.name} stopped: {error.ename}", file=sys.stderr)
+        # make deletes a failed target (.DELETE_ON_ERROR): keep the executed notebook beside it for reading.
+        kept = args.output.with_name(args.output.stem + ".failed.ipynb")
+        if args.output.exists():
+            shutil.copyfile(args.output, kept)
+        print(f"\n{args.notebook.stem} stopped: {error.ename}", file=sys.stderr)
         print(error.evalue, file=sys.stderr)
-        print(f"(executed notebook with the full traceback: {args.output})", file=sys.stderr)
+        if error.ename == "DataValidationError":
+            dataset = dict(args.parameter).get("dataset", "")
+            print(f"The list is also in data/processed/{dataset}/validation.csv. Fix the export or the codebook, "
+                  "or run with ON_INVALID=quarantine to set the invalid rows aside.", file=sys.stderr)
+        print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
         return 1
     print(f"{args.notebook.stem}: ran in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0
