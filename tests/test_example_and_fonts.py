@@ -38,4 +38,4 @@ def test_figures_have_every_cyrillic_and_kazakh_glyph(codebook, paper_raw):
         figure = figures.statement_heatmap(tables.statement_summary(clean.likert, codebook, "kk"), groups, codebook, "kk")
         figure.canvas.draw()
     assert "Қ ә ғ ң ө ұ ү һ і" in figure.axes[0].get_title(loc="left")
-    assert "Жобаның басшысы (ҚР)" in [t.get_text() for t in figure.axes[3].get_xticklabels()]
+    assert "Жобаның\nбасшысы\n(ҚР)" in [t.get_text() for t in figure.axes[3].get_xticklabels()]
