@@ -4,8 +4,9 @@
 #   data/raw/$(DATA)/ (export + codebook.yaml, read-only)
 #     01_clean   -> data/processed/$(DATA)/{respondents,choices,likert}.csv
 #     02_tables  -> reports/$(DATA)/tables/*.csv
-#     03_figures -> reports/$(DATA)/figures/*.{png,svg}
-#     04_report  -> reports/$(DATA)/report.html
+#     03_priorities -> reports/$(DATA)/tables/{agreement,reliability,group_differences,claims}.csv
+#     04_figures -> reports/$(DATA)/figures/*.{png,svg}
+#     05_report  -> reports/$(DATA)/report.html
 #
 # Each executed notebook lands in reports/$(DATA)/notebooks/ and is the file
 # target of its step; its prerequisites are what the step reads: the source
@@ -81,19 +82,23 @@ $(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES
 $(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/03_figures.ipynb: notebooks/03_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
+$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/stats.py $(H)/claims.py $(H)/paper_claims.yaml
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/04_report.ipynb: notebooks/04_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/02_tables.ipynb $(RUN)/03_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-.PHONY: report clean-data tables figures
+$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/02_tables.ipynb $(RUN)/03_priorities.ipynb $(RUN)/04_figures.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
+
+.PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html
-	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(RUN)/04_report.ipynb
+	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(RUN)/05_report.ipynb
 	@echo "Report: $(OUT)/report.html"
 clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
 tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
-figures: $(RUN)/03_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
+priorities: $(RUN)/03_priorities.ipynb ## Only the agreement statistics and the paper's claims re-checked
+figures: $(RUN)/04_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
 
 NAME ?=
 .PHONY: new-dataset example-data

@@ -14,7 +14,8 @@ NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_pipeline_has_its_four_notebooks():
-    assert [n.name for n in NOTEBOOKS] == ["01_clean.ipynb", "02_tables.ipynb", "03_figures.ipynb", "04_report.ipynb"]
+    assert [n.name for n in NOTEBOOKS] == ["01_clean.ipynb", "02_tables.ipynb", "03_priorities.ipynb",
+                                            "04_figures.ipynb", "05_report.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -7,7 +7,7 @@ import pytest
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import run_notebook, sandbox_root
 
-STEPS = ("01_clean", "02_tables", "03_figures", "04_report")
+STEPS = ("01_clean", "02_tables", "03_priorities", "04_figures", "05_report")
 
 
 def build(root: Path) -> None:

@@ -36,8 +36,16 @@ def html_table(table: pd.DataFrame, group_by: str | None = None) -> dict:
         if group_by and record[group_by] != current:
             current = record[group_by]
             rows.append({"heading": current})
-        rows.append({"cells": [record[c] for c in columns]})
+        rows.append({"cells": [(record[c], _is_number(record[c])) for c in columns]})
     return {"columns": columns, "rows": rows}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def embed_png(path: Path) -> str:
@@ -93,7 +101,7 @@ def git_commit(root: Path) -> str:
 
 
 def render_report(context: dict) -> str:
-    """Render the report template with `context` (see notebooks/04_report.ipynb for its keys)."""
+    """Render the report template with `context` (see report_context for its keys)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return environment.get_template("report.html.j2").render(**context)
@@ -158,6 +166,10 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     figures = [{**figure, "label": f"Figure {i}", "caption": figure["caption"].format(scale=codebook.scale_values),
                 "src": embed_png(paths.figures / f"{figure['id']}.png")}
                for i, figure in enumerate(FIGURES, start=1) if (paths.figures / f"{figure['id']}.png").exists()]
+    claims_table = read_table(paths.tables / "claims.csv")
+    agreement = read_table(paths.tables / "agreement.csv")
+    reliability = read_table(paths.tables / "reliability.csv")
+    differences = read_table(paths.tables / "group_differences.csv")
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
     scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
     return {
@@ -167,7 +179,49 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "scope": scope,
         "priorities": priority_summary(ranking, per_group, groups), "tables": tables, "figures": figures,
         "quarantine": cleaning,
+        "claims": claims_table.to_dict("records"),
+        "claim_notes": read_table(paths.tables / "claims_disagreements.csv")["note"].tolist(),
+        "agreement": agreement_sentences(agreement, reliability, differences),
         "cleaning": (f"{cleaning['n_raw']} rows in the raw export: {cleaning['n_processed']} processed, "
                      f"{cleaning['n_rejected']} set aside."),
         "provenance": provenance(paths.raw, paths.root, parameters),
     }
+
+
+def agreement_sentences(agreement: pd.DataFrame, reliability: pd.DataFrame, differences: pd.DataFrame) -> list[str]:
+    """The agreement statistics in words, every number from the tables the priorities notebook wrote."""
+    sentences = []
+    for row in agreement.to_dict("records"):
+        if row.get("note"):
+            sentences.append(f"{row['measure']}: not computed ({row['note']}).")
+        elif row["measure"].startswith("Kendall"):
+            sentences.append(f"{row['measure']}: W = {float(row['W']):.3f} over {_int(row['n_respondents'])} respondents "
+                             f"and {_int(row['n_factors'])} factors (chi-square = {float(row['chi2']):.2f}, "
+                             f"df = {_int(row['df'])}, p = {float(row['p']):.3f}).")
+        else:
+            sentences.append(f"{row['measure']}: alpha = {float(row['alpha']):.3f} over {_int(row['n_respondents'])} "
+                             f"respondents and {_int(row['n_statements'])} statements.")
+    for row in reliability.to_dict("records"):
+        if row["note"]:
+            sentences.append(f"Cronbach's alpha, {row['factor']}: {row['note']}.")
+        else:
+            sentences.append(f"Cronbach's alpha, {row['factor']}: {float(row['alpha']):.3f} "
+                             f"(95 % CI {float(row['ci_low']):.2f} to {float(row['ci_high']):.2f}, n = {_int(row['n_complete'])}).")
+    if differences.empty:
+        sentences.append("Kruskal–Wallis across stakeholder groups: not computed — too few respondents per group.")
+    else:
+        factors = differences.loc[differences["level"] == "factor"]
+        for row in factors.to_dict("records"):
+            if row["H"]:
+                sentences.append(f"Kruskal–Wallis across stakeholder groups, {row['label']}: H = {float(row['H']):.2f}, "
+                                 f"p = {float(row['p']):.3f} ({_int(row['n_groups'])} groups, n = {_int(row['n'])}).")
+        significant = differences.loc[(differences["level"] == "statement") & (differences["p"] != "")]
+        low = significant.loc[significant["p"].astype(float) < 0.05]
+        sentences.append(f"Statements whose scores differ between groups at p < 0.05: {len(low)} of {len(significant)} "
+                         "(not corrected for multiple comparisons; the full list is in group_differences.csv).")
+    return sentences
+
+
+def _int(text) -> int:
+    """A count read back from CSV, where a column with gaps was written as 4.0."""
+    return int(float(text))
