@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.browser import check_report, find_chromium, print_pdf
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import main, run_notebook, sandbox_root
 
@@ -130,3 +131,37 @@ def test_make_refuses_dataset_names_outside_data_raw():
     for name in ("../x", "/tmp/x", ""):
         result = subprocess.run(["make", "-n", "-C", str(REPO_ROOT), "report", f"DATA={name}"], capture_output=True, text=True)
         assert result.returncode != 0 and "DATA" in result.stderr, result.stderr
+
+
+chromium = pytest.mark.skipif(find_chromium() is None, reason="no Chromium here; .ci/run installs it")
+
+
+@chromium
+def test_report_renders_in_chromium_and_requests_nothing(built):
+    root, _ = built
+    folder = root / "reports" / "amirova2020"
+    state = check_report(folder / "report.html", folder / "report-screenshot.png")
+    assert state["requests_out"] == []
+    assert state["tables"] >= 6 and state["table_rows"] > 40
+    assert len(state["images"]) == 2 and all(i["ok"] and i["width"] > 1000 for i in state["images"])
+    assert state["scripts"] == 0  # the planted <script> in a free-text answer stayed text
+    assert (folder / "report-screenshot.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@chromium
+def test_the_browser_check_catches_a_request_leaving_the_file(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<html><body><table><tr><td>x</td></tr></table><img src="http://127.0.0.1:9/x.png"></body></html>')
+    state = check_report(page, tmp_path / "shot.png")
+    assert state["requests_out"] == ["http://127.0.0.1:9/x.png"]
+    assert state["images"] == [{"ok": False, "width": 0}]
+
+
+@chromium
+def test_pdf_is_printed_with_fixed_dates(built, tmp_path):
+    root, _ = built
+    html = root / "reports" / "amirova2020" / "report.html"
+    first = print_pdf(html, tmp_path / "a.pdf").read_bytes()
+    second = print_pdf(html, tmp_path / "b.pdf").read_bytes()
+    assert first[:5] == b"%PDF-" and first == second
+    assert b"(D:20200101000000+00'00')" in first

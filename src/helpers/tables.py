@@ -262,8 +262,13 @@ def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None 
 
 
 def write_table(table: pd.DataFrame, path) -> None:
-    """CSV, UTF-8, '\\n' line ends: the same table gives the same bytes."""
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """CSV, UTF-8, '\\n' line ends: the same table gives the same bytes.
+
+    Text cells that a spreadsheet would run as a formula are neutralised (see helpers.export).
+    """
+    from helpers.export import neutralise_formulas
+
+    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 # --- Pilot bodies ---------------------------------------------------------------------------
