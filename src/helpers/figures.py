@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
+from helpers.i18n import ui  # noqa: E402
 from helpers.tables import format_score  # noqa: E402
 
 STYLE = {
@@ -85,7 +86,7 @@ def statement_heatmap(summary: pd.DataFrame, groups: pd.DataFrame, codebook: Cod
         axes[-1, 0].set_xticks(range(len(columns)), columns)
         fig.subplots_adjust(left=0.5, right=0.9, top=0.97, bottom=0.07, hspace=0.45)
         colorbar = fig.colorbar(image, cax=fig.add_axes([0.93, 0.25, 0.015, 0.5]), ticks=values)
-        colorbar.set_label("Score")
+        colorbar.set_label(ui(lang)["score"])
         colorbar.outline.set_visible(False)
     return fig
 
@@ -106,7 +107,7 @@ def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups
     with plt.rc_context(STYLE):
         fig, axis = plt.subplots(figsize=(6.3, 0.55 * len(order) + 1.6))
         axis.plot(ranking["mean"], [y[f] for f in ranking["factor_id"]], marker="|", markersize=18,
-                  color="black", linestyle="none", label="All groups (mean of group means)")
+                  color="black", linestyle="none", label=ui(lang)["all_groups_mean"])
         for i, g in enumerate(groups.itertuples()):
             block = per_group.loc[per_group["stakeholder"] == g.stakeholder]
             axis.scatter(block["mean"], [y[f] + offsets[g.stakeholder] for f in block["factor_id"]],
@@ -116,7 +117,7 @@ def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups
         axis.set_yticks([y[f] for f in order], [f"{i + 1}. {names[f]}" for i, f in enumerate(order)])
         axis.set_xlim(min(values) - 0.2, max(values) + 0.2)
         axis.set_xticks(values)
-        axis.set_xlabel("Mean score of the factor's statements")
+        axis.set_xlabel(ui(lang)["mean_factor_score"])
         axis.grid(axis="x", color="0.9")
         axis.set_axisbelow(True)
         axis.spines[["top", "right"]].set_visible(False)
@@ -249,13 +250,13 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
         axis.invert_yaxis()
         axis.spines[["top", "right", "left"]].set_visible(False)
         axis.tick_params(axis="y", length=0)
-        axis.set_xlabel("Share of answers on the scale (neutral split at 0)")
+        axis.set_xlabel(ui(lang)["share_axis"])
         side.barh(positions, no_opinion, height=0.8, color="0.65")
         for value, p in zip(no_opinion, positions):
             if value > 0:
                 side.text(value + 1, p, f"{value:.0f}", va="center", fontsize=5)
         side.set_xlim(0, max(20, float(no_opinion.max()) * 1.3 if len(no_opinion) else 20))
-        side.set_title("No opinion, %", fontsize=7)
+        side.set_title(ui(lang)["no_opinion_pct"], fontsize=7)
         side.spines[["top", "right", "left"]].set_visible(False)
         side.tick_params(axis="y", length=0)
         handles, names = axis.get_legend_handles_labels()

@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE
+from helpers.i18n import ui
 from helpers.tables import group_sizes, table_note
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -113,17 +114,7 @@ def write_report(html: str, path: Path) -> Path:
 
 
 
-FIGURES = (
-    {"id": "statement_heatmap", "title": "Scores of every statement by stakeholder type",
-     "caption": "One panel per factor, statements in the questionnaire's order; each cell is the score (the group's "
-                "mean where a group has several respondents) on the scale {scale}."},
-    {"id": "factor_priority", "title": "Factor priorities by stakeholder type",
-     "caption": "Mean score of each factor's statements per stakeholder type; factors ordered by their mean over the "
-                "groups (black bar), highest first."},
-    {"id": "answer_distribution", "title": "How the answers are distributed",
-     "caption": "Share of each answer per statement and stakeholder type, centred on the neutral point; n per bar; "
-                "'no opinion' answers in the panel on the right, outside the scale."},
-)
+FIGURES = ("statement_heatmap", "factor_priority", "answer_distribution")
 PAPER_TABLES = ("table1", "table2", "table3")
 
 
@@ -153,19 +144,20 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     groups = group_sizes(respondents, codebook, lang)
     ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
     per_group = table["factor_summary"].astype({"mean": float, "rank": int})
-    tables = [{"id": name, "label": f"Table {i}", "caption": codebook.table_text(name, "caption", lang) or "",
+    words = ui(lang)
+    tables = [{"id": name, "label": f"{words['table']} {i}", "caption": codebook.table_text(name, "caption", lang) or "",
                "note": table_note(name, codebook, respondents, lang),
                "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None)}
               for i, name in enumerate(PAPER_TABLES, start=1)]
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
-        tables.append({"id": "pilot_bodies", "label": f"Table {len(tables) + 1}",
-                       "caption": "Factor scores by pilot body (mean of the factor's statements)",
-                       "note": "n: respondents of the pilot body in the processed data.",
+        tables.append({"id": "pilot_bodies", "label": f"{words['table']} {len(tables) + 1}",
+                       "caption": words["pilot_caption"], "note": words["pilot_note"],
                        "body": html_table(read_table(comparison_path))})
-    figures = [{**figure, "label": f"Figure {i}", "caption": figure["caption"].format(scale=codebook.scale_values),
-                "src": embed_png(paths.figures / f"{figure['id']}.png")}
-               for i, figure in enumerate(FIGURES, start=1) if (paths.figures / f"{figure['id']}.png").exists()]
+    drawn = [f for f in FIGURES if (paths.figures / f"{f}.png").exists()]
+    figures = [{"id": f, "label": f"{words['figure']} {i}", "title": words["figures"][f][0],
+                "caption": words["figures"][f][1].format(scale=codebook.scale_values), "src": embed_png(paths.figures / f"{f}.png")}
+               for i, f in enumerate(drawn, start=1)]
     claims_table = read_table(paths.tables / "claims.csv")
     agreement = read_table(paths.tables / "agreement.csv")
     reliability = read_table(paths.tables / "reliability.csv")
@@ -173,7 +165,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
     scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
     return {
-        "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
+        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
         "scope": scope,

@@ -11,33 +11,34 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
+from helpers.i18n import plural, ui
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
-               "August", "September", "October", "November", "December")
 UNKNOWN_WORDING = "(wording not given in the source)"
 
 
 # --- formatting of single values -------------------------------------------------------
-def format_months(months: int, lower_bound: bool = False) -> str:
+def format_months(months: int, lower_bound: bool = False, lang: str = DEFAULT_LANGUAGE) -> str:
     """65 -> '5 years 5 months'; 120 with lower_bound -> 'More than 10 years'; 4 -> '4 months'."""
+    words = ui(lang)
     years, rest = divmod(int(months), 12)
     parts = []
     if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
+        parts.append(f"{years} {plural(years, words['years'], lang)}")
     if rest or not years:
-        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+        parts.append(f"{rest} {plural(rest, words['months'], lang)}")
     text = " ".join(parts)
-    return f"More than {text}" if lower_bound else text
+    return f"{words['more_than']} {text}" if lower_bound else text
 
 
-def format_years(years: int) -> str:
-    return f"{int(years)} year{'s' if int(years) != 1 else ''}"
+def format_years(years: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    return f"{int(years)} {plural(int(years), ui(lang)['years'], lang)}"
 
 
-def format_date(iso_date: str) -> str:
-    """'2019-11-04' -> 'November 4, 2019' (fixed English month names, whatever the locale)."""
+def format_date(iso_date: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'2019-11-04' -> 'November 4, 2019' ('4 ноября 2019 г.' in Russian), whatever the machine's locale."""
+    words = ui(lang)
     date = pd.Timestamp(iso_date)
-    return f"{MONTH_NAMES[date.month - 1]} {date.day}, {date.year}"
+    return words["date_format"].format(month=words["month_names"][date.month - 1], day=date.day, year=date.year)
 
 
 def format_score(value: float) -> str:
@@ -125,7 +126,9 @@ def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, 
         wide = wide.astype("Int64")  # one respondent per group: the score itself, as the paper prints it
     else:
         wide = wide.round(2)
-    table = pd.concat([statements[["factor", "statement"]].rename(columns={"factor": "Factor", "statement": "Statement"}), wide], axis=1)
+    words = ui(lang)
+    table = pd.concat([statements[["factor", "statement"]].rename(columns={"factor": words["factor"], "statement": words["statement"]}),
+                       wide], axis=1)
     return table.rename(columns=_column_labels(groups)).reset_index(drop=True)
 
 
@@ -177,7 +180,7 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
                 parts.append(f"{text}: {row.n_chose} ({row.share:.0%})")
         cells[(question_id, stakeholder)] = (" " if (groups["n"] == 1).all() else "; ").join(parts)
     questions = codebook.questions(lang)
-    header = codebook.table_text("table2", "question_header", lang) or "Question"
+    header = codebook.table_text("table2", "question_header", lang) or ui(lang)["question"]
     table = pd.DataFrame({header: questions["text"]})
     for stakeholder in groups["stakeholder"]:
         table[stakeholder] = [cells.get((q, stakeholder), "") for q in questions["question_id"]]
@@ -185,7 +188,8 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
 
 
 # --- Respondents' profile ------------------------------------------------------------------
-def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[str, str]], note_field: str | None) -> str:
+def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[str, str]], note_field: str | None,
+                  lang: str = DEFAULT_LANGUAGE) -> str:
     """One Table 1 cell for one group: the respondent's value, or a summary when there are several."""
     kind, column = spec["type"], spec["id"]
     n = len(values)
@@ -193,17 +197,17 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
         series = values[f"{column}_years"].dropna()
         if series.empty:
             return ""
-        return format_years(series.iloc[0]) if n == 1 else f"median {series.median():g} (range {series.min()}–{series.max()}) years"
+        return format_years(series.iloc[0], lang) if n == 1 else f"median {series.median():g} (range {series.min()}–{series.max()}) years"
     if kind == "duration":
         months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
         ok = months.notna()
         if not ok.any():
             return ""
         if n == 1:
-            return format_months(months.iloc[0], bool(bound.iloc[0]))
+            return format_months(months.iloc[0], bool(bound.iloc[0]), lang)
         at_least = " (some answers are lower bounds)" if bound[ok].any() else ""
-        return (f"median {format_months(int(months[ok].median()))} "
-                f"(range {format_months(months[ok].min())} – {format_months(months[ok].max())}){at_least}")
+        return (f"median {format_months(int(months[ok].median()), lang=lang)} "
+                f"(range {format_months(months[ok].min(), lang=lang)} – {format_months(months[ok].max(), lang=lang)}){at_least}")
     if kind == "date":
         dates = values[column].dropna()
         if dates.empty:
@@ -212,8 +216,8 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
             marker = ""
             if note_field is not None and pd.notna(values[note_field].iloc[0]):
                 marker = footnotes[values[note_field].iloc[0]][0]
-            return format_date(dates.iloc[0]) + marker
-        return f"{format_date(dates.min())} – {format_date(dates.max())}"
+            return format_date(dates.iloc[0], lang) + marker
+        return f"{format_date(dates.min(), lang)} – {format_date(dates.max(), lang)}"
     if kind == "category":
         counts = values[column].value_counts()
         if n == 1:
@@ -234,14 +238,14 @@ def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LA
     shown = [f for f in codebook.profile() if f["type"] != "footnote"]
     rows = []
     if (groups["n"] > 1).any():
-        rows.append({"Parameter": "Respondents (n)", **{g.stakeholder: str(g.n) for g in groups.itertuples()}})
+        rows.append({"Parameter": ui(lang)["respondents_n"], **{g.stakeholder: str(g.n) for g in groups.itertuples()}})
     for spec in shown:
         row = {"Parameter": label(spec.get("label"), lang) or spec["id"]}
         for stakeholder in groups["stakeholder"]:
             members = respondents.loc[respondents["stakeholder"] == stakeholder]
-            row[stakeholder] = _profile_cell(members, spec, footnotes, note_fields.get(spec["id"]))
+            row[stakeholder] = _profile_cell(members, spec, footnotes, note_fields.get(spec["id"]), lang)
         rows.append(row)
-    return pd.DataFrame(rows).rename(columns=_column_labels(groups))
+    return pd.DataFrame(rows).rename(columns={**_column_labels(groups), "Parameter": ui(lang)["parameter"]})
 
 
 def table1_footnotes(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> list[str]:
@@ -305,5 +309,6 @@ def pilot_body_comparison(likert: pd.DataFrame, respondents: pd.DataFrame, codeb
     table = means.reindex(order).round(2)
     table.columns = codebook.factors(lang)["factor_short"].tolist()
     table.insert(0, "n", n.reindex(order).astype(int).to_numpy())
-    table.insert(0, "Pilot body", [labels.get(code, "(not a pilot body)") for code in order])
+    words = ui(lang)
+    table.insert(0, words["pilot_body"], [labels.get(code, words["not_pilot_body"]) for code in order])
     return table.reset_index(drop=True)
