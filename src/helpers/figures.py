@@ -21,7 +21,7 @@ import seaborn as sns  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
 from helpers.i18n import ui  # noqa: E402
-from helpers.tables import format_score  # noqa: E402
+from helpers.tables import UNKNOWN_WORDING, format_score  # noqa: E402
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -274,3 +274,42 @@ def discard(folder: Path, stem: str) -> None:
     """Remove `stem`.png/.svg left by an earlier run, so the report never shows a figure this run did not draw."""
     for suffix in (".png", ".svg"):
         (Path(folder) / f"{stem}{suffix}").unlink(missing_ok=True)
+
+
+def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> plt.Figure:
+    """Table 2 as a matrix: every option of every question (codebook order) x stakeholder group, shaded by the
+    share of the group that chose it and annotated with count/n. `counts` is `tables.option_counts`."""
+    questions = codebook.questions(lang)
+    rows = counts.drop_duplicates(["question_id", "letter"])[["question_id", "letter", "text"]]
+    share = counts.pivot_table(index=["question_id", "letter"], columns="stakeholder", values="share", sort=False)
+    chosen = counts.pivot_table(index=["question_id", "letter"], columns="stakeholder", values="n_chose", sort=False)
+    index = list(zip(rows["question_id"], rows["letter"]))
+    share = share.reindex(index=index, columns=groups["stakeholder"])
+    chosen = chosen.reindex(index=index, columns=groups["stakeholder"])
+    sizes = dict(zip(groups["stakeholder"], groups["n"]))
+    with plt.rc_context(STYLE):
+        fig, axis = plt.subplots(figsize=(7.0, 0.3 * len(index) + 0.35 * len(questions) + 1.2))
+        axis.imshow(share.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        for (i, j), value in np.ndenumerate(chosen.to_numpy(dtype=float)):
+            n = sizes[share.columns[j]]
+            text = ("✓" if value else "") if n == 1 else f"{int(value)}/{n}"
+            axis.text(j, i, text, ha="center", va="center", fontsize=7,
+                      color="white" if share.iloc[i, j] > 0.6 else "black")
+        labels = [wrap(f"{letter}) {text if isinstance(text, str) else UNKNOWN_WORDING}", 70)
+                  for (_, letter), text in zip(index, rows["text"])]
+        axis.set_yticks(range(len(index)), labels, fontsize=6)
+        axis.set_xticks(range(len(groups)), [wrap(g, 12) for g in groups["short"]], fontsize=7)
+        axis.xaxis.tick_top()
+        starts = rows.reset_index(drop=True).groupby("question_id", sort=False).head(1).index.tolist()
+        for number, start in enumerate(starts):
+            if start:
+                axis.axhline(start - 0.5, color="black", linewidth=0.8)
+            axis.text(-0.6, start - 0.35, f"Q{number + 1}", ha="right", va="bottom", fontsize=7, fontweight="bold",
+                      transform=axis.transData)
+        axis.set_xticks(np.arange(len(groups) + 1) - 0.5, minor=True)
+        axis.grid(which="minor", axis="x", color="white", linewidth=1.5)
+        axis.tick_params(which="both", length=0)
+        axis.spines[:].set_visible(False)
+        fig.subplots_adjust(left=0.55, right=0.98, top=1 - 0.9 / fig.get_figheight(), bottom=0.02)
+    return fig
+

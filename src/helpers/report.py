@@ -114,7 +114,7 @@ def write_report(html: str, path: Path) -> Path:
 
 
 
-FIGURES = ("statement_heatmap", "factor_priority", "answer_distribution")
+FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix", "answer_distribution")
 PAPER_TABLES = ("table1", "table2", "table3")
 
 
