@@ -45,3 +45,18 @@ def test_two_runs_write_identical_files(tmp_path, monkeypatch, epoch):
     assert {".csv", ".png", ".svg", ".html", ".ipynb"} <= kinds
     differing = [name for name in one if one[name] != two[name]]
     assert differing == [], f"files that differ between two runs: {differing}"
+
+
+def test_split_stream_outputs_are_joined():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_output
+
+    from helpers.pipeline import coalesce_streams
+
+    cell = new_code_cell("print(...)", outputs=[new_output("stream", name="stdout", text="a\n"),
+                                                new_output("stream", name="stdout", text="b\n"),
+                                                new_output("stream", name="stderr", text="warn\n"),
+                                                new_output("stream", name="stdout", text="c\n")])
+    coalesce_streams(cell)
+    assert [(o.name, o.text) for o in cell.outputs] == [("stdout", "a\nb\n"), ("stderr", "warn\n"), ("stdout", "c\n")]
+    nbformat.validate(nbformat.v4.new_notebook(cells=[cell]))

@@ -90,9 +90,29 @@ def normalise_executed(output: Path, source: Path) -> None:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
+        coalesce_streams(cell)
         for key in _RUN_TIMING:
             cell.metadata.get("papermill", {}).pop(key, None)
     nbformat.write(executed, output)
+
+
+def coalesce_streams(cell) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one.
+
+    The kernel flushes printed text on a timer, so a long print splits into a
+    number of outputs that depends on the machine's load; joined, the same
+    text gives the same notebook.
+    """
+    if cell.get("cell_type") != "code":
+        return
+    merged = []
+    for output in cell.outputs:
+        if (merged and output.output_type == "stream" and merged[-1].output_type == "stream"
+                and merged[-1].name == output.name):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    cell.outputs = merged
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -127,6 +147,7 @@ def refresh_reference(notebooks: list[Path]) -> None:
                            resources={"metadata": {"path": str(path.parent)}}).execute()
             for cell in notebook.cells:
                 cell.metadata.pop("execution", None)
+                coalesce_streams(cell)
             notebook.metadata.pop("papermill", None)
             nbformat.write(notebook, path)
             print(f"refreshed {path}")
