@@ -211,3 +211,22 @@ def test_whole_file_problems_stop_even_in_quarantine(tmp_path, book, paper_expor
     paths = make_dataset(tmp_path, book, paper_export.drop(columns=["s01"]))
     with pytest.raises(DataValidationError, match="column 's01'"):
         load(paths, on_invalid="quarantine")
+
+
+def test_a_seven_point_scale_and_new_stakeholder_types_need_no_code_change(tmp_path, book, paper_export, codebook):
+    from helpers import figures, tables
+
+    book["scale"] = {"values": [1, 2, 3, 4, 5, 6, 7], "labels": {1: {"en": "Not at all"}, 7: {"en": "Completely"}}, "missing": []}
+    book["stakeholders"].append({"code": "hr_officer", "label": {"en": "HR officer"}, "short": {"en": "HR"}})
+    paper_export.loc[0, "s01"] = "7"
+    paper_export.loc[1, "s01"] = "Completely"
+    paper_export.loc[3, "stakeholder"] = "HR officer"
+    clean = load(make_dataset(tmp_path, book, paper_export))
+    assert clean.likert.loc[clean.likert["statement_id"] == "s01", "score"].tolist()[:2] == [7, 7]
+    paths = dataset_paths("x", root=tmp_path)
+    seven = read_codebook(paths.codebook)
+    table3 = tables.table3(clean.likert, clean.respondents, seven)
+    assert table3.columns[-1] == "HR officer"
+    groups = tables.group_sizes(clean.respondents, seven)
+    chart = figures.diverging_likert_chart(figures.likert_distribution(clean.likert, seven), groups, seven)
+    assert len(chart.axes[0].get_legend_handles_labels()[0]) == 7  # every level on the scale, chosen or not
