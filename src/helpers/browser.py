@@ -137,12 +137,18 @@ def check_report(html: Path, screenshot: Path, chromium: str | None = None) -> d
 
 def main(argv: list[str] | None = None) -> int:
     """python -m helpers.browser reports/<name>  -> report.pdf, report-screenshot.png, and the check's verdict."""
+    from concurrent.futures import ThreadPoolExecutor
+
     folder = Path((argv or sys.argv[1:])[0])
     html = folder / "report.html"
-    if print_pdf(html, folder / "report.pdf") is None:
+    if find_chromium() is None:
         print(HOW_TO_GET_IT)
         return 0
-    state = check_report(html, folder / "report-screenshot.png")
+    # Printing and checking are two Chromium processes: run them side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        printed = pool.submit(print_pdf, html, folder / "report.pdf")
+        state = check_report(html, folder / "report-screenshot.png")
+        printed.result()
     broken = [i for i in state["images"] if not i["ok"]]
     problems = ([f"requests leaving the file: {state['requests_out']}"] if state["requests_out"] else []) + \
                ([f"{len(broken)} image(s) did not render"] if broken else []) + \

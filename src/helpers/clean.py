@@ -98,7 +98,9 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         elif kind == "years":
             out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
         elif kind == "duration":
-            parsed = text.map(lambda t: parse_duration(t) if isinstance(t, str) else None)
+            distinct = text.dropna().unique()  # exports repeat the same durations many times: parse each once
+            readings = dict(zip(distinct, map(parse_duration, distinct)))
+            parsed = text.map(lambda t: readings.get(t) if isinstance(t, str) else None)
             out[f"{column}_months"] = parsed.map(lambda p: p[0] if p else pd.NA).astype("Int64")
             out[f"{column}_lower_bound"] = parsed.map(lambda p: p[1] if p else pd.NA).astype("boolean")
     return out

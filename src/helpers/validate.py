@@ -7,6 +7,8 @@ stakeholder types, pilot bodies, option letters, scale values and labels.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -22,6 +24,12 @@ def _lookup_keys(entries: list[dict]) -> set[str]:
         keys.add(str(entry["code"]).casefold())
         keys |= {str(t).strip().casefold() for t in (entry.get("label") or {}).values() if t}
     return keys
+
+
+def _each_unique(s: pd.Series, test) -> pd.Series:
+    """`test` applied once per distinct value (exports repeat the same answers many times)."""
+    unique = s.drop_duplicates()
+    return s.map(dict(zip(unique, map(test, unique))))
 
 
 def _blank(s: pd.Series) -> pd.Series:
@@ -44,8 +52,10 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
                       "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251)")
     columns: dict[str, pa.Column] = {}
 
-    def add(name: str, *checks: pa.Check, **options) -> None:
-        columns[name] = pa.Column(str, checks=[*checks, mojibake], nullable=False, **options)
+    def add(name: str, *checks: pa.Check, text: bool = True, **options) -> None:
+        # Only free-text columns are searched for mojibake: a coded cell that was wrongly decoded already
+        # fails its own check (it matches no code, letter or scale label).
+        columns[name] = pa.Column(str, checks=[*checks, *([mojibake] if text else [])], nullable=False, **options)
 
     add(export["id_column"], _check(lambda s: ~_blank(s), "a respondent id"),
         unique=True, report_duplicates="exclude_first")
@@ -71,15 +81,16 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
         elif kind == "years":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
         elif kind == "duration":
-            add(field["id"], _check(lambda s: _blank(s) | s.map(lambda t: parse_duration(t) is not None),
+            add(field["id"], _check(lambda s: _blank(s) | _each_unique(s, lambda t: parse_duration(t) is not None),
                                     "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank"))
         elif kind == "footnote":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().isin(footnotes),
                                     "blank or a footnote key from codebook.yaml: " + ", ".join(footnotes)))
     for question in codebook.raw["questions"]:
-        letters = {str(o["letter"]) for o in question["options"]}
-        add(question["id"], _check(lambda s, ok=letters: s.str.split().map(lambda t: set(t) <= ok),
-                                   f"option letters of {question['id']}: " + " ".join(sorted(letters))))
+        letters = sorted({str(o["letter"]) for o in question["options"]}, key=len, reverse=True)
+        only_letters = r"\s*(?:(?:" + "|".join(map(re.escape, letters)) + r")(?:\s+|$))*"
+        add(question["id"], _check(lambda s, pattern=only_letters: s.str.fullmatch(pattern),
+                                   f"option letters of {question['id']}: " + " ".join(sorted(letters))), text=False)
         if question.get("other_column"):
             add(question["other_column"])
     scores = score_lookup(codebook)
@@ -90,7 +101,7 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
     whole = {f"{v}.0" for v in codebook.scale_values}
     for statement in codebook.statements()["statement_id"]:
         add(statement, _check(lambda s: s.str.strip().str.casefold().pipe(lambda t: t.eq("") | t.isin(scores) | t.isin(missing) | t.isin(whole)),
-                              expected))
+                              expected), text=False)
     other_checks, frame_check_columns = [], {}
     for question in codebook.raw["questions"]:
         other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
@@ -98,8 +109,9 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             qid, col = question["id"], question["other_column"]
             message = f"free text only when the 'other' option ({', '.join(sorted(other_letters))}) of {qid} is chosen"
             frame_check_columns[message] = col
+            chosen_other = r"(?:^|\s)(?:" + "|".join(map(re.escape, sorted(other_letters))) + r")(?:\s|$)"
             other_checks.append(pa.Check(
-                lambda df, q=qid, c=col, o=other_letters: _blank(df[c]) | df[q].str.split().map(lambda t: bool(o & set(t))),
+                lambda df, q=qid, c=col, o=chosen_other: _blank(df[c]) | df[q].str.contains(o, regex=True),
                 name=message, error=message))
     return pa.DataFrameSchema(columns, checks=other_checks, strict=False, coerce=False), frame_check_columns
 
