@@ -115,8 +115,4 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     likert = pd.read_csv(folder / "likert.csv", dtype={**text, "factor_id": str, "statement_id": str, "score": "Int64",
                                                        "missing_reason": str},
                          keep_default_na=False, na_values=[""])
-    tables = {"respondents": respondents, "choices": choices, "likert": likert}
-    for name in ("rejected", "validation"):
-        path = folder / f"{name}.csv"
-        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
-    return tables
+    return {"respondents": respondents, "choices": choices, "likert": likert}
