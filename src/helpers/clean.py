@@ -55,7 +55,7 @@ def parse_duration(text: str) -> tuple[int, bool] | None:
     return months, match["bound"] is not None
 
 
-def _code_lookup(entries: list[dict]) -> dict[str, str]:
+def code_lookup(entries: list[dict]) -> dict[str, str]:
     """Map each code and each label in every language (case-insensitive) to the code."""
     lookup = {}
     for entry in entries:
@@ -82,10 +82,10 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         "source_row": canonical.index.to_numpy(),
         "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
         "stakeholder": canonical[export["stakeholder_column"]].str.strip().str.casefold()
-        .map(_code_lookup(codebook.raw["stakeholders"])).to_numpy(),
+        .map(code_lookup(codebook.raw["stakeholders"])).to_numpy(),
     })
     body_col = export.get("pilot_body_column")
-    out["pilot_body"] = (canonical[body_col].str.strip().str.casefold().map(_code_lookup(codebook.raw.get("pilot_bodies") or []))
+    out["pilot_body"] = (canonical[body_col].str.strip().str.casefold().map(code_lookup(codebook.raw.get("pilot_bodies") or []))
                          .to_numpy() if body_col else pd.NA)
     for spec in codebook.profile():
         column, kind = spec["id"], spec["type"]
@@ -142,7 +142,7 @@ def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: C
         "respondent_id": respondents["respondent_id"].repeat(k).to_numpy(),
         "stakeholder": respondents["stakeholder"].repeat(k).to_numpy(),
         "pilot_body": respondents["pilot_body"].repeat(k).to_numpy(),
-        "factor_id": statements["factor_id"].to_numpy().repeat(1).tolist() * n,
+        "factor_id": statements["factor_id"].tolist() * n,
         "statement_id": ids * n,
         "score": pd.array(scores.to_numpy(dtype="float64").reshape(-1), dtype="Int64"),
         "missing_reason": pd.Series(pd.NA, index=range(n * k), dtype="object"),

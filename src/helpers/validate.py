@@ -12,18 +12,10 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.clean import parse_duration, score_lookup
+from helpers.clean import code_lookup, parse_duration, score_lookup
 from helpers.codebook import Codebook
 from helpers.encoding import looks_like_mojibake
 from helpers.errors import Problem
-
-
-def _lookup_keys(entries: list[dict]) -> set[str]:
-    keys = set()
-    for entry in entries:
-        keys.add(str(entry["code"]).casefold())
-        keys |= {str(t).strip().casefold() for t in (entry.get("label") or {}).values() if t}
-    return keys
 
 
 def _each_unique(s: pd.Series, test) -> pd.Series:
@@ -59,11 +51,11 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
 
     add(export["id_column"], _check(lambda s: ~_blank(s), "a respondent id"),
         unique=True, report_duplicates="exclude_first")
-    stakeholders = _lookup_keys(codebook.raw["stakeholders"])
+    stakeholders = set(code_lookup(codebook.raw["stakeholders"]))
     add(export["stakeholder_column"], _check(lambda s: s.str.strip().str.casefold().isin(stakeholders),
         "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"])))
     if export.get("pilot_body_column"):
-        bodies = _lookup_keys(codebook.raw.get("pilot_bodies") or [])
+        bodies = set(code_lookup(codebook.raw.get("pilot_bodies") or []))
         add(export["pilot_body_column"], _check(lambda s: _blank(s) | s.str.strip().str.casefold().isin(bodies),
             "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"])))
     footnotes = set(codebook.footnotes())
