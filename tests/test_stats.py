@@ -44,6 +44,28 @@ def test_kendalls_w_matches_hollander_and_wolfe():
     assert (result["df"], result["n_respondents"]) == (2, 22)
 
 
+def test_kendalls_w_agrees_with_pingouin_on_tied_likert_scores():
+    # Integer scores on a 1-5 scale tie often; pingouin's friedman (a per-respondent loop) is the reference.
+    import pingouin
+
+    rng = np.random.default_rng(7)
+    matrix = rng.integers(1, 6, size=(60, 4)).astype(float)
+    matrix[3, 2] = np.nan  # an incomplete respondent is left out by both
+    likert = as_likert(matrix)
+    ours = stats.kendalls_w(likert, codebook_for(4))
+    scores = likert.dropna(subset=["score"])
+    scores = scores.loc[scores["respondent_id"] != "r3"]
+    theirs = pingouin.friedman(data=scores, dv="score", within="factor_id", subject="respondent_id").iloc[0]
+    assert ours["n_respondents"] == 59
+    assert ours["W"] == pytest.approx(theirs["W"], rel=1e-12) and ours["chi2"] == pytest.approx(theirs["Q"], rel=1e-12)
+    assert ours["p"] == pytest.approx(theirs["p_unc"], rel=1e-9)
+
+
+def test_kendalls_w_says_why_with_fewer_than_three_factors():
+    result = stats.kendalls_w(as_likert([(1, 2), (2, 1), (3, 3)]), codebook_for(2))
+    assert np.isnan(result["W"]) and "at least 3 factors" in result["note"]
+
+
 def test_krippendorff_ordinal_matches_krippendorff_2011():
     # Krippendorff (2011), Computing Krippendorff's alpha-reliability: 4 observers x 12 units, alpha_ordinal = .815.
     observers = [

@@ -1,7 +1,8 @@
 """Agreement and group differences in the Likert answers, with well-kept libraries.
 
 - Kendall's W: concordance of the factor rankings across respondents, from
-  pingouin's Friedman test (its W is tie-corrected), with the chi-square test.
+  scipy's Friedman test (tie-corrected, ranks every respondent at once; W = Q / (n (k - 1))),
+  with the chi-square test.
 - Cronbach's alpha (pingouin) of each factor's statements, only with enough
   respondents; otherwise a plain statement of why not.
 - Krippendorff's alpha, ordinal, over the whole scale (the krippendorff
@@ -33,19 +34,20 @@ def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
 
 def kendalls_w(likert: pd.DataFrame, codebook: Codebook) -> dict:
     """Kendall's W of the factor rankings across respondents (respondents with a score for every factor)."""
-    import pingouin
+    from scipy.stats import friedmanchisquare
 
-    scores = respondent_factor_scores(likert)
-    k = len(codebook.factors())
-    complete = scores.groupby("respondent_id")["factor_id"].transform("nunique") == k
-    scores = scores.loc[complete]
-    m = scores["respondent_id"].nunique()
-    if m < 2 or k < 2:
+    factors = codebook.factors()["factor_id"]
+    k = len(factors)
+    wide = (respondent_factor_scores(likert).pivot(index="respondent_id", columns="factor_id", values="score")
+            .reindex(columns=factors).dropna())
+    m = len(wide)
+    if m < 2 or k < 3:
         return {"W": np.nan, "chi2": np.nan, "df": k - 1, "p": np.nan, "n_respondents": m, "n_factors": k,
-                "note": f"needs at least 2 respondents who scored all {k} factors (here {m})"}
-    result = pingouin.friedman(data=scores, dv="score", within="factor_id", subject="respondent_id").iloc[0]
-    return {"W": float(result["W"]), "chi2": float(result["Q"]), "df": int(result["ddof1"]), "p": float(result["p_unc"]),
-            "n_respondents": m, "n_factors": k, "note": ""}
+                "note": f"needs at least 3 factors and 2 respondents who scored all of them (here {k} and {m})"}
+    # scipy ranks all respondents in one array operation; pingouin's friedman loops over them in Python.
+    result = friedmanchisquare(*wide.to_numpy().T)
+    return {"W": float(result.statistic) / (m * (k - 1)), "chi2": float(result.statistic), "df": k - 1,
+            "p": float(result.pvalue), "n_respondents": m, "n_factors": k, "note": ""}
 
 
 def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
@@ -106,18 +108,26 @@ def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
     rows = []
     statements = codebook.statements(lang)
     scored = likert.loc[likert["stakeholder"].isin(groups)].dropna(subset=["score"])
+    # One pass over the rows: split by item and group once, not by filtering the whole frame per item.
+    by_statement = _samples(scored.assign(score=scored["score"].astype(float)), "statement_id")
     for statement in statements.itertuples():
-        samples = [s.astype(float).to_numpy() for _, s in
-                   scored.loc[scored["statement_id"] == statement.statement_id].groupby("stakeholder")["score"]]
+        samples = by_statement.get(statement.statement_id, [])
         rows.append(_kruskal_row("statement", statement.statement_id, statement.statement, samples, kruskal))
-    factor_scores = respondent_factor_scores(scored)
+    by_factor = _samples(respondent_factor_scores(scored), "factor_id")
     for factor in codebook.factors(lang).itertuples():
-        samples = [s.to_numpy() for _, s in
-                   factor_scores.loc[factor_scores["factor_id"] == factor.factor_id].groupby("stakeholder")["score"]]
+        samples = by_factor.get(factor.factor_id, [])
         rows.append(_kruskal_row("factor", factor.factor_id, factor.factor, samples, kruskal))
     table = pd.DataFrame(rows, columns=columns)
     table.attrs["note"] = ""
     return table
+
+
+def _samples(scores: pd.DataFrame, item: str) -> dict[str, list[np.ndarray]]:
+    """{item id: [the scores of each stakeholder group, groups in sorted order]}."""
+    samples: dict[str, list[np.ndarray]] = {}
+    for (item_id, _), group in scores.groupby([item, "stakeholder"], sort=True)["score"]:
+        samples.setdefault(item_id, []).append(group.to_numpy(dtype=float))
+    return samples
 
 
 def _kruskal_row(level, item_id, label, samples, kruskal) -> dict:
