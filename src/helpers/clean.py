@@ -55,6 +55,27 @@ def parse_duration(text: str) -> tuple[int, bool] | None:
     return months, match["bound"] is not None
 
 
+def each_distinct(values: pd.Series, transform):
+    """`transform` run on the distinct values of `values` only, its result spread back row by row.
+
+    Exports repeat a few answers many times (a Likert column of 100,000 rows
+    holds a handful of different cells), so string work done once per distinct
+    value costs almost nothing whatever the number of respondents. `transform`
+    takes a Series of the distinct values (missing included) and returns a
+    Series or DataFrame of the same length; the result has `values`' index.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    result = transform(pd.Series(uniques, dtype=values.dtype, name=values.name))
+    return result.take(codes).set_axis(values.index)
+
+
+def _read_durations(cells: pd.Series) -> pd.DataFrame:
+    """Durations in months (Int64) and whether each is only a lower bound (boolean); missing where unreadable."""
+    readings = [parse_duration(cell) if isinstance(cell, str) else None for cell in cells]
+    return pd.DataFrame({"months": pd.array([r[0] if r else None for r in readings], dtype="Int64"),
+                         "lower_bound": pd.array([r[1] if r else None for r in readings], dtype="boolean")})
+
+
 def code_lookup(entries: list[dict]) -> dict[str, str]:
     """Map each code and each label in every language (case-insensitive) to the code."""
     lookup = {}
@@ -81,28 +102,29 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     out = pd.DataFrame({
         "source_row": canonical.index.to_numpy(),
         "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
-        "stakeholder": canonical[export["stakeholder_column"]].str.strip().str.casefold()
-        .map(code_lookup(codebook.raw["stakeholders"])).to_numpy(),
+        "stakeholder": each_distinct(canonical[export["stakeholder_column"]],
+                                     lambda u: u.str.strip().str.casefold().map(code_lookup(codebook.raw["stakeholders"])))
+        .to_numpy(),
     })
     body_col = export.get("pilot_body_column")
-    out["pilot_body"] = (canonical[body_col].str.strip().str.casefold().map(code_lookup(codebook.raw.get("pilot_bodies") or []))
-                         .to_numpy() if body_col else pd.NA)
+    bodies = code_lookup(codebook.raw.get("pilot_bodies") or [])
+    out["pilot_body"] = (each_distinct(canonical[body_col], lambda u: u.str.strip().str.casefold().map(bodies)).to_numpy()
+                         if body_col else pd.NA)
     for spec in codebook.profile():
         column, kind = spec["id"], spec["type"]
-        text = canonical[column].str.strip()
-        text = text.where(text.ne("")).reset_index(drop=True)
+        text = each_distinct(canonical[column], lambda u: u.str.strip().pipe(lambda t: t.where(t.ne(""))))
+        text = text.reset_index(drop=True)
         if kind in ("text", "category", "footnote"):
             out[column] = text
         elif kind == "date":
-            out[column] = pd.to_datetime(text, format=spec["format"], errors="coerce").dt.strftime("%Y-%m-%d")
+            out[column] = each_distinct(text, lambda u, f=spec["format"]: pd.to_datetime(u, format=f, errors="coerce")
+                                        .dt.strftime("%Y-%m-%d"))
         elif kind == "years":
             out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
         elif kind == "duration":
-            distinct = text.dropna().unique()  # exports repeat the same durations many times: parse each once
-            readings = dict(zip(distinct, map(parse_duration, distinct)))
-            parsed = text.map(lambda t: readings.get(t) if isinstance(t, str) else None)
-            out[f"{column}_months"] = parsed.map(lambda p: p[0] if p else pd.NA).astype("Int64")
-            out[f"{column}_lower_bound"] = parsed.map(lambda p: p[1] if p else pd.NA).astype("boolean")
+            parsed = each_distinct(text, _read_durations)
+            out[f"{column}_months"] = parsed["months"].to_numpy()
+            out[f"{column}_lower_bound"] = parsed["lower_bound"].to_numpy()
     return out
 
 
@@ -112,7 +134,7 @@ def clean_choices(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: 
     frames = []
     for q_order, question in enumerate(codebook.raw["questions"]):
         qid = question["id"]
-        letters = canonical[qid].str.split().explode().dropna()
+        letters = each_distinct(canonical[qid], lambda u: u.str.split()).explode().dropna()
         chosen = keys.loc[letters.index].assign(question_id=qid, option=letters.to_numpy(), free_text=pd.NA,
                                                 q_order=q_order)
         other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
@@ -132,10 +154,17 @@ def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: C
     """One row per respondent x statement: score (Int64, missing where blank or "no opinion") and missing_reason."""
     statements = codebook.statements()
     ids = statements["statement_id"].tolist()
-    answers = canonical[ids].apply(lambda s: s.str.strip().str.casefold())
     lookup = score_lookup(codebook)
-    scores = answers.apply(lambda s: s.map(lookup))
-    no_opinion = answers.isin([m.casefold() for m in codebook.scale_missing])
+    missing = [m.casefold() for m in codebook.scale_missing]
+
+    def read(cells: pd.Series) -> pd.DataFrame:  # run once per distinct cell of a column
+        answer = cells.str.strip().str.casefold()
+        return pd.DataFrame({"score": answer.map(lookup).astype("float64"), "blank": answer.eq(""),
+                             "no_opinion": answer.isin(missing)})
+
+    read_columns = [each_distinct(canonical[sid], read) for sid in ids]
+    scores, blank, no_opinion = ((pd.concat([c[part] for c in read_columns], axis=1) if ids else pd.DataFrame(index=canonical.index))
+                                 for part in ("score", "blank", "no_opinion"))
     n, k = len(canonical), len(ids)
     # Row-major: each respondent's statements together, in the codebook's order.
     likert = pd.DataFrame({
@@ -148,8 +177,8 @@ def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: C
         "missing_reason": pd.Series(pd.NA, index=range(n * k), dtype="object"),
         "source_row": respondents["source_row"].repeat(k).to_numpy(),
     })
-    likert.loc[answers.eq("").to_numpy().reshape(-1), "missing_reason"] = "blank"
-    likert.loc[no_opinion.to_numpy().reshape(-1), "missing_reason"] = "no opinion"
+    likert.loc[blank.to_numpy(dtype=bool).reshape(-1), "missing_reason"] = "blank"
+    likert.loc[no_opinion.to_numpy(dtype=bool).reshape(-1), "missing_reason"] = "no opinion"
     return likert
 
 

@@ -28,6 +28,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from helpers.clean import each_distinct
 from helpers.codebook import Codebook
 from helpers.errors import Problem
 from helpers.load import export_columns
@@ -188,9 +189,11 @@ def _read_choice_cells(codebook, canonical) -> None:
         qid = question["id"]
         if qid not in canonical.columns:
             continue
-        readings = {cell: read_choice_cell(cell, question) for cell in canonical[qid].unique()}
-        free = canonical[qid].map(lambda cell: readings[cell][1])
-        canonical[qid] = canonical[qid].map(lambda cell: readings[cell][0])
+        readings = each_distinct(canonical[qid], lambda cells, q=question: pd.DataFrame(
+            [read_choice_cell(cell, q) for cell in cells], columns=["letters", "free"], index=cells.index,
+            dtype=cells.dtype))
+        free = readings["free"]
+        canonical[qid] = readings["letters"]
         other_column = question.get("other_column")
         if other_column and free.notna().any():
             given = canonical[other_column].fillna("").str.strip() if other_column in canonical else pd.Series("", index=canonical.index)

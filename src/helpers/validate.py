@@ -12,16 +12,10 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.clean import code_lookup, parse_duration, score_lookup
+from helpers.clean import code_lookup, each_distinct, parse_duration, score_lookup
 from helpers.codebook import Codebook
 from helpers.encoding import looks_like_mojibake
 from helpers.errors import Problem
-
-
-def _each_unique(s: pd.Series, test) -> pd.Series:
-    """`test` applied once per distinct value (exports repeat the same answers many times)."""
-    unique = s.drop_duplicates()
-    return s.map(dict(zip(unique, map(test, unique))))
 
 
 def _blank(s: pd.Series) -> pd.Series:
@@ -29,8 +23,8 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def _check(fn, expected: str) -> pa.Check:
-    """A vectorised check; `expected` is what the error message says was expected."""
-    return pa.Check(fn, error=expected, name=expected)
+    """A check of each cell on its own, run once per distinct value; `expected` is what the error message says was expected."""
+    return pa.Check(lambda s: each_distinct(s, fn).astype(bool), error=expected, name=expected)
 
 
 def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str]]:
@@ -73,7 +67,7 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
         elif kind == "years":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
         elif kind == "duration":
-            add(field["id"], _check(lambda s: _blank(s) | _each_unique(s, lambda t: parse_duration(t) is not None),
+            add(field["id"], _check(lambda s: _blank(s) | s.map(lambda t: isinstance(t, str) and parse_duration(t) is not None).astype(bool),
                                     "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank"))
         elif kind == "footnote":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().isin(footnotes),
