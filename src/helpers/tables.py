@@ -50,6 +50,7 @@ def format_score(value: float) -> str:
 def group_sizes(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """stakeholder, label, short, n: the groups present in the data, in the codebook's order."""
     counts = respondents["stakeholder"].value_counts()
+    counts = counts.loc[counts > 0]  # a categorical column also counts the types nobody in this selection has
     groups = codebook.stakeholders(lang)
     groups = groups.loc[groups["code"].isin(counts.index)].copy()
     groups["n"] = groups["code"].map(counts).astype(int)
