@@ -171,7 +171,8 @@ def likert_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFram
                .reindex(columns=["no opinion", "blank"], fill_value=0)
                .rename(columns={"no opinion": "no_opinion"}))
     statements = codebook.statements()["statement_id"]
-    groups = [g for g in codebook.stakeholders()["code"] if g in set(likert["stakeholder"])]
+    present = set(likert["stakeholder"].unique())
+    groups = [g for g in codebook.stakeholders()["code"] if g in present]
     index = pd.MultiIndex.from_product([groups, statements], names=["stakeholder", "statement_id"])
     table = counts.join(missing, how="outer").reindex(index).fillna(0).astype(int)
     table.columns = [*values, "no_opinion", "blank"]
