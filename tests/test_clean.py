@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from helpers.clean import check_accounted_for, clean_dataset, parse_duration
+from helpers.clean import check_accounted_for, clean_dataset, each_distinct, parse_duration
 from helpers.errors import DataValidationError
 from helpers.load import export_columns, read_export
 from helpers.shapes import to_canonical
@@ -110,3 +110,19 @@ def test_unreadable_encoding_is_named(tmp_path, codebook, paper_raw):
     paper_raw.to_csv(tmp_path / "survey.csv", index=False, encoding="utf-16")
     with pytest.raises(DataValidationError, match="encoding 'utf-8'"):
         read_export(tmp_path, codebook)  # the paper's codebook declares utf-8
+
+
+def test_each_distinct_runs_once_per_distinct_value_and_keeps_the_index():
+    cells = pd.Series([" Agree", "agree", " Agree", None, "5", "5"], index=[10, 11, 12, 13, 14, 15], dtype="str")
+    seen = []
+
+    def normalise(values):
+        seen.append(len(values))
+        return values.str.strip().str.casefold()
+
+    result = each_distinct(cells, normalise)
+    assert seen == [4]  # " Agree", "agree", missing, "5"
+    assert result.index.tolist() == [10, 11, 12, 13, 14, 15]
+    assert result.tolist()[:3] == ["agree", "agree", "agree"] and pd.isna(result[13]) and result[15] == "5"
+    frame = each_distinct(cells, lambda v: pd.DataFrame({"blank": v.isna(), "length": v.str.len()}))
+    assert frame["blank"].tolist() == [False, False, False, True, False, False] and frame.loc[12, "length"] == 6
