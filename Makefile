@@ -54,6 +54,9 @@ PAPERMILL := $(PY) -m helpers.pipeline run
 
 $(ENV_STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@# A linked .venv belongs to another copy of the project (make bench links its scratch copy to this one):
+	@# `pip install -e .` here would point that environment at this folder. Refuse rather than repoint it.
+	@test ! -L $(VENV) || { echo "$(VENV) links to another project's environment: run make env there"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
