@@ -11,6 +11,8 @@
 # Each executed notebook lands in reports/$(DATA)/notebooks/ and is the file
 # target of its step; its prerequisites are what the step reads: the source
 # notebook, the helper modules it imports, the data the step before wrote.
+# The helpers follow the same flow: src/helpers/ingest (01), analysis (02, 03),
+# publish (04, 05, the PDF), with the modules every step uses at the top.
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
@@ -45,7 +47,17 @@ PROCESSED := data/processed/$(DATA)
 OUT := reports/$(DATA)
 RUN := $(OUT)/notebooks
 H := src/helpers
-BASE_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py
+# Each step's prerequisites include the helper files its notebook loads, no more and no fewer
+# (tests/test_layout.py checks these lists against the import graph): editing a helper re-runs
+# exactly the steps that import it. Shared by every step: the package, paths, the notebook set-up,
+# the codebook and its errors, and the runner.
+STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py
+# The processed tables (the contract between ingest and the rest) and the stages below them.
+PROCESSED_TABLES := $(H)/processed.py
+INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
+TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py
+STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
+PUBLISH := $(H)/publish/__init__.py
 RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PAPERMILL := $(PY) -m helpers.pipeline run
@@ -77,29 +89,28 @@ $(PARAMS)/%: FORCE
 FORCE:
 .PRECIOUS: $(PARAMS)/%
 
-CLEAN_HELPERS := $(H)/load.py $(H)/encoding.py $(H)/shapes.py $(H)/validate.py $(H)/clean.py
-$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(BASE_HELPERS) $(CLEAN_HELPERS) $(ENV_STAMP)
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(INGEST) $(ENV_STAMP)
 	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md (make new-dataset NAME=$(DATA) starts one)"; exit 1; }
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p on_invalid $(ON_INVALID)
 
-$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/export.py
+$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/stats.py $(H)/claims.py $(H)/paper_claims.yaml
+$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS)
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(BASE_HELPERS) $(H)/load.py $(H)/tables.py $(H)/figures.py
+$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(BASE_HELPERS) $(H)/report.py $(H)/templates/report.html.j2
+$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
 # Without Chromium the recipe says in one line how to get it and writes nothing.
-$(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/browser.py
-	$(PY) -m helpers.browser $(OUT)
+$(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py
+	$(PY) -m helpers.publish.browser $(OUT)
 
 .PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html (+ .pdf with Chromium)
@@ -113,10 +124,10 @@ figures: $(RUN)/04_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/fi
 NAME ?=
 .PHONY: new-dataset example-data
 new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/ with a template codebook and an empty export: make new-dataset NAME=x
-	@$(PY) -m helpers.scaffold '$(NAME)'
+	@$(PY) -m helpers.tools.scaffold '$(NAME)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
-	$(PY) -m helpers.synthetic example-v2
+	$(PY) -m helpers.tools.synthetic example-v2
 
 ## Tests and reference outputs ------------------------------------------------
 
@@ -145,4 +156,4 @@ BENCH_REPEAT ?= 5
 BENCH_SCALE ?= 10000 100000
 .PHONY: bench
 bench: $(ENV_STAMP) ## Time a cold `make report` against its floor, and the pipeline at national scale; writes docs/benchmarks.md
-	$(PY) -m helpers.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md
+	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md

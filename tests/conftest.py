@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers.codebook import read_codebook
-from helpers.load import read_export
+from helpers.ingest.load import read_export
 from helpers.paths import REPO_ROOT
 
 PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"

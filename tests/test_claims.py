@@ -1,8 +1,8 @@
 """The paper's findings re-checked: verdicts on the paper's own data, and checks that cannot run say so."""
 import pytest
 
-from helpers.claims import PARTLY, SUPPORTED, UNCHECKABLE, check_claims, disagreements, paper_claims
-from helpers.clean import clean_dataset
+from helpers.analysis.claims import PARTLY, SUPPORTED, UNCHECKABLE, check_claims, disagreements, paper_claims
+from helpers.ingest.clean import clean_dataset
 
 
 @pytest.fixture

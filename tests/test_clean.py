@@ -2,10 +2,11 @@
 import pandas as pd
 import pytest
 
-from helpers.clean import check_accounted_for, clean_dataset, each_distinct, parse_duration
+from helpers.ingest.cells import each_distinct, parse_duration
+from helpers.ingest.clean import check_accounted_for, clean_dataset
 from helpers.errors import DataValidationError
-from helpers.load import export_columns, read_export
-from helpers.shapes import to_canonical
+from helpers.ingest.load import export_columns, read_export
+from helpers.ingest.shapes import to_canonical
 
 
 @pytest.mark.parametrize("text, expected", [

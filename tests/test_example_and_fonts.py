@@ -2,10 +2,11 @@
 import copy
 import warnings
 
-from helpers import figures, tables
-from helpers.clean import clean_export
+from helpers.publish import figures
+from helpers.analysis import tables
+from helpers.ingest.clean import clean_export
 from helpers.codebook import Codebook, read_codebook
-from helpers.encoding import detect_encoding
+from helpers.ingest.encoding import detect_encoding
 from helpers.paths import REPO_ROOT, dataset_paths
 
 
@@ -25,7 +26,7 @@ def test_example_v2_is_a_realistic_v2_export():
 
 
 def test_figures_have_every_cyrillic_and_kazakh_glyph(codebook, paper_raw):
-    from helpers.clean import clean_dataset
+    from helpers.ingest.clean import clean_dataset
 
     clean = clean_dataset(paper_raw, codebook, "survey.csv")
     codebook = Codebook("kazakh labels", copy.deepcopy(codebook.raw))

@@ -3,7 +3,8 @@ import docx
 import openpyxl
 import pandas as pd
 
-from helpers import export, tables
+from helpers.publish import export
+from helpers.analysis import tables
 
 
 def test_formula_cells_are_neutralised_numbers_are_not():

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.clean import clean_export
+from helpers.ingest.clean import clean_export
 from helpers.codebook import read_codebook
-from helpers.encoding import detect_encoding
+from helpers.ingest.encoding import detect_encoding
 from helpers.errors import DataValidationError
 from helpers.paths import dataset_paths
 
@@ -214,7 +214,8 @@ def test_whole_file_problems_stop_even_in_quarantine(tmp_path, book, paper_expor
 
 
 def test_a_seven_point_scale_and_new_stakeholder_types_need_no_code_change(tmp_path, book, paper_export, codebook):
-    from helpers import figures, tables
+    from helpers.analysis import tables
+    from helpers.publish import figures
 
     book["scale"] = {"values": [1, 2, 3, 4, 5, 6, 7], "labels": {1: {"en": "Not at all"}, 7: {"en": "Completely"}}, "missing": []}
     book["stakeholders"].append({"code": "hr_officer", "label": {"en": "HR officer"}, "short": {"en": "HR"}})

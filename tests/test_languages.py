@@ -1,6 +1,6 @@
 """REPORT_LANG=ru: headings, captions, factor and stakeholder names, scale labels and units from the translations."""
-from helpers import tables
-from helpers.clean import clean_dataset
+from helpers.analysis import tables
+from helpers.ingest.clean import clean_dataset
 from helpers.i18n import plural, ui
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import tables
-from helpers.clean import clean_dataset
+from helpers.analysis import tables
+from helpers.ingest.clean import clean_dataset
 
 PAPER_TABLES = Path(__file__).parent / "paper"
 

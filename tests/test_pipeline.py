@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.browser import check_report, find_chromium, print_pdf
+from helpers.publish.browser import check_report, find_chromium, print_pdf
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import main, run_notebook, sandbox_root
 

@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from helpers.clean import clean_export
+from helpers.ingest.clean import clean_export
 from helpers.codebook import read_codebook
 from helpers.errors import DataValidationError
-from helpers.load import export_columns
+from helpers.ingest.load import export_columns
 from helpers.paths import dataset_paths
 
 from conftest import PAPER

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import stats
-from helpers.clean import clean_dataset
+from helpers.analysis import stats
+from helpers.ingest.clean import clean_dataset
 from helpers.codebook import Codebook
 
 # Hollander & Wolfe (1973), Nonparametric statistical methods, p. 140: times of 22 baseball players for three

@@ -1,11 +1,11 @@
 """The synthetic v2 generator: seeded, valid against its own codebook, questionnaire v2."""
 import pandas as pd
 
-from helpers import tables
-from helpers.clean import check_accounted_for, clean_dataset
+from helpers.analysis import tables
+from helpers.ingest.clean import check_accounted_for, clean_dataset
 from helpers.codebook import read_codebook
-from helpers.load import read_export
-from helpers.synthetic import write_synthetic_dataset
+from helpers.ingest.load import read_export
+from helpers.tools.synthetic import write_synthetic_dataset
 
 
 def test_same_seed_same_bytes_and_a_clean_load(tmp_path):

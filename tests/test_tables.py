@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from helpers import tables
-from helpers.clean import clean_dataset, write_processed
-from helpers.load import read_processed
+from helpers.analysis import tables
+from helpers.ingest.clean import clean_dataset, write_processed
+from helpers.processed import read_processed
 
 
 @pytest.mark.parametrize("months, bound, text", [

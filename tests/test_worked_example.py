@@ -3,10 +3,10 @@ import re
 
 import pandas as pd
 
-from helpers import tables
-from helpers.clean import clean_dataset
+from helpers.analysis import tables
+from helpers.ingest.clean import clean_dataset
 from helpers.codebook import read_codebook
-from helpers.load import read_export
+from helpers.ingest.load import read_export
 from helpers.paths import REPO_ROOT
 
 

@@ -1,13 +1,23 @@
 """Helpers for reproducing Amirova (2020) and re-running it on new survey data.
 
-Modules, named for what they hold:
-    paths     -- every file location, derived from the repository root and the dataset name
-    codebook  -- the questionnaire as data (read and checked)
-    errors    -- the project's validation error: every problem with file, row, column, value
-    load      -- reading a raw survey export exactly as received
-    clean     -- raw export -> tidy tables (respondents, choices, likert)
-    tables    -- aggregations over stakeholder groups and the paper's Tables 1-3
-    figures   -- factor-priority figures
-    report    -- the self-contained HTML report
-    pipeline  -- running the notebooks with papermill and refreshing the nbval reference
+The folders follow the data's one-way flow, raw -> processed -> tables and figures -> report:
+
+    ingest/    reading exports: raw survey file -> the processed tables
+    analysis/  processed tables -> the paper's tables, statistics, the paper's findings re-checked
+    publish/   tables and statistics -> figures, documents (.xlsx, .docx, .tex), the report, its PDF
+    tools/     for people, not pipeline steps: synthetic data, new-dataset scaffold, benchmark
+
+Modules every stage uses sit here:
+
+    paths      -- every file location, derived from the repository root and the dataset name
+    codebook   -- the questionnaire as data (read and checked)
+    errors     -- the project's validation error: every problem with file, row, column, value
+    processed  -- the processed tables, the contract between ingest and everything after it
+    files      -- atomic writes; CSV safe to open in a spreadsheet
+    i18n       -- the words of the report in each language (+ ui_text.yaml)
+    notebook   -- the one-line set-up of every notebook
+    pipeline   -- running the notebooks with papermill and refreshing the nbval reference
+
+Imports point down the flow only: ingest imports nothing from analysis or publish, analysis nothing
+from publish; tests/test_layout.py enforces it.
 """

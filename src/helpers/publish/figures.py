@@ -21,7 +21,7 @@ import seaborn as sns  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
 from helpers.i18n import ui  # noqa: E402
-from helpers.tables import UNKNOWN_WORDING, format_score  # noqa: E402
+from helpers.analysis.tables import UNKNOWN_WORDING, format_score  # noqa: E402
 
 STYLE = {
     "font.family": "DejaVu Sans",

@@ -12,9 +12,9 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.clean import code_lookup, each_distinct, parse_duration, score_lookup
+from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
 from helpers.codebook import Codebook
-from helpers.encoding import looks_like_mojibake
+from helpers.ingest.encoding import looks_like_mojibake
 from helpers.errors import Problem
 
 

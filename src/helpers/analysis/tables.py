@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
+from helpers.files import write_csv
 from helpers.i18n import plural, ui
 
 UNKNOWN_WORDING = "(wording not given in the source)"
@@ -267,13 +268,8 @@ def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None 
 
 
 def write_table(table: pd.DataFrame, path) -> None:
-    """CSV, UTF-8, '\\n' line ends: the same table gives the same bytes.
-
-    Text cells that a spreadsheet would run as a formula are neutralised (see helpers.export).
-    """
-    from helpers.export import neutralise_formulas
-
-    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """CSV for people and spreadsheets: same table, same bytes; formula-like text neutralised (helpers.files)."""
+    write_csv(table, path)
 
 
 # --- Pilot bodies ---------------------------------------------------------------------------

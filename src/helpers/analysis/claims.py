@@ -13,7 +13,7 @@ import pandas as pd
 import yaml
 
 from helpers.codebook import Codebook
-from helpers.tables import factor_ranking
+from helpers.analysis.tables import factor_ranking
 
 CLAIMS_FILE = Path(__file__).with_name("paper_claims.yaml")
 SUPPORTED, PARTLY, NOT, UNCHECKABLE = "supported", "partly supported", "not supported", "cannot be checked here"

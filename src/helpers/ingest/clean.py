@@ -1,4 +1,4 @@
-"""Canonical export -> tidy tables. Validation (helpers.validate) decides which rows are sound; this converts them.
+"""Canonical export -> tidy tables. Validation (helpers.ingest.validate) decides which rows are sound; this converts them.
 
 Three long tables come out, one row per observation:
     respondents  one row per respondent (profile cleaned: ISO dates, ages, durations in months)
@@ -20,17 +20,13 @@ import pandas as pd
 
 from helpers.codebook import Codebook
 from helpers.errors import DataValidationError, Problem, problems_frame
+from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
+from helpers.ingest.load import read_export
+from helpers.ingest.shapes import to_canonical
+from helpers.ingest.validate import validate_export
+from helpers.processed import PROCESSED_TABLES
 
 ON_INVALID = ("stop", "quarantine")
-PROCESSED_TABLES = ("respondents", "choices", "likert")
-
-_DURATION = re.compile(
-    r"^\s*(?P<bound>more than|over|более|больше|свыше)?\s*"
-    r"(?:(?P<years>\d+)\s*(?:years?|yrs?|года?|лет|жыл))?\s*"
-    r"(?:(?P<months>\d+)\s*(?:months?|mos?|месяц(?:а|ев)?|мес\.?|ай))?\s*$",
-    re.IGNORECASE,
-)
-
 
 @dataclass
 class CleanData:
@@ -42,58 +38,11 @@ class CleanData:
     n_raw: int = 0
 
 
-def parse_duration(text: str) -> tuple[int, bool] | None:
-    """'5 years 5 months' -> (65, False); 'More than 10 years' -> (120, True); None if unreadable.
-
-    The flag marks a lower bound: the respondent gave only "more than".
-    Russian and Kazakh units are read too ('5 лет 5 месяцев', '3 жыл 2 ай').
-    """
-    match = _DURATION.match(text or "")
-    if not match or (match["years"] is None and match["months"] is None):
-        return None
-    months = int(match["years"] or 0) * 12 + int(match["months"] or 0)
-    return months, match["bound"] is not None
-
-
-def each_distinct(values: pd.Series, transform):
-    """`transform` run on the distinct values of `values` only, its result spread back row by row.
-
-    Exports repeat a few answers many times (a Likert column of 100,000 rows
-    holds a handful of different cells), so string work done once per distinct
-    value costs almost nothing whatever the number of respondents. `transform`
-    takes a Series of the distinct values (missing included) and returns a
-    Series or DataFrame of the same length; the result has `values`' index.
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    result = transform(pd.Series(uniques, dtype=values.dtype, name=values.name))
-    return result.take(codes).set_axis(values.index)
-
-
 def _read_durations(cells: pd.Series) -> pd.DataFrame:
     """Durations in months (Int64) and whether each is only a lower bound (boolean); missing where unreadable."""
     readings = [parse_duration(cell) if isinstance(cell, str) else None for cell in cells]
     return pd.DataFrame({"months": pd.array([r[0] if r else None for r in readings], dtype="Int64"),
                          "lower_bound": pd.array([r[1] if r else None for r in readings], dtype="boolean")})
-
-
-def code_lookup(entries: list[dict]) -> dict[str, str]:
-    """Map each code and each label in every language (case-insensitive) to the code."""
-    lookup = {}
-    for entry in entries:
-        lookup[str(entry["code"]).casefold()] = entry["code"]
-        for text in (entry.get("label") or {}).values():
-            lookup[str(text).strip().casefold()] = entry["code"]
-    return lookup
-
-
-def score_lookup(codebook: Codebook) -> dict[str, int]:
-    """Every way a score may be written -> the scale value: the number itself and each label in every language."""
-    lookup = {str(v): v for v in codebook.scale_values}
-    lookup.update({f"{v}.0": v for v in codebook.scale_values})  # as some spreadsheets write whole numbers
-    for value, translations in (codebook.raw["scale"].get("labels") or {}).items():
-        for text in (translations or {}).values():
-            lookup[str(text).strip().casefold()] = int(value)
-    return lookup
 
 
 def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -203,7 +152,6 @@ def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw:
     shape). Raises DataValidationError with every problem when on_invalid is
     "stop", or when a problem concerns the whole file.
     """
-    from helpers.validate import validate_export
 
     if on_invalid not in ON_INVALID:
         raise ValueError(f"on_invalid must be one of {', '.join(ON_INVALID)}, not {on_invalid!r}")
@@ -261,9 +209,6 @@ def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanDa
     any tidy tables of an earlier run are removed so that nothing downstream
     uses them, and DataValidationError is raised.
     """
-    from helpers.load import read_export
-    from helpers.shapes import to_canonical
-
     try:
         raw, source = read_export(paths.raw, codebook, paths.root)
         canonical, shape_problems = to_canonical(raw, codebook, source)

@@ -11,9 +11,9 @@ import sys
 import yaml
 
 from helpers.codebook import Codebook
-from helpers.load import export_columns
+from helpers.ingest.load import export_columns
 from helpers.paths import dataset_paths
-from helpers.synthetic import codebook_v2
+from helpers.tools.synthetic import codebook_v2
 
 NEXT_STEPS = """Created {folder}/
   codebook.yaml  the questionnaire as data (questionnaire v2 as a start): edit it to match yours --

@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE
 from helpers.i18n import ui
-from helpers.tables import group_sizes, table_note
+from helpers.analysis.tables import group_sizes, table_note
 
 TEMPLATES = Path(__file__).parent / "templates"
 KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval", "jinja2", "pyyaml")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers.load import export_columns
+from helpers.ingest.load import export_columns
 from helpers.codebook import Codebook, check_codebook
 from helpers.paths import REPO_ROOT
 
@@ -71,7 +71,7 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
     paper = yaml.safe_load(PAPER_CODEBOOK.read_text(encoding="utf-8"))
     book = copy.deepcopy(paper)
     book["dataset"] = {"title": f"Synthetic survey, questionnaire v2 ({n_pilot_bodies} pilot bodies)",
-                       "source": "Synthetic data made by helpers.synthetic (seeded); not real responses.",
+                       "source": "Synthetic data made by helpers.tools.synthetic (seeded); not real responses.",
                        "synthetic": True}
     book["export"] = {"file": export_file, "encoding": encoding, "delimiter": delimiter, "id_column": "respondent_id",
                       "stakeholder_column": "stakeholder", "pilot_body_column": "pilot_body"}
@@ -175,7 +175,7 @@ def write_synthetic_dataset(folder: Path, n_respondents: int, seed: int, n_pilot
     folder.mkdir(parents=True, exist_ok=True)
     book = codebook_v2(n_pilot_bodies, encoding=encoding, delimiter=delimiter)
     (folder / "codebook.yaml").write_text(
-        "# Synthetic dataset, questionnaire v2: made by helpers.synthetic, not real responses.\n"
+        "# Synthetic dataset, questionnaire v2: made by helpers.tools.synthetic, not real responses.\n"
         + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     export = generate_export(book, n_respondents, seed, score_language)
     export.to_csv(folder / "survey.csv", index=False, sep=delimiter, encoding=encoding, lineterminator="\n")
@@ -187,7 +187,7 @@ EXAMPLE = {"name": "example-v2", "n_respondents": 360, "seed": 2021, "n_pilot_bo
 
 EXAMPLE_README = """# example-v2: SYNTHETIC data (questionnaire v2)
 
-**These are not real survey answers.** The folder was written by `python -m helpers.synthetic example-v2`
+**These are not real survey answers.** The folder was written by `python -m helpers.tools.synthetic example-v2`
 (seed {seed}) to show and test the pipeline on data shaped like a real pilot-body export:
 
 - questionnaire v2: the paper's questionnaire plus the fifth factor it recommends, Leadership (management styles
@@ -213,5 +213,5 @@ if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] != ["example-v2"]:
-        sys.exit("usage: python -m helpers.synthetic example-v2")
+        sys.exit("usage: python -m helpers.tools.synthetic example-v2")
     print(write_example())

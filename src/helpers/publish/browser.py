@@ -136,7 +136,7 @@ def check_report(html: Path, screenshot: Path, chromium: str | None = None) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m helpers.browser reports/<name>  -> report.pdf, report-screenshot.png, and the check's verdict."""
+    """python -m helpers.publish.browser reports/<name>  -> report.pdf, report-screenshot.png, and the check's verdict."""
     from concurrent.futures import ThreadPoolExecutor
 
     folder = Path((argv or sys.argv[1:])[0])

@@ -1,9 +1,7 @@
 """Tables 1-3 in the formats journals and colleagues ask for: .xlsx, .docx (Word) and LaTeX, beside the CSV.
 
-Respondents' free text is data: a cell that begins with = + - @ (or a tab or
-carriage return) would run as a formula when a spreadsheet opens the file, so
-text cells get a leading apostrophe (the usual defence against CSV/formula
-injection). Numbers are left alone.
+Text cells that a spreadsheet would run as a formula are neutralised
+(helpers.files).
 
 Every file is byte-identical for the same table: the .xlsx and .docx zip
 archives get fixed entry dates and fixed document dates (SOURCE_DATE_EPOCH,
@@ -19,19 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from helpers.files import neutralise_formulas
+
 DEFAULT_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, the paper's year
-
-
-def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    safe = table.copy()
-    for column in safe.columns:
-        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            text = safe[column]
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
-            safe.loc[risky, column] = "'" + text[risky]
-    return safe
 
 
 def build_date() -> dt.datetime:

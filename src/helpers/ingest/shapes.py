@@ -28,10 +28,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.clean import each_distinct
+from helpers.ingest.cells import each_distinct
 from helpers.codebook import Codebook
 from helpers.errors import Problem
-from helpers.load import export_columns
+from helpers.ingest.load import export_columns
 
 TICKED = {"1", "1.0", "x", "х", "✓", "✔", "+", "yes", "true", "да", "иә", "checked", "selected"}
 UNTICKED = {"", "0", "0.0", "no", "false", "нет", "жоқ", "-"}

@@ -7,7 +7,7 @@ a cold `make report` (no outputs yet) in a scratch copy of the project. Both
 are measured alternately, several times, and compared by their medians; the
 last line printed is `ratio pipeline/floor: X.XX`.
 
-With --scale, a synthetic national-scale dataset (see helpers.synthetic) is
+With --scale, a synthetic national-scale dataset (see helpers.tools.synthetic) is
 also run through the whole pipeline at each size, reporting wall time and the
 peak memory of the largest process.
 """
@@ -100,7 +100,7 @@ def time_make_report(project: Path, dataset: str) -> tuple[float, float, dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--dataset", default="amirova2020")
     parser.add_argument("--scale", type=int, nargs="*", default=[], help="respondent counts of synthetic runs")
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(line)
         scale_lines = []
         if args.scale:
-            from helpers.synthetic import write_synthetic_dataset
+            from helpers.tools.synthetic import write_synthetic_dataset
 
             for size in args.scale:
                 name = f"synthetic-{size}"
@@ -147,14 +147,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def time_make_report_isolated(project: Path, dataset: str) -> tuple[float, float]:
     """Like time_make_report, but measured in a child Python so the peak memory is this run's alone."""
-    code = ("import json; from helpers.bench import time_make_report; from pathlib import Path; "
+    code = ("import json; from helpers.tools.bench import time_make_report; from pathlib import Path; "
             f"print(json.dumps(time_make_report(Path({str(project)!r}), {dataset!r})))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def write_markdown(path: Path, lines, summary, scale_lines, ratio, args) -> None:
-    text = ["# Benchmarks", "", "Written by `make bench` (`python -m helpers.bench`); the latest run replaces this file.", "",
+    text = ["# Benchmarks", "", "Written by `make bench` (`python -m helpers.tools.bench`); the latest run replaces this file.", "",
             "```", *lines, *summary, *scale_lines, f"ratio pipeline/floor: {ratio:.2f}", "```", ""]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text("\n".join(text), encoding="utf-8")

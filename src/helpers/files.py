@@ -1,0 +1,66 @@
+"""Writing the project's files: whole or not at all, and safe to open in a spreadsheet.
+
+Every file is written to a temporary name in its own folder and moved into
+place with `os.replace`, which is atomic on one file system: an interrupted
+run or a full disk leaves the old file or the new one, never half of either.
+
+Respondents' free text is data: a text cell that begins with = + - @ (or a
+tab or carriage return) would run as a formula when a spreadsheet opens the
+file, so such cells get a leading apostrophe (the usual defence against
+CSV/formula injection). Numbers are left alone.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    safe = table.copy()
+    for column in safe.columns:
+        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
+            text = safe[column]
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            safe.loc[risky, column] = "'" + text[risky]
+    return safe
+
+
+def replace_atomically(path: Path, write) -> Path:
+    """Call `write(temporary_path)`, then move the result to `path` in one step; on any error nothing is left."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(text: str, path: Path) -> Path:
+    """UTF-8 text, written atomically."""
+    return replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes(data: bytes, path: Path) -> Path:
+    return replace_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, for_spreadsheets: bool = True) -> Path:
+    """CSV, UTF-8, '\\n' line ends, no index: the same frame gives the same bytes.
+
+    With `for_spreadsheets` (the default) text cells that a spreadsheet would
+    run as a formula are neutralised; the processed tables, read back by the
+    pipeline itself, are written as they are.
+    """
+    table = neutralise_formulas(frame) if for_spreadsheets else frame
+    return replace_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))

@@ -1,0 +1,68 @@
+"""Cell-level readers shared by the shapes, validation and cleaning of an export.
+
+Each reads one kind of cell the same way wherever it is met: a duration such as
+"5 years 5 months", a code or label of the codebook, a score or its label. They
+sit below shapes, validate and clean, which all use them and import nothing
+from each other in a circle.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from helpers.codebook import Codebook
+
+_DURATION = re.compile(
+    r"^\s*(?P<bound>more than|over|более|больше|свыше)?\s*"
+    r"(?:(?P<years>\d+)\s*(?:years?|yrs?|года?|лет|жыл))?\s*"
+    r"(?:(?P<months>\d+)\s*(?:months?|mos?|месяц(?:а|ев)?|мес\.?|ай))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_duration(text: str) -> tuple[int, bool] | None:
+    """'5 years 5 months' -> (65, False); 'More than 10 years' -> (120, True); None if unreadable.
+
+    The flag marks a lower bound: the respondent gave only "more than".
+    Russian and Kazakh units are read too ('5 лет 5 месяцев', '3 жыл 2 ай').
+    """
+    match = _DURATION.match(text or "")
+    if not match or (match["years"] is None and match["months"] is None):
+        return None
+    months = int(match["years"] or 0) * 12 + int(match["months"] or 0)
+    return months, match["bound"] is not None
+
+
+def each_distinct(values: pd.Series, transform):
+    """`transform` run on the distinct values of `values` only, its result spread back row by row.
+
+    Exports repeat a few answers many times (a Likert column of 100,000 rows
+    holds a handful of different cells), so string work done once per distinct
+    value costs almost nothing whatever the number of respondents. `transform`
+    takes a Series of the distinct values (missing included) and returns a
+    Series or DataFrame of the same length; the result has `values`' index.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    result = transform(pd.Series(uniques, dtype=values.dtype, name=values.name))
+    return result.take(codes).set_axis(values.index)
+
+
+def code_lookup(entries: list[dict]) -> dict[str, str]:
+    """Map each code and each label in every language (case-insensitive) to the code."""
+    lookup = {}
+    for entry in entries:
+        lookup[str(entry["code"]).casefold()] = entry["code"]
+        for text in (entry.get("label") or {}).values():
+            lookup[str(text).strip().casefold()] = entry["code"]
+    return lookup
+
+
+def score_lookup(codebook: Codebook) -> dict[str, int]:
+    """Every way a score may be written -> the scale value: the number itself and each label in every language."""
+    lookup = {str(v): v for v in codebook.scale_values}
+    lookup.update({f"{v}.0": v for v in codebook.scale_values})  # as some spreadsheets write whole numbers
+    for value, translations in (codebook.raw["scale"].get("labels") or {}).items():
+        for text in (translations or {}).values():
+            lookup[str(text).strip().casefold()] = int(value)
+    return lookup
