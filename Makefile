@@ -89,7 +89,7 @@ $(PARAMS)/%: FORCE
 FORCE:
 .PRECIOUS: $(PARAMS)/%
 
-$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(INGEST) $(ENV_STAMP)
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP)
 	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md (make new-dataset NAME=$(DATA) starts one)"; exit 1; }
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p on_invalid $(ON_INVALID)
 

@@ -68,7 +68,7 @@ def test_error_message_names_file_row_column_value_and_expectation(paper_raw, co
     message = str(caught.value)
     assert "data/raw/amirova2020/survey.csv, row 2, column 's03': found '7'; expected a score on the scale 1 (Strongly Disagree)" in message
     frame = caught.value.to_frame()
-    assert frame.columns.tolist() == ["file", "row", "column", "value", "expected"]
+    assert frame.columns.tolist() == ["file", "row", "column", "value", "expected", "level"]
 
 
 def test_free_text_without_its_other_option_is_not_dropped_silently(paper_raw, codebook):
@@ -109,8 +109,9 @@ def test_missing_column_and_empty_file(tmp_path, codebook, paper_raw):
 def test_unreadable_encoding_is_named(tmp_path, codebook, paper_raw):
     paper_raw.loc[2, "occupation"] = "Басшы"
     paper_raw.to_csv(tmp_path / "survey.csv", index=False, encoding="utf-16")
-    with pytest.raises(DataValidationError, match="encoding 'utf-8'"):
-        read_export(tmp_path, codebook)  # the paper's codebook declares utf-8
+    with pytest.raises(DataValidationError, match="looks like UTF-16") as caught:
+        read_export(tmp_path, codebook)
+    assert len(caught.value.problems) == 1 and "encodings tried: utf-8" in str(caught.value)
 
 
 def test_each_distinct_runs_once_per_distinct_value_and_keeps_the_index():

@@ -12,12 +12,19 @@ CSV/formula injection). Numbers are left alone.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number such as -1 or +2.5 is a value, not a formula: it is never changed.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _runs_as_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
@@ -26,9 +33,25 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns:
         if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
             text = safe[column]
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            risky = text.map(_runs_as_formula).astype(bool)
             safe.loc[risky, column] = "'" + text[risky]
     return safe
+
+
+def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """The text as the respondent wrote it, from a neutralised table (for the HTML report, where nothing runs)."""
+    restored = table.copy()
+    for column in restored.columns:
+        if pd.api.types.is_object_dtype(restored[column]) or pd.api.types.is_string_dtype(restored[column]):
+            text = restored[column]
+            added = text.map(lambda v: isinstance(v, str) and v.startswith("'") and _runs_as_formula(v[1:])).astype(bool)
+            restored.loc[added, column] = text[added].str.slice(1)
+    return restored
+
+
+def read_csv_for_people(path: Path) -> pd.DataFrame:
+    """A CSV written by `write_csv`, every cell as text as it was before neutralising, empty cells as ''."""
+    return restore_formulas(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
 def replace_atomically(path: Path, write) -> Path:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.codebook import Codebook
-from helpers.errors import DataValidationError, Problem, problems_frame
+from helpers.files import write_csv
+from helpers.errors import ERROR, DataValidationError, Problem, problems_frame
 from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import to_canonical
@@ -158,14 +159,15 @@ def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw:
     raw = canonical if raw is None else raw
     problems = sorted(set(problems or []) | set(validate_export(canonical, codebook, source)),
                       key=lambda p: (p.row or 0, p.column or "", p.expected))
-    whole_file = [p for p in problems if p.row is None or p.row == 1]
-    if problems and (on_invalid == "stop" or whole_file):
-        raise DataValidationError(problems)
-    bad = sorted({p.row for p in problems})
+    errors = [p for p in problems if p.level == ERROR]
+    whole_file = [p for p in errors if p.row is None or p.row == 1]
+    if errors and (on_invalid == "stop" or whole_file):
+        raise DataValidationError(errors)
+    bad = sorted({p.row for p in errors})
     valid = canonical.drop(index=bad)
     respondents = clean_respondents(valid, codebook)
     clean = CleanData(respondents, clean_choices(valid, respondents, codebook), clean_likert(valid, respondents, codebook),
-                      problems=problems, rejected=rejected_rows(raw, problems), n_raw=len(raw))
+                      problems=problems, rejected=rejected_rows(raw, errors), n_raw=len(raw))
     check_accounted_for(clean, codebook)
     return clean
 
@@ -179,26 +181,22 @@ def check_accounted_for(clean: CleanData, codebook: Codebook) -> None:
         raise AssertionError(f"expected {kept} x {len(codebook.statements())} Likert rows, got {len(clean.likert)}")
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
-
-
 def write_processed(clean: CleanData, folder) -> list[Path]:
-    """Write the tidy tables, the validation list and the rejected rows as CSV (same data, same bytes)."""
+    """Write the tidy tables, the validation list and the rejected rows as CSV (same data, same bytes).
+
+    The tidy tables are the pipeline's contract and are written as they are; validation.csv and
+    rejected.csv are for a person to open in a spreadsheet, so formula-like text is neutralised.
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [_write_csv(getattr(clean, name), folder / f"{name}.csv") for name in PROCESSED_TABLES]
+    written = [write_csv(getattr(clean, name), folder / f"{name}.csv", for_spreadsheets=False) for name in PROCESSED_TABLES]
     written.append(write_validation(clean.problems, folder))
-    written.append(_write_csv(clean.rejected, folder / "rejected.csv"))
+    written.append(write_csv(clean.rejected, folder / "rejected.csv"))
     return written
 
 
 def write_validation(problems: list[Problem], folder) -> Path:
     """data/processed/<name>/validation.csv: every problem found (a header only when there were none)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return _write_csv(problems_frame(problems), folder / "validation.csv")
+    return write_csv(problems_frame(problems), Path(folder) / "validation.csv")
 
 
 def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanData:
@@ -211,8 +209,12 @@ def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanDa
     """
     try:
         raw, source = read_export(paths.raw, codebook, paths.root)
+        read_problems = raw.attrs.pop("problems", [])
+        if any(p.row == 1 for p in read_problems):  # the header itself is wrong: nothing can be matched
+            raise DataValidationError(read_problems)
         canonical, shape_problems = to_canonical(raw, codebook, source)
-        return clean_dataset(canonical, codebook, source, raw=raw, problems=shape_problems, on_invalid=on_invalid)
+        return clean_dataset(canonical, codebook, source, raw=raw, problems=read_problems + shape_problems,
+                             on_invalid=on_invalid)
     except DataValidationError as error:
         write_validation(error.problems, paths.processed)
         for name in (*PROCESSED_TABLES, "rejected"):

@@ -14,6 +14,8 @@ import re
 import pandas as pd
 
 AUTO = "auto"
+#: What `encoding: auto` tries, in order.
+ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "kz1048", "cp1251")
 BOM = b"\xef\xbb\xbf"
 # The bytes where kz1048 has a Kazakh letter and Windows-1251 a Serbian, Macedonian or Ukrainian one.
 KZ1048_ONLY = frozenset(b for b in range(0x80, 0x100) if bytes([b]).decode("cp1251", "replace") != bytes([b]).decode("kz1048", "replace"))

@@ -3,18 +3,34 @@
 Values are kept as strings so that cleaning, not the CSV reader, decides what
 each answer means ("NA" stays "NA", "05" stays "05") and so that an error can
 quote the value exactly as the file holds it. The frame's index is the line
-number in the file (the header is line 1), which is what error messages cite.
+number in the file where each record starts (the header is line 1), counting
+blank lines and cells that span lines: what error messages cite.
+
+Nothing is lost on the way. A CSV is read record by record with each
+record's own lines: a record with too few or too many fields is a problem (a
+reader would pad or shift it), and a quoted cell that swallows lines which
+look like rows of their own (an unclosed quote) stops the load, naming the
+line where the quote opens.
 """
 from __future__ import annotations
 
+import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.codebook import Codebook
-from helpers.ingest.encoding import AUTO, detect_encoding, sniff_delimiter
 from helpers.errors import DataValidationError, Problem
+from helpers.ingest.cells import each_distinct
+from helpers.ingest.encoding import AUTO, ENCODINGS_TRIED, detect_encoding, looks_like_mojibake, sniff_delimiter
+
+# Control characters have no place in a survey answer; an ESC sequence would repaint a terminal and a
+# NUL breaks every spreadsheet writer. Tab and line breaks are ordinary text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Share of non-blank text cells that may look wrongly decoded before the whole file is called mis-encoded.
+MOJIBAKE_SHARE = 0.2
 
 
 def export_columns(codebook: Codebook) -> list[str]:
@@ -35,13 +51,17 @@ def export_columns(codebook: Codebook) -> list[str]:
 def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = None) -> tuple[pd.DataFrame, str]:
     """Read the export named in the codebook; return (frame of strings as in the file, file name for messages).
 
+    Problems of single records (a wrong number of fields, a control character) do not stop the read:
+    they are in `frame.attrs["problems"]`, for cleaning to report or set the rows aside. Problems of
+    the whole file (encoding, an unclosed quote, no header) raise DataValidationError here.
+
     CSV: the encoding is detected when the codebook says `auto` (the default)
     -- UTF-8 with or without BOM, Windows-1251 or kz1048 -- and the
     delimiter is sniffed from the header when it says `auto` (the default).
     .xlsx: the first sheet, every cell as text.
     """
     export = codebook.export
-    path = Path(raw_dir) / export["file"]
+    path = export_path(raw_dir, export["file"])
     source = _display(path, display_root)
     if not path.exists():
         raise DataValidationError([Problem(source, None, None, None, "the export file named in codebook.yaml (export.file)")])
@@ -49,17 +69,83 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame = _read_xlsx(path, source)
+        frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+        problems = []
     else:
-        frame = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+        frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.columns = [str(c).strip() for c in frame.columns]
+    problems += duplicate_headers(list(frame.columns), source)
     if frame.empty:
         raise DataValidationError([Problem(source, None, None, None, "at least one respondent row below the header")])
+    check_decoding(frame, source, export.get("encoding", AUTO))
+    frame.attrs["problems"] = problems + control_characters(frame, source)
     return frame, source
 
 
-def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> pd.DataFrame:
+def export_path(raw_dir: Path, name: str) -> Path:
+    """The export file named in the codebook, which must lie inside the dataset's folder.
+
+    A name such as ../../etc/passwd, an absolute path, or a link that points outside the folder is
+    refused: the pipeline reads nothing but the dataset it was given.
+    """
+    folder = Path(raw_dir).resolve()
+    path = (Path(raw_dir) / str(name))
+    if not path.resolve().is_relative_to(folder):
+        raise DataValidationError([Problem("codebook.yaml", None, "export.file", str(name),
+                                           "a file inside the dataset's folder (no '..', no absolute path, "
+                                           "no link pointing outside it)")])
+    return path
+
+
+def duplicate_headers(columns: list[str], source: str) -> list[Problem]:
+    """A header that names two columns: which of them would the codebook mean?"""
+    seen: dict[str, int] = {}
+    problems = []
+    for position, name in enumerate(columns, start=1):
+        if name in seen:
+            problems.append(Problem(source, 1, name, name,
+                                    f"each column header once (it heads columns {seen[name]} and {position})"))
+        else:
+            seen[name] = position
+    return problems
+
+
+def control_characters(frame: pd.DataFrame, source: str) -> list[Problem]:
+    """A cell holding a control character (NUL, ESC ...): a problem of its row, never passed on."""
+    problems = []
+    for position, column in enumerate(frame.columns):
+        cells = frame.iloc[:, position]
+        found = each_distinct(cells, lambda u: u.str.contains(CONTROL_CHARACTERS, regex=True, na=False))
+        for row, value in cells[found.astype(bool)].items():
+            problems.append(Problem(source, int(row), column, value, "text without control characters "
+                                    "(NUL, escape sequences ...): retype or delete them in the export"))
+    return problems
+
+
+def check_decoding(frame: pd.DataFrame, source: str, declared: str) -> None:
+    """Stop with one sentence when the text as a whole looks wrongly decoded.
+
+    A file in another encoding (Latin-1 read as Cyrillic, UTF-8 read as Windows-1251) makes nearly
+    every text cell fail on its own; one message about the encoding is what a person can act on.
+    """
+    counts = pd.Series(frame.to_numpy().ravel()).value_counts()  # each distinct cell once
+    counts = counts[counts.index.str.strip() != ""]
+    header_bad = looks_like_mojibake(pd.Series(list(frame.columns))).any()
+    share = counts[looks_like_mojibake(counts.index.to_series()).to_numpy()].sum() / counts.sum() if len(counts) else 0.0
+    if header_bad or share > MOJIBAKE_SHARE:
+        tried = "the codebook's " + repr(declared) if declared not in (None, AUTO) else ", ".join(ENCODINGS_TRIED)
+        raise DataValidationError([Problem(source, None, None, None,
+            f"text in a known encoding: {share:.0%} of the cells{' and the header' if header_bad else ''} look "
+            f"wrongly decoded (encodings tried: {tried}); save the export as UTF-8, or set export.encoding "
+            "in codebook.yaml to the file's real encoding")])
+
+
+def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem]]:
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4096].count(b"\x00") > len(data[:4096]) // 10:
+        raise DataValidationError([Problem(source, None, None, None,
+            "a text file in UTF-8, Windows-1251 or kz1048: this one looks like UTF-16 or a binary file "
+            f"(encodings tried: {', '.join(ENCODINGS_TRIED)}); save it as 'CSV UTF-8'")])
     encoding = detect_encoding(data) if encoding in (None, AUTO) else encoding
     try:
         text = data.decode(encoding)
@@ -71,12 +157,52 @@ def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> pd.Data
     text = text.removeprefix("\ufeff")
     if delimiter in (None, AUTO):
         delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    return read_records(text, delimiter, source)
+
+
+def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The records of a delimited text, each indexed by the line it starts on; the problems of its shape.
+
+    Python's csv reader splits the records; each record's lines are then checked against the text
+    itself, line by line, so that what the reader merged or padded is seen rather than trusted.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
-    except pd.errors.ParserError as error:
-        raise DataValidationError([Problem(source, None, None, None, f"a well-formed delimited file ({error})")]) from None
-    except pd.errors.EmptyDataError:
+        header = next(reader)
+    except StopIteration:
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")]) from None
+    width, lines, problems = len(header), None, []
+    records, starts, end = [], [], reader.line_num
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        if not record:  # a blank line: not a respondent
+            continue
+        if end > start:  # a cell spans lines: did it swallow lines that are rows of their own?
+            lines = lines if lines is not None else text.split("\n")
+            swallowed = [n for n in range(start + 1, end + 1) if _looks_like_row(lines[n - 1], delimiter, width)]
+            if swallowed:
+                column = next((header[i] if i < width else f"field {i + 1}" for i, cell in enumerate(record) if "\n" in cell), None)
+                raise DataValidationError([Problem(source, start, column, None,
+                    f"a quote that closes in the same cell: a quote opens on line {start} and closes only on "
+                    f"line {end}, so {len(swallowed)} line(s) in between that look like rows of their own "
+                    f"(first: line {swallowed[0]}) were read as one cell; close the quote, or write a quote "
+                    "inside a cell as two quotes (\"\")")])
+        if len(record) != width:
+            problems.append(Problem(source, start, None, f"{len(record)} fields",
+                                    f"{width} fields, as in the header ({'too few' if len(record) < width else 'too many'}: "
+                                    "a missing or extra delimiter)"))
+            record = (record + [""] * width)[:width]
+        records.append(record)
+        starts.append(start)
+    frame = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(starts, name="row"))
+    if not records:
+        frame = pd.DataFrame(columns=header, dtype=object, index=pd.Index([], name="row", dtype=int))
+    return frame.astype(str), problems
+
+
+def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
+    """A line with as many delimiters as the header has (less one): a record of its own, not text in a cell."""
+    return width >= 3 and line.count(delimiter) >= width - 1
 
 
 def _read_xlsx(path: Path, source: str) -> pd.DataFrame:

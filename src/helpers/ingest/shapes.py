@@ -30,12 +30,14 @@ import pandas as pd
 
 from helpers.ingest.cells import each_distinct
 from helpers.codebook import Codebook
-from helpers.errors import Problem
+from helpers.errors import NOTICE, Problem, printable
 from helpers.ingest.load import export_columns
 
 TICKED = {"1", "1.0", "x", "х", "✓", "✔", "+", "yes", "true", "да", "иә", "checked", "selected"}
 UNTICKED = {"", "0", "0.0", "no", "false", "нет", "жоқ", "-"}
 _SPACES = re.compile(r"\s+")
+# A token that is a mistyped option letter rather than words: "Z", "F2".
+_LETTER_LIKE = re.compile(r"\w{1,2}")
 _WIDE = re.compile(r"^(?P<prefix>.+?)\s*(?:\[(?P<bracket>[^\]]+)\]|[/._:](?P<suffix>[^/._:\[\]]+))\s*$")
 
 
@@ -109,7 +111,7 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
         if key in mapping:
             canonical[key] = raw[mapping[key]].astype(str)
     problems = _collapse_option_columns(raw, codebook, canonical, claimed, source)
-    _read_choice_cells(codebook, canonical)
+    problems += _read_choice_cells(codebook, canonical, source)
     missing = [key for key in export_columns(codebook) if key not in canonical.columns]
     questions_with_other = {q.get("other_column") for q in codebook.raw["questions"]}
     for key in missing:
@@ -183,8 +185,13 @@ def _collapse_option_columns(raw, codebook, canonical, claimed, source) -> list[
     return problems
 
 
-def _read_choice_cells(codebook, canonical) -> None:
-    """Cells of option names or option texts -> letters; free text -> the other column. In place."""
+def _read_choice_cells(codebook, canonical, source: str) -> list[Problem]:
+    """Cells of option names or option texts -> letters; free text -> the other column. In place.
+
+    Returns a notice for every cell whose words were taken as the "Other" option's free text, so that a
+    person can see each such reading in validation.csv.
+    """
+    notices = []
     for question in codebook.raw["questions"]:
         qid = question["id"]
         if qid not in canonical.columns:
@@ -193,6 +200,12 @@ def _read_choice_cells(codebook, canonical) -> None:
             [read_choice_cell(cell, q) for cell in cells], columns=["letters", "free"], index=cells.index,
             dtype=cells.dtype))
         free = readings["free"]
+        other_letter = next((str(o["letter"]) for o in question["options"] if o.get("other")), "?")
+        for row in free.index[free.notna()]:
+            notices.append(Problem(source, int(row), qid, canonical.at[row, qid],
+                                   f"read as options {readings.at[row, 'letters']}, the words "
+                                   f"{printable(free.at[row])} as the free text of 'Other' ({other_letter})",
+                                   level=NOTICE))
         canonical[qid] = readings["letters"]
         other_column = question.get("other_column")
         if other_column and free.notna().any():
@@ -200,6 +213,7 @@ def _read_choice_cells(codebook, canonical) -> None:
             # Free text found in the answer cell joins any text already in the other column: nothing is dropped.
             both = given.ne("") & free.notna() & given.ne(free.fillna(""))
             canonical[other_column] = given.where(free.isna(), free).where(~both, given + "; " + free.fillna(""))
+    return notices
 
 
 def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
@@ -207,7 +221,10 @@ def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
 
     Letters and KoboToolbox option names are separated by spaces, commas or
     semicolons. Option texts (Google Forms) are matched whole, longest first,
-    between commas, because a text may itself contain a comma.
+    between commas, because a text may itself contain a comma. A valid option
+    is never dropped: what is left over becomes the "Other" option's free text
+    only when it is words, not something that looks like a mistyped letter
+    ("A B Z" is left as it is, for validation to name "Z").
     """
     text = _SPACES.sub(" ", str(cell)).strip()
     if not text:
@@ -216,6 +233,8 @@ def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
     tokens = [t for t in re.split(r"[\s,;]+", text) if t]
     if all(norm(t) in options for t in tokens):
         return " ".join(dict.fromkeys(options[norm(t)] for t in tokens)), None
+    if all(_LETTER_LIKE.fullmatch(t) for t in tokens):
+        return str(cell), None
     named = sorted(((name, str(o["letter"])) for o in question["options"] for name in _texts(o.get("text"))),
                    key=lambda pair: len(pair[0]), reverse=True)
     remaining, letters = text, []
@@ -224,7 +243,10 @@ def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
         if pattern.search(remaining):
             remaining = pattern.sub("", remaining, count=1)
             letters.append(letter)
-    leftover = re.sub(r"^[\s,;]+|[\s,;]+$", "", remaining)
+    # Parts between commas that are letters or option names ("A, B, Leadership") are options too.
+    parts = [part.strip() for part in re.split(r"[,;]", remaining)]
+    letters += [options[norm(part)] for part in parts if part and norm(part) in options]
+    leftover = ", ".join(part for part in parts if part and norm(part) not in options)
     other = next((o for o in question["options"] if o.get("other")), None)
     if other is not None and leftover:
         # "Other: Leadership" / "Другое - лидерство": drop the label, keep the respondent's words.

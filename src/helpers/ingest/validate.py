@@ -118,11 +118,13 @@ def _problems(failures: pd.DataFrame, canonical: pd.DataFrame, source: str, fram
         expected = str(failure.check)
         row = None if pd.isna(failure.index) else int(failure.index)
         column = frame_check_columns.get(expected, failure.column if isinstance(failure.column, str) else None)
-        if expected == "field_uniqueness":
-            expected = "respondent ids unique in the file"
         if row is not None and column in canonical.columns:
             value = canonical.at[row, column]
         else:
             value = None if pd.isna(failure.failure_case) else str(failure.failure_case)
+        if expected == "field_uniqueness":
+            same = canonical.index[canonical[column].eq(value)]
+            first = next((r for r in same if r != row), None)
+            expected = f"respondent ids unique in the file (this id is also on row {first})"
         problems.add(Problem(source, row, column, value, expected))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or "", p.expected))

@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE
+from helpers.files import read_csv_for_people
 from helpers.i18n import ui
 from helpers.analysis.tables import group_sizes, table_note
 
@@ -25,8 +26,8 @@ KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval"
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A table CSV exactly as written: every cell as text, empty cells as ''."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A table CSV as computed: every cell as text, empty cells as '', respondents' text as they wrote it."""
+    return read_csv_for_people(path)
 
 
 def html_table(table: pd.DataFrame, group_by: str | None = None) -> dict:

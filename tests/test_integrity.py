@@ -1,0 +1,225 @@
+"""Nothing lost, nothing changed without a word: the faults of issue 9 on copies of the shipped datasets.
+
+Each test reproduces one case on a scratch copy of data/raw/example-v2 (cp1251, ';', 360 respondents,
+a free-text "Other" column) or of the paper's data, and asserts what a person must see.
+"""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from helpers.codebook import read_codebook
+from helpers.errors import DataValidationError, printable, summary, Problem
+from helpers.files import neutralise_formulas, read_csv_for_people, write_csv
+from helpers.ingest.clean import clean_export, write_processed
+from helpers.ingest.load import read_export
+from helpers.paths import REPO_ROOT, dataset_paths
+
+EXAMPLE = REPO_ROOT / "data" / "raw" / "example-v2"
+PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
+
+
+def copy_dataset(tmp_path: Path, source: Path = EXAMPLE, name: str = "x"):
+    shutil.copytree(source, tmp_path / "data" / "raw" / name)
+    return dataset_paths(name, tmp_path)
+
+
+def example_lines(paths) -> list[str]:
+    return (paths.raw / "survey.csv").read_bytes().decode("cp1251").split("\n")
+
+
+def write_lines(paths, lines: list[str]) -> None:
+    (paths.raw / "survey.csv").write_bytes("\n".join(lines).encode("cp1251"))
+
+
+def set_field(line: str, index: int, value: str) -> str:
+    fields = line.split(";")
+    fields[index] = value
+    return ";".join(fields)
+
+
+def load(paths, on_invalid="stop"):
+    return clean_export(paths, read_codebook(paths.codebook), on_invalid)
+
+
+# --- rows that vanish or change -------------------------------------------------------------------
+def test_a_stray_quote_that_swallows_rows_stops_and_names_the_line_it_opens(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    other = lines[0].split(";").index("q1_other")
+    lines[9] = set_field(lines[9], other, '"Leadership')            # file line 10 opens a quote ...
+    lines[18] = set_field(lines[18], other, 'ends here"')            # ... which a later cell closes (line 19)
+    write_lines(paths, lines)
+    for mode in ("stop", "quarantine"):
+        with pytest.raises(DataValidationError) as caught:
+            load(paths, mode)
+        (problem,) = caught.value.problems
+        assert problem.row == 10 and problem.column == "q1_other"
+        assert "a quote opens on line 10 and closes only on line 19" in problem.expected
+
+
+@pytest.mark.parametrize("change, found", [(lambda f: f[:-3], 29), (lambda f: f + ["extra"], 33)])
+def test_a_row_with_too_few_or_too_many_fields_is_reported_not_padded(tmp_path, change, found):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    lines[4] = ";".join(change(lines[4].split(";")))
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = [p for p in caught.value.problems if p.row == 5]
+    assert problem.value == f"{found} fields" and problem.expected.startswith("32 fields, as in the header")
+    clean = load(paths, "quarantine")
+    assert clean.rejected["source_row"].tolist() == [5]
+    assert len(clean.respondents) + len(clean.rejected) == 360
+
+
+def test_line_numbers_count_blank_lines_and_cells_that_span_lines(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    other = lines[0].split(";").index("q1_other")
+    lines[2] = set_field(lines[2], other, '"first line\nsecond line"')   # record on line 3 spans lines 3-4
+    lines.insert(5, "")                                                  # a blank line
+    lines[7] = set_field(lines[7], 1, "minister")
+    write_lines(paths, lines)
+    raw, _ = read_export(paths.raw, read_codebook(paths.codebook))
+    assert raw.index[:6].tolist() == [2, 3, 5, 6, 8, 9]
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    assert [(p.row, p.column) for p in caught.value.problems if p.value == "minister"] == [(9, "stakeholder")]
+
+
+def test_a_mistyped_option_is_never_recoded_as_other_and_valid_options_are_kept(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    q1 = lines[0].split(";").index("q1")
+    lines[1] = set_field(lines[1], q1, "A B Z")
+    lines[2] = set_field(lines[2], q1, "A, B, X")
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    found = {(p.row, p.value) for p in caught.value.problems if p.column == "q1"}
+    assert found == {(2, "A B Z"), (3, "A, B, X")}
+
+
+def test_words_taken_as_other_text_keep_the_options_and_are_listed_as_notices(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    q1 = lines[0].split(";").index("q1")
+    lines[1] = set_field(lines[1], q1, "A, B, Better leadership")
+    write_lines(paths, lines)
+    clean = load(paths)
+    chosen = clean.choices[clean.choices["source_row"] == 2] if "source_row" in clean.choices else None
+    respondent = clean.respondents.loc[clean.respondents["source_row"] == 2, "respondent_id"].item()
+    rows = clean.choices[(clean.choices["respondent_id"] == respondent) & (clean.choices["question_id"] == "q1")]
+    assert {"A", "B"} <= set(rows["option"]) and "Better leadership" in set(rows["free_text"].dropna())
+    write_processed(clean, paths.processed)
+    validation = pd.read_csv(paths.processed / "validation.csv", dtype=str)
+    notice = validation[(validation["level"] == "notice") & (validation["row"] == "2")]
+    assert len(notice) == 1 and "'Better leadership' as the free text of 'Other'" in notice["expected"].item()
+    assert chosen is None or len(chosen)
+
+
+@pytest.mark.parametrize("text", ["abc\x00def", "\x1b[2J\x1b[32mvalid\x1b[0m"])
+def test_control_characters_are_a_problem_of_their_row_and_never_printed_raw(tmp_path, text):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    other, q1 = lines[0].split(";").index("q1_other"), lines[0].split(";").index("q1")
+    lines[3] = set_field(set_field(lines[3], other, text), q1, "E")
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = [p for p in caught.value.problems if p.row == 4]
+    assert problem.column == "q1_other" and "control characters" in problem.expected
+    assert "\x1b" not in str(caught.value) and "\x00" not in str(caught.value)
+    clean = load(paths, "quarantine")
+    assert clean.rejected["source_row"].tolist() == [4]
+
+
+# --- messages a person can act on -----------------------------------------------------------------
+def test_latin1_read_as_cyrillic_gives_one_message_about_the_encoding(tmp_path):
+    paths = copy_dataset(tmp_path)
+    text = (paths.raw / "survey.csv").read_bytes().decode("cp1251")
+    # The same answers saved by a tool that wrote UTF-8 and declared it Windows-1251.
+    (paths.raw / "survey.csv").write_bytes(text.encode("utf-8"))
+    book = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+    book["export"]["encoding"] = "latin-1"
+    paths.codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    assert len(caught.value.problems) == 1
+    assert "look wrongly decoded" in str(caught.value) and "'latin-1'" in str(caught.value)
+    assert len(str(caught.value)) < 1000
+
+
+def test_terminal_output_is_summarised_with_counts_and_the_full_list():
+    problems = [Problem("f.csv", row, "s01", "x" * 500, "a score") for row in range(2, 9401)]
+    text = summary(problems, "data/processed/x/validation.csv")
+    assert len(text) < 2000 and "9399 problem(s)" in text and "'s01': 9399" in text
+    assert text.endswith("The full list: data/processed/x/validation.csv")
+    assert printable("y" * 500).endswith("…") and len(printable("y" * 500)) < 70
+
+
+def test_a_duplicate_header_is_named_as_such(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    lines[0] = lines[0].replace("s02", "s01")
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths, "quarantine")
+    assert any("each column header once (it heads columns 15 and 16)" in p.expected and p.column == "s01"
+               for p in caught.value.problems)
+
+
+def test_a_duplicate_respondent_names_both_rows(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    lines[6] = set_field(lines[6], 0, lines[2].split(";")[0])
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = [p for p in caught.value.problems if p.column == "respondent_id"]
+    assert problem.row == 7 and "also on row 3" in problem.expected
+
+
+# --- paths are data -----------------------------------------------------------------------------
+def test_the_export_file_must_lie_inside_the_dataset_folder(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    book = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+    book["export"]["file"] = "../../etc/passwd"
+    paths.codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="export.file"):
+        load(paths)
+    assert not (paths.processed / "validation.csv").exists() or "root:" not in (paths.processed / "validation.csv").read_text()
+
+
+def test_a_link_pointing_outside_the_dataset_folder_is_not_followed(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    outside = tmp_path / "elsewhere.csv"
+    shutil.move(paths.raw / "survey.csv", outside)
+    (paths.raw / "survey.csv").symlink_to(outside)
+    with pytest.raises(DataValidationError, match="inside the dataset's folder"):
+        load(paths)
+
+
+# --- files for spreadsheets and for the report ------------------------------------------------------
+def test_formulas_are_neutralised_but_numbers_and_the_reports_text_are_not_changed(tmp_path):
+    table = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "-1", "+2.5", "@SUM(A1)", "plain"], "n": [-1, 2, 3, 4, 5]})
+    safe = neutralise_formulas(table)
+    assert safe["text"].tolist() == ["'=HYPERLINK(\"x\")", "-1", "+2.5", "'@SUM(A1)", "plain"]
+    assert safe["n"].tolist() == [-1, 2, 3, 4, 5]
+    write_csv(table, tmp_path / "t.csv")
+    assert read_csv_for_people(tmp_path / "t.csv")["text"].tolist() == table["text"].tolist()
+
+
+def test_validation_and_rejected_files_are_neutralised(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    survey = paths.raw / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,=cmd|' /C calc'!A0"),
+                      encoding="utf-8")
+    clean = load(paths, "quarantine")
+    write_processed(clean, paths.processed)
+    for name in ("validation.csv", "rejected.csv"):
+        text = (paths.processed / name).read_text(encoding="utf-8")
+        assert "'=cmd" in text and ",=cmd" not in text, name
