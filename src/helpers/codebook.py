@@ -227,6 +227,8 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
     values = scale.get("values") or []
     if not values or not all(isinstance(v, int) for v in values):
         problem("scale.values", values, "a list of whole numbers, e.g. [1, 2, 3, 4, 5]")
+    elif len(values) < 2 or sorted(set(values)) != list(values):
+        problem("scale.values", values, "at least two different whole numbers in increasing order, e.g. [1, 2, 3, 4, 5]")
     for key in (scale.get("labels") or {}):
         if key not in values:
             problem("scale.labels", key, f"labels only for the scale values {values}")
@@ -246,4 +248,27 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             elif sid in statement_ids:
                 problem(f"factors[{i}].statements[{j}].id", sid, "statement ids unique across factors")
             statement_ids.add(sid)
+    problems += _check_translations(raw, source)
     return problems
+
+
+# Keys whose value is text in several languages: {en: "...", ru: "...", kk: "..."}.
+TRANSLATED_KEYS = ("label", "short", "text")
+
+
+def _check_translations(node: Any, source: str, where: str = "") -> list[Problem]:
+    """A label written as plain text instead of a mapping of language to text, named by its key."""
+    problems = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = f"{where}.{key}" if where else str(key)
+            if key in TRANSLATED_KEYS and isinstance(value, str) and where:
+                problems.append(Problem(source, None, path, value,
+                                        f"a mapping of language to text, e.g. {{en: {value!r}}}"))
+            else:
+                problems += _check_translations(value, source, path)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            problems += _check_translations(item, source, f"{where}[{i}]")
+    return problems
+

@@ -8,6 +8,9 @@ import pandas as pd
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "expected", "level"]
 
+#: What cleaning does with rows that have problems: stop with the list, or set them aside and go on.
+ON_INVALID = ("stop", "quarantine")
+
 #: A problem stops cleaning (or sets its row aside); a notice only tells a person what was done.
 ERROR, NOTICE = "error", "notice"
 

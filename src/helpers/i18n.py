@@ -16,6 +16,11 @@ def _all() -> dict:
     return yaml.safe_load(UI_TEXT.read_text(encoding="utf-8"))
 
 
+def languages() -> list[str]:
+    """The languages the report can be written in."""
+    return [key for key in _all() if key != "figures"]
+
+
 def ui(lang: str = DEFAULT_LANGUAGE) -> dict:
     """The words for `lang`, English where a word has no translation."""
     texts = _all()

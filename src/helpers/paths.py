@@ -17,6 +17,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 #: project tree (the tests use it to work on scratch copies of the data).
 ROOT_VARIABLE = "HELPERS_PROJECT_ROOT"
 
+#: Set by the runner (helpers.pipeline) while a step runs: the step's staging folder, and which of the
+#: dataset's outputs (processed, tables, figures, report) the step writes. Those locations then point
+#: into the staging folder; the runner moves the files into place only when the step has succeeded.
+STAGING_VARIABLE = "HELPERS_STAGING"
+WRITES_VARIABLE = "HELPERS_WRITES"
+OUTPUTS = ("processed", "tables", "figures", "report")
+
 # A dataset is a folder directly under data/raw: a plain name, nothing that
 # could reach outside it.
 _DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -46,6 +53,14 @@ class DatasetPaths:
 
     name: str
     root: Path
+    staging: Path | None = None
+    writes: frozenset = frozenset()
+
+    def _output(self, kind: str, final: Path) -> Path:
+        """Where this step writes `kind`: its final place, or the same place inside the staging folder."""
+        if self.staging is None or kind not in self.writes:
+            return final
+        return self.staging / final.relative_to(self.root)
 
     @property
     def raw(self) -> Path:
@@ -57,6 +72,11 @@ class DatasetPaths:
 
     @property
     def processed(self) -> Path:
+        return self._output("processed", self.root / "data" / "processed" / self.name)
+
+    @property
+    def diagnostics(self) -> Path:
+        """Where a failed cleaning step leaves its list of problems: the final folder, never staged."""
         return self.root / "data" / "processed" / self.name
 
     @property
@@ -65,20 +85,28 @@ class DatasetPaths:
 
     @property
     def tables(self) -> Path:
-        return self.reports / "tables"
+        return self._output("tables", self.reports / "tables")
 
     @property
     def figures(self) -> Path:
-        return self.reports / "figures"
+        return self._output("figures", self.reports / "figures")
 
     @property
     def report_html(self) -> Path:
-        return self.reports / "report.html"
+        return self._output("report", self.reports / "report.html")
+
+    @property
+    def final_products(self) -> tuple[Path, ...]:
+        """What a reader takes for the result: derived from every step, so removed when any step reruns."""
+        return (self.reports / "report.html", self.reports / "report.pdf", self.reports / "report-screenshot.png")
 
     def relative(self, path: Path) -> str:
-        """`path` relative to the project root, for messages and notebook output."""
+        """`path` relative to the project root (its final place for a staged file), for messages and output."""
+        path = Path(path).resolve()
+        if self.staging is not None and path.is_relative_to(self.staging.resolve()):
+            path = self.root / path.relative_to(self.staging.resolve())
         try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
+            return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 
@@ -88,5 +116,11 @@ class DatasetPaths:
 
 
 def dataset_paths(name: str, root: Path | None = None) -> DatasetPaths:
-    """Paths of dataset `name`; raises ValueError for a name that is not a plain folder name."""
-    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root())
+    """Paths of dataset `name`; raises ValueError for a name that is not a plain folder name.
+
+    Inside a step run by the runner, the outputs the step writes point into its staging folder.
+    """
+    staging = os.environ.get(STAGING_VARIABLE)
+    writes = frozenset(filter(None, os.environ.get(WRITES_VARIABLE, "").split(",")))
+    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root(),
+                        Path(staging) if staging else None, writes)

@@ -1,7 +1,17 @@
 """Run the notebooks: one step with papermill, or all of them in place to refresh the nbval reference.
 
     python -m helpers.pipeline run notebooks/01_clean.ipynb reports/x/notebooks/01_clean.ipynb -p dataset x
+    python -m helpers.pipeline run NOTEBOOK RECORD --writes tables --from-env dataset=DATA --reads FILE...
+    python -m helpers.pipeline check          # the parameters in the environment, before any step
     python -m helpers.pipeline baseline notebooks/*.ipynb
+
+A step's result is whole and fresh, or it is not there. With `--writes`, the
+runner first forgets what the step and every step after it made (their files
+and records, and the report), runs the notebook with its outputs directed to
+a staging folder, and only when it succeeded moves them into place and writes
+its record (the executed notebook, the make target) last, naming every file
+it read and wrote. An interruption or failure at any moment leaves no
+half-written file and nothing that make or a reader could take for current.
 
 `run` checks the parameters against the notebook's `parameters` cell before
 anything runs (papermill itself only warns about a misspelt name) and, when a
@@ -18,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers.paths import REPO_ROOT, ROOT_VARIABLE, check_dataset_name, project_root
+from helpers.paths import (OUTPUTS, REPO_ROOT, ROOT_VARIABLE, STAGING_VARIABLE, WRITES_VARIABLE, DatasetPaths,
+                           check_dataset_name, dataset_paths, project_root)
 
 KERNEL = "python3"
 
@@ -74,6 +85,134 @@ def run_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     finally:
         if output.exists():
             normalise_executed(output, notebook)
+
+
+class StepInterrupted(Exception):
+    """SIGTERM (or SIGHUP) while a step runs: treated like Ctrl-C, so the same clean-up runs."""
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record_metadata(record: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(Path(record).read_text(encoding="utf-8"))["metadata"].get("helpers", {})
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def forget(record: Path, paths: DatasetPaths) -> list[str]:
+    """Remove a step's record and files, every record that read it (recursively) and the report.
+
+    Returns what was removed, relative to the project root. Called before a step runs, so that a
+    failure or interruption can leave nothing stale behind; make then reruns what was forgotten.
+    """
+    root, removed = paths.root, []
+    pending = [Path(record)]
+    while pending:
+        current = pending.pop()
+        name = current.resolve().relative_to(root).as_posix() if current.resolve().is_relative_to(root) else str(current)
+        for wrote in _record_metadata(current).get("wrote", []):
+            if (root / wrote).exists():
+                (root / wrote).unlink()
+                removed.append(wrote)
+        if current.exists():
+            current.unlink()
+            removed.append(name)
+        for other in sorted(current.parent.glob("*.ipynb")):
+            if other != current and name in _record_metadata(other).get("read", {}):
+                pending.append(other)
+    for product in paths.final_products:
+        if product.exists():
+            product.unlink()
+            removed.append(product.relative_to(root).as_posix())
+    return removed
+
+
+def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = ()) -> list[Path]:
+    """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written."""
+    import fcntl
+    import signal
+
+    unknown = sorted(set(writes) - set(OUTPUTS))
+    if unknown:
+        raise ValueError(f"--writes takes {', '.join(OUTPUTS)}, not {', '.join(unknown)}")
+    check_parameters(notebook, parameters)
+    record = Path(record)
+    paths = dataset_paths(parameters["dataset"])
+    staging = paths.reports / ".staging" / record.stem
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    # One run of a step at a time: a second `make report` waits rather than mixing files with the first.
+    lock = open(staging.parent / f"{record.stem}.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+    def interrupted(signum, frame):
+        raise StepInterrupted(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupted) for s in (signal.SIGTERM, signal.SIGHUP)}
+    failed_copy = record.with_name(record.stem + ".failed.ipynb")
+    executed = staging / record.name
+    try:
+        forget(record, paths)
+        failed_copy.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        os.environ[STAGING_VARIABLE], os.environ[WRITES_VARIABLE] = str(staging), ",".join(writes)
+        try:
+            run_notebook(notebook, executed, parameters)
+        except Exception:
+            if executed.exists():  # for reading the traceback; its name says it is no result
+                shutil.copyfile(executed, failed_copy)
+            raise
+        written = _publish(staging, executed, paths.root)
+        _write_record(executed, record, paths.root, reads, written)
+        return written
+    finally:
+        os.environ.pop(STAGING_VARIABLE, None)
+        os.environ.pop(WRITES_VARIABLE, None)
+        shutil.rmtree(staging, ignore_errors=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        lock.close()
+
+
+def _publish(staging: Path, executed: Path, root: Path) -> list[Path]:
+    """Move every file the step wrote from the staging folder to its place (each move atomic)."""
+    written = []
+    for staged in sorted(p for p in staging.rglob("*") if p.is_file() and p != executed):
+        final = root / staged.relative_to(staging)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, final)
+        written.append(final)
+    return written
+
+
+def _write_record(executed: Path, record: Path, root: Path, reads, written: list[Path]) -> None:
+    """The executed notebook, naming what the step read (with SHA-256) and wrote, moved into place last."""
+    import nbformat
+
+    def relative(path: Path) -> str:
+        path = Path(path).resolve()
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else Path(path).name
+
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata.get("papermill", {})["output_path"] = relative(record)
+    notebook.metadata["helpers"] = {
+        "read": {relative(p): _sha256(p) for p in sorted(set(map(Path, reads))) if Path(p).is_file()},
+        "wrote": sorted(relative(p) for p in written),
+    }
+    nbformat.write(notebook, executed)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(executed, record)
 
 
 def normalise_executed(output: Path, source: Path) -> None:
@@ -153,6 +292,50 @@ def refresh_reference(notebooks: list[Path]) -> None:
             print(f"refreshed {path}")
 
 
+def parameters_from_environment(pairs: list[str]) -> dict:
+    """`dataset=DATA` -> {"dataset": os.environ["DATA"]}: values reach the notebook without passing a shell."""
+    parameters = {}
+    for pair in pairs:
+        name, _, variable = pair.partition("=")
+        parameters[name] = os.environ.get(variable or name.upper(), "")
+    return parameters
+
+
+def check_environment() -> list[str]:
+    """What is wrong with the run's parameters (DATA, REPORT_LANG, ON_INVALID, PILOT_BODY) and the codebook."""
+    from helpers.codebook import read_codebook
+    from helpers.errors import ON_INVALID, DataValidationError
+    from helpers.i18n import languages
+
+    errors = []
+    data = os.environ.get("DATA", "")
+    try:
+        paths = dataset_paths(data)
+    except ValueError as error:
+        return [str(error)]
+    if not paths.raw.is_dir():
+        return [f"No dataset folder data/raw/{data}: see data/raw/README.md (make new-dataset NAME={data} starts one)."]
+    for lang in os.environ.get("REPORT_LANG", "en").split() or ["(empty)"]:
+        if lang not in languages():
+            errors.append(f"REPORT_LANG={lang!r} is not a language of the report: {', '.join(languages())}.")
+    on_invalid = os.environ.get("ON_INVALID", "stop")
+    if on_invalid not in ON_INVALID:
+        errors.append(f"ON_INVALID={on_invalid!r}: use {' or '.join(ON_INVALID)}.")
+    try:
+        codebook = read_codebook(paths.codebook)
+    except DataValidationError as error:
+        return errors + [f"data/raw/{data}/codebook.yaml has mistakes; fix these keys before anything runs:\n"
+                         + "\n".join(f"  - {p.column or p.file}: found {p.value!r}; expected {p.expected}"
+                                      if p.value is not None else f"  - {p.column or p.file}: expected {p.expected}"
+                                      for p in error.problems)]
+    pilot_body = os.environ.get("PILOT_BODY", "")
+    codes = codebook.pilot_bodies()["code"].tolist() if len(codebook.pilot_bodies()) else []
+    if pilot_body and pilot_body not in codes:
+        errors.append(f"PILOT_BODY={pilot_body!r} is not a pilot body of data/raw/{data}/codebook.yaml: "
+                      f"leave it empty for all, or use one of {', '.join(codes) or '(none declared)'}.")
+    return errors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebook", type=Path)
     run.add_argument("output", type=Path)
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    run.add_argument("--from-env", nargs="+", default=[], metavar="NAME=VARIABLE",
+                     help="parameters read from environment variables (how make passes them: no shell sees them)")
+    run.add_argument("--writes", nargs="+", default=None, choices=OUTPUTS,
+                     help="stage the outputs this step writes; publish them and the record only on success")
+    run.add_argument("--reads", nargs="*", default=[], type=Path, help="the step's inputs, named in its record")
+    commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
+    commands.add_parser("forget-report", help="remove the report of DATA after a failed run")
     baseline = commands.add_parser("baseline", help="refresh the stored outputs nbval compares against")
     baseline.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -167,29 +357,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "baseline":
         refresh_reference(args.notebooks)
         return 0
+    if args.command == "check":
+        errors = check_environment()
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        return 2 if errors else 0
+    if args.command == "forget-report":
+        paths = dataset_paths(os.environ.get("DATA", ""))
+        for product in paths.final_products:
+            product.unlink(missing_ok=True)
+        print(f"The run failed: nothing under reports/{paths.name}/ is a report of the current inputs "
+              "(the steps that succeeded kept their files; see the error above).", file=sys.stderr)
+        return 0
     _skip_iri_format_parsers()
     from papermill.exceptions import PapermillExecutionError
 
+    parameters = {**dict(args.parameter), **parameters_from_environment(args.from_env)}
+    step = args.notebook.stem
     started = time.perf_counter()
     try:
-        run_notebook(args.notebook, args.output, dict(args.parameter))
+        if args.writes is None:
+            run_notebook(args.notebook, args.output, parameters)
+        else:
+            run_step(args.notebook, args.output, parameters, args.writes, args.reads)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, StepInterrupted):
+        print(f"\n{step} interrupted: nothing half-written was kept; `make report` runs it again.", file=sys.stderr)
+        return 130
     except PapermillExecutionError as error:
-        # make deletes a failed target (.DELETE_ON_ERROR): keep the executed notebook beside it for reading.
         kept = args.output.with_name(args.output.stem + ".failed.ipynb")
-        if args.output.exists():
+        if args.writes is None and args.output.exists():
             shutil.copyfile(args.output, kept)
-        print(f"\n{args.notebook.stem} stopped: {error.ename}", file=sys.stderr)
+        print(f"\n{step} stopped: {error.ename}", file=sys.stderr)
         print(error.evalue, file=sys.stderr)
-        if error.ename == "DataValidationError":
-            dataset = dict(args.parameter).get("dataset", "")
-            print(f"The list is also in data/processed/{dataset}/validation.csv. Fix the export or the codebook, "
-                  "or run with ON_INVALID=quarantine to set the invalid rows aside.", file=sys.stderr)
+        if error.ename == "DataValidationError" and "The full list:" in error.evalue:
+            print("Fix the export or the codebook, or run with ON_INVALID=quarantine to set the invalid rows aside.",
+                  file=sys.stderr)
         print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
         return 1
-    print(f"{args.notebook.stem}: ran in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    print(f"{step}: ran in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0
 
 

@@ -20,14 +20,13 @@ import pandas as pd
 
 from helpers.codebook import Codebook
 from helpers.files import write_csv
-from helpers.errors import ERROR, DataValidationError, Problem, problems_frame
+from helpers.errors import ERROR, ON_INVALID, DataValidationError, Problem, problems_frame
 from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import to_canonical
 from helpers.ingest.validate import validate_export
 from helpers.processed import PROCESSED_TABLES
 
-ON_INVALID = ("stop", "quarantine")
 
 @dataclass
 class CleanData:
@@ -164,6 +163,9 @@ def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw:
     if errors and (on_invalid == "stop" or whole_file):
         raise DataValidationError(errors)
     bad = sorted({p.row for p in errors})
+    if len(bad) == len(canonical):  # quarantine would set everything aside: nothing is left to analyse
+        raise DataValidationError([Problem(source, None, None, None,
+                                           f"at least one row without problems: all {len(bad)} rows have one")] + errors)
     valid = canonical.drop(index=bad)
     respondents = clean_respondents(valid, codebook)
     clean = CleanData(respondents, clean_choices(valid, respondents, codebook), clean_likert(valid, respondents, codebook),
@@ -216,7 +218,7 @@ def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanDa
         return clean_dataset(canonical, codebook, source, raw=raw, problems=read_problems + shape_problems,
                              on_invalid=on_invalid)
     except DataValidationError as error:
-        write_validation(error.problems, paths.processed)
+        written = write_validation(error.problems, paths.diagnostics)
         for name in (*PROCESSED_TABLES, "rejected"):
-            (Path(paths.processed) / f"{name}.csv").unlink(missing_ok=True)
-        raise
+            (Path(paths.diagnostics) / f"{name}.csv").unlink(missing_ok=True)
+        raise DataValidationError(error.problems, full_list=paths.relative(written)) from None

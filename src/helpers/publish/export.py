@@ -105,7 +105,7 @@ def write_docx(table: pd.DataFrame, path: Path, caption: str, note: str) -> Path
 
 
 def write_latex(table: pd.DataFrame, path: Path, caption: str, note: str, label: str) -> Path:
-    body = table.fillna("").astype(str).to_latex(index=False, escape=True, caption=caption, label=f"tab:{label}",
+    body = table.astype(object).fillna("").astype(str).to_latex(index=False, escape=True, caption=caption, label=f"tab:{label}",
                                                  column_format="p{3.2cm}" * len(table.columns), position="htbp")
     note_tex = pd.DataFrame({"n": [note]}).to_latex(index=False, header=False, escape=True).split("\\midrule")[-1]
     note_line = note_tex.replace("\\bottomrule", "").replace("\\end{tabular}", "").replace("\\\\", "").strip()

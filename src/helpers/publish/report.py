@@ -17,7 +17,7 @@ import jinja2
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE
-from helpers.files import read_csv_for_people
+from helpers.files import read_csv_for_people, write_text
 from helpers.i18n import ui
 from helpers.analysis.tables import group_sizes, table_note
 
@@ -110,8 +110,7 @@ def render_report(context: dict) -> str:
 
 
 def write_report(html: str, path: Path) -> Path:
-    Path(path).write_text(html, encoding="utf-8", newline="\n")
-    return Path(path)
+    return write_text(html, path)
 
 
 
