@@ -67,3 +67,58 @@ def test_loader_loads_or_raises_the_validation_error(tmp_path_factory, export, o
     event("loaded" + (" with rows set aside" if len(clean.rejected) else ""))
     assert len(clean.respondents) + len(clean.rejected) == clean.n_raw
     assert set(export_columns(read_codebook(paths.codebook))) - {"q1_other"} <= set(COLUMNS)
+
+
+@st.composite
+def corrupted_structure(draw):
+    """A valid export of n records with quotes and delimiters added or removed at random places."""
+    rows = draw(st.lists(st.sampled_from(range(len(PAPER_ROWS))), min_size=1, max_size=8))
+    frame = PAPER_ROWS.iloc[rows].reset_index(drop=True)
+    frame["respondent_id"] = [f"R{i}" for i in range(len(frame))]
+    lines = frame.to_csv(index=False, lineterminator="\n").rstrip("\n").split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        index = draw(st.integers(1, len(lines) - 1))
+        line = lines[index]
+        if "," not in line:  # a blank line inserted before
+            continue
+        position = draw(st.integers(0, len(line)))
+        change = draw(st.sampled_from(["quote", "quote after a comma", "drop a comma", "add a comma", "blank line"]))
+        if change == "quote":
+            line = line[:position] + '"' + line[position:]
+        elif change == "quote after a comma":
+            commas = [i for i, c in enumerate(line) if c == ","]
+            at = commas[draw(st.integers(0, len(commas) - 1))] + 1
+            line = line[:at] + '"' + line[at:]
+        elif change == "drop a comma":
+            commas = [i for i, c in enumerate(line) if c == ","]
+            at = commas[draw(st.integers(0, len(commas) - 1))]
+            line = line[:at] + line[at + 1:]
+        elif change == "add a comma":
+            line = line[:position] + "," + line[position:]
+        else:
+            lines.insert(index, "")
+            continue
+        lines[index] = line
+    return "\n".join(lines) + "\n", len(frame)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(export=corrupted_structure())
+def test_every_record_of_the_file_is_a_respondent_or_set_aside_or_the_load_stops(tmp_path_factory, export):
+    """Records are counted by the test that wrote them, not by the parser being tested."""
+    text, records = export
+    root = tmp_path_factory.mktemp("records")
+    folder = root / "data" / "raw" / "x"
+    folder.mkdir(parents=True)
+    book = copy.deepcopy(CODEBOOK)
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    (folder / "survey.csv").write_text(text, encoding="utf-8")
+    paths = dataset_paths("x", root=root)
+    try:
+        clean = clean_export(paths, read_codebook(paths.codebook), "quarantine")
+    except DataValidationError as error:
+        event("stopped with the project's error")
+        assert error.problems
+        return
+    event("loaded")
+    assert len(clean.respondents) + len(clean.rejected) == records

@@ -201,8 +201,12 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
 
 
 def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
-    """A line with as many delimiters as the header has (less one): a record of its own, not text in a cell."""
-    return width >= 3 and line.count(delimiter) >= width - 1
+    """A line with at least half the header's delimiters: a record of its own, not text inside a cell.
+
+    Half, not all: the swallowed rows may themselves have lost a delimiter, and text in a cell rarely
+    holds that many.
+    """
+    return width >= 3 and line.count(delimiter) >= max(2, (width - 1) // 2)
 
 
 def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
