@@ -171,22 +171,14 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
         header = next(reader)
     except StopIteration:
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")]) from None
-    width, lines, problems = len(header), None, []
+    width, problems, spanning = len(header), [], []
     records, starts, end = [], [], reader.line_num
     for record in reader:
         start, end = end + 1, reader.line_num
         if not record:  # a blank line: not a respondent
             continue
-        if end > start:  # a cell spans lines: did it swallow lines that are rows of their own?
-            lines = lines if lines is not None else text.split("\n")
-            swallowed = [n for n in range(start + 1, end + 1) if _looks_like_row(lines[n - 1], delimiter, width)]
-            if swallowed:
-                column = next((header[i] if i < width else f"field {i + 1}" for i, cell in enumerate(record) if "\n" in cell), None)
-                raise DataValidationError([Problem(source, start, column, None,
-                    f"a quote that closes in the same cell: a quote opens on line {start} and closes only on "
-                    f"line {end}, so {len(swallowed)} line(s) in between that look like rows of their own "
-                    f"(first: line {swallowed[0]}) were read as one cell; close the quote, or write a quote "
-                    "inside a cell as two quotes (\"\")")])
+        if end > start:
+            spanning.append((start, record))
         if len(record) != width:
             problems.append(Problem(source, start, None, f"{len(record)} fields",
                                     f"{width} fields, as in the header ({'too few' if len(record) < width else 'too many'}: "
@@ -194,19 +186,43 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
             record = (record + [""] * width)[:width]
         records.append(record)
         starts.append(start)
+    # Cells that span lines: did one swallow lines that are rows of their own (an unclosed quote)?
+    first_shapes = {_shape(record[0]) for record in records}
+    for start, record in spanning:
+        _check_swallowed(start, record, header, delimiter, first_shapes, source)
     frame = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(starts, name="row"))
     if not records:
         frame = pd.DataFrame(columns=header, dtype=object, index=pd.Index([], name="row", dtype=int))
     return frame.astype(str), problems
 
 
-def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
-    """A line with at least half the header's delimiters: a record of its own, not text inside a cell.
+def _shape(text: str) -> str:
+    """'R12' -> 'a9', '2021/03/12 10:00' -> '9/9/9 9:9': how a value is written, not what it says."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", text.replace('"', "").strip()))
 
-    Half, not all: the swallowed rows may themselves have lost a delimiter, and text in a cell rarely
-    holds that many.
+
+def _check_swallowed(start: int, record: list[str], header: list[str], delimiter: str, first_shapes: set,
+                     source: str) -> None:
+    """Stop when a line inside a cell looks like a record of its own.
+
+    A line inside a cell is taken for a swallowed row when it holds at least half the header's
+    delimiters, or when it begins like the file's records do (its first field written the way the
+    first column is, such as R12 or S000123) and holds at least two delimiters.
     """
-    return width >= 3 and line.count(delimiter) >= max(2, (width - 1) // 2)
+    width = len(header)
+    for position, cell in enumerate(record):
+        inside = cell.split("\n")
+        swallowed = [line for line in inside[1:]
+                     if width >= 3 and (line.count(delimiter) >= max(2, (width - 1) // 2)
+                                        or (line.count(delimiter) >= 2 and _shape(line.split(delimiter)[0]) in first_shapes))]
+        if swallowed:
+            column = header[position] if position < width else f"field {position + 1}"
+            opens = start + sum(c.count("\n") for c in record[:position])
+            raise DataValidationError([Problem(source, opens, column, None,
+                f"a quote that closes in the same cell: a quote opens on line {opens} and closes only on "
+                f"line {opens + len(inside) - 1}, so {len(swallowed)} line(s) in between that look like rows "
+                "of their own were read as one cell; close the quote, or write a quote inside a cell as "
+                "two quotes (\"\")")])
 
 
 def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
