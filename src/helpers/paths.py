@@ -40,12 +40,28 @@ def check_dataset_name(name: str) -> str:
     return name
 
 
+#: The report's language when none is given (the codebook's default language).
+DEFAULT_REPORT_LANGUAGE = "en"
+
+
 @dataclass(frozen=True)
 class DatasetPaths:
-    """All locations belonging to one dataset."""
+    """All locations belonging to one dataset; the report's outputs in one folder per language.
+
+    data/processed/<name>/ holds no words of any language and is shared; tables, figures, the report and
+    the executed notebooks of the steps that take a language live in reports/<name>/<lang>/, so reports in
+    several languages stand side by side and building one never overwrites another.
+    """
 
     name: str
     root: Path
+    lang: str = DEFAULT_REPORT_LANGUAGE
+
+    def for_language(self, lang: str) -> "DatasetPaths":
+        """The same dataset's paths with the outputs of language `lang`."""
+        if not re.fullmatch(r"[a-z]{2,3}", str(lang)):
+            raise ValueError(f"The report language {lang!r} is not a language code such as en, ru or kk.")
+        return DatasetPaths(self.name, self.root, lang)
 
     @property
     def raw(self) -> Path:
@@ -60,8 +76,18 @@ class DatasetPaths:
         return self.root / "data" / "processed" / self.name
 
     @property
-    def reports(self) -> Path:
+    def dataset_reports(self) -> Path:
+        """reports/<name>/: the language folders, and the cleaning step's executed notebook."""
         return self.root / "reports" / self.name
+
+    @property
+    def reports(self) -> Path:
+        """reports/<name>/<lang>/: everything a report in one language is made of."""
+        return self.dataset_reports / self.lang
+
+    @property
+    def notebooks(self) -> Path:
+        return self.reports / "notebooks"
 
     @property
     def tables(self) -> Path:
@@ -87,6 +113,6 @@ class DatasetPaths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
-def dataset_paths(name: str, root: Path | None = None) -> DatasetPaths:
-    """Paths of dataset `name`; raises ValueError for a name that is not a plain folder name."""
-    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root())
+def dataset_paths(name: str, root: Path | None = None, lang: str = DEFAULT_REPORT_LANGUAGE) -> DatasetPaths:
+    """Paths of dataset `name` (outputs of language `lang`); ValueError for a name that is not a plain folder name."""
+    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root()).for_language(lang)
