@@ -121,8 +121,8 @@ def render_report(context: dict) -> str:
     """Render the report template with `context` (see report_context for its keys)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    fallbacks = context.get("fallbacks") or {}
-    environment.filters["marked"] = lambda text: mark_fallback(text, fallbacks)
+    fallbacks, answers = context.get("fallbacks") or {}, context.get("answers") or []
+    environment.filters["marked"] = lambda text: mark_answers(mark_fallback(text, fallbacks), answers)
     return environment.get_template("report.html.j2").render(**context)
 
 
@@ -136,6 +136,28 @@ def mark_fallback(text, fallbacks: dict[str, str]) -> Markup:
         return escape(text)
     head = text[: len(text) - len(core)]
     return escape(head) + Markup('<span lang="{}">{}</span>').format(shown, core)
+
+
+def mark_answers(html: Markup, answers: list[str]) -> Markup:
+    """Respondents' own words (free-text answers) inside <span class="answer">: shown as given, in whatever
+    language the respondent wrote, never translated; the longest answers are marked first."""
+    for answer in sorted(answers, key=len, reverse=True):
+        escaped = str(escape(answer))
+        if escaped and escaped in html and f'<span class="answer">{escaped}' not in html:
+            html = Markup(str(html).replace(escaped, f'<span class="answer">{escaped}</span>'))
+    return html
+
+
+def free_text_answers(codebook, respondents: pd.DataFrame, processed: Path) -> list[str]:
+    """Every free-text answer the report may show: text profile fields and the 'other' options' free text."""
+    columns = [f["id"] for f in codebook.profile() if f["type"] == "text" and f["id"] in respondents.columns]
+    answers = set(respondents[columns].stack().dropna().astype(str)) if columns else set()
+    choices_path = Path(processed) / "choices.csv"
+    if choices_path.exists():
+        choices = pd.read_csv(choices_path, dtype=str, keep_default_na=False)
+        if "free_text" in choices.columns:
+            answers |= set(choices["free_text"])
+    return sorted(a for a in answers if a.strip())
 
 
 def fallback_labels(codebook, lang: str) -> dict[str, str]:
@@ -225,6 +247,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "t": words, "lang": lang, "dataset": paths.name, "title": codebook.title(lang) or paths.name,
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": words["report_intro"],
+        "translated": lang in (codebook.dataset.get("translated") or []),
         "scope": scope,
         "priorities": priority_summary(ranking, per_group, groups, lang), "tables": tables, "figures": figures,
         "quarantine": {**cleaning, "reasons": [say(lang, "set_aside_reason", **r) for r in cleaning["reasons"]]},
@@ -239,6 +262,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             command=Markup("<code>make report DATA={} REPORT_LANG={}</code>").format(paths.name, lang)),
         "provenance": provenance(paths.raw, paths.root, parameters),
         "fallbacks": fallback_labels(codebook, lang),
+        "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
 
 
