@@ -29,8 +29,10 @@ def test_fallback_chain():
 
 
 def test_coverage_is_empty_for_both_datasets_and_names_a_missing_key(codebook, monkeypatch):
+    from helpers.paths import ROOT_VARIABLE
     from helpers.tools.translations import coverage_rows
 
+    monkeypatch.delenv(ROOT_VARIABLE, raising=False)  # this repository's datasets, not a test's scratch copy
     assert coverage_rows(["amirova2020", "example-v2"]) == []
     texts = i18n._all()
     monkeypatch.setitem(texts, "en", {**texts["en"], "new_sentence": "A sentence another branch added"})

@@ -74,7 +74,8 @@ def test_report_is_self_contained_and_escapes_free_text(built):
     root, _ = built
     html = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html.replace("&lt;script", "")
-    assert "E) Other-&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # The respondent's own words, escaped, and marked as an answer (shown as given, never translated).
+    assert 'E) Other-<span class="answer">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
     # Nothing is fetched: every src is an embedded data URI, no stylesheet or script is linked.
     assert re.findall(r'src="(?!data:)', html) == []
     assert "<link" not in html
