@@ -3,12 +3,14 @@
 #
 #   data/raw/$(DATA)/ (export + codebook.yaml, read-only)
 #     01_clean   -> data/processed/$(DATA)/{respondents,choices,likert}.csv
-#     02_tables  -> reports/$(DATA)/tables/*.csv
-#     03_priorities -> reports/$(DATA)/tables/{agreement,reliability,group_differences,claims}.csv
-#     04_figures -> reports/$(DATA)/figures/*.{png,svg}
-#     05_report  -> reports/$(DATA)/report.html
+#     02_tables  -> reports/$(DATA)/<lang>/tables/*.csv
+#     03_priorities -> reports/$(DATA)/<lang>/tables/{agreement,reliability,group_differences,claims}.csv
+#     04_figures -> reports/$(DATA)/<lang>/figures/*.{png,svg}
+#     05_report  -> reports/$(DATA)/<lang>/report.html
 #
-# Each executed notebook lands in reports/$(DATA)/notebooks/ and is the file
+# Steps 02-05 run once per language of REPORT_LANG, each into its own folder reports/$(DATA)/<lang>/,
+# so reports in several languages stand side by side. Each executed notebook lands in
+# reports/$(DATA)/notebooks/ (01) or reports/$(DATA)/<lang>/notebooks/ (02-05) and is the file
 # target of its step; its prerequisites are what the step reads: the source
 # notebook, the helper modules it imports, the data the step before wrote.
 # The helpers follow the same flow: src/helpers/ingest (01), analysis (02, 03),
@@ -19,7 +21,7 @@
 SHELL := /bin/bash
 
 DATA ?= amirova2020
-# Language of the report's labels, from the codebook's translations.
+# Language(s) of the report: en, ru, kk, or several at once, e.g. REPORT_LANG="en ru kk".
 REPORT_LANG ?= en
 # What cleaning does with invalid rows: stop (default) or quarantine (set them aside, go on).
 ON_INVALID ?= stop
@@ -47,6 +49,8 @@ endif
 ifneq ($(words $(DATA))$(call without-name-characters,$(DATA),$(NAME_CHARACTERS))$(findstring ..,$(DATA)),1)
 $(error DATA is not a plain folder name under data/raw (letters, digits, '_', '.', '-'; no '/', '..' or spaces))
 endif
+$(foreach lang,$(REPORT_LANG),$(if $(call without-name-characters,$(lang),$(NAME_CHARACTERS)),\
+  $(error REPORT_LANG=$(lang) is not a language code such as en, ru or kk)))
 export DATA REPORT_LANG ON_INVALID PILOT_BODY
 
 # The interpreter that creates .venv: Python 3.11 where it is installed under that name.
@@ -59,6 +63,8 @@ RAW := data/raw/$(DATA)
 PROCESSED := data/processed/$(DATA)
 OUT := reports/$(DATA)
 RUN := $(OUT)/notebooks
+# The language folders REPORT_LANG asks for: reports/$(DATA)/en, reports/$(DATA)/ru, ...
+LANG_OUT := $(addprefix $(OUT)/,$(REPORT_LANG))
 H := src/helpers
 # Each step's prerequisites include the helper files its notebook loads, no more and no fewer
 # (tests/test_layout.py checks these lists against the import graph): editing a helper re-runs
@@ -108,29 +114,39 @@ FORCE:
 $(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP) | check-parameters
 	$(PAPERMILL) $< $@ --writes processed --from-env dataset=DATA on_invalid=ON_INVALID --reads $^
 
-$(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py | check-parameters
-	$(PAPERMILL) $< $@ --writes tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
+# Steps 02-05 are pattern rules whose stem is the language (reports/$(DATA)/<lang>/notebooks/...): the
+# language is part of the path, so building one language never makes another stale.
+$(OUT)/%/notebooks/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py | check-parameters
+	$(PAPERMILL) $< $@ -p lang $* --writes tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
-$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) | check-parameters
-	$(PAPERMILL) $< $@ --writes tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
+$(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) | check-parameters
+	$(PAPERMILL) $< $@ -p lang $* --writes tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
-$(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py | check-parameters
-	$(PAPERMILL) $< $@ --writes figures tables --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
+$(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py | check-parameters
+	$(PAPERMILL) $< $@ -p lang $* --writes figures tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
-	$(PAPERMILL) $< $@ --writes report --from-env dataset=DATA lang=REPORT_LANG pilot_body=PILOT_BODY --reads $^
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
+	$(PAPERMILL) $< $@ -p lang $* --writes report --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
 # Without Chromium the recipe says in one line how to get it and writes nothing.
-$(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py
-	$(PY) -m helpers.publish.browser $(OUT)
+$(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py
+	$(PY) -m helpers.publish.browser $(OUT)/$*
+
+# Name every language's executed notebooks as targets (their recipes are the pattern rules above), so make
+# keeps them: a file reached only through pattern rules would be intermediate, deleted after the build.
+STEP_RUNS := $(foreach folder,$(LANG_OUT),$(addprefix $(folder)/notebooks/,02_tables.ipynb 03_priorities.ipynb 04_figures.ipynb 05_report.ipynb))
+$(STEP_RUNS):
 
 .PHONY: report clean-data tables priorities figures
-report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html (+ .pdf with Chromium)
-	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(OUT)/report.pdf || { $(PY) -m helpers.pipeline forget-report; exit 1; }
-	@echo "Report: $(OUT)/report.html"
+report: ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
+	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
+	@for folder in $(LANG_OUT); do echo "Report: $$folder/report.html"; done
+	@# One line when any report shows a string in a fallback language (fallbacks.csv: a header, then one row each).
+	@n=0; for folder in $(LANG_OUT); do n=$$((n + $$(tail -n +2 $$folder/fallbacks.csv | wc -l))); done; \
+	  test $$n -eq 0 || echo "Fallback: $$n string(s) shown in another language, listed in $(addsuffix /fallbacks.csv,$(LANG_OUT)) (make translations DATA=$(DATA))"
 
 # Every step waits for this check (an order-only prerequisite: it never makes a step stale). It tests
 # the parameter values from the environment and the codebook, so a mistake stops before any notebook.
@@ -138,9 +154,13 @@ report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)
 check-parameters: $(ENV_STAMP)
 	@$(PY) -m helpers.pipeline check
 clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
-tables: $(RUN)/02_tables.ipynb ## Only Tables 1-3 of DATA: reports/$(DATA)/tables/
-priorities: $(RUN)/03_priorities.ipynb ## Only the agreement statistics and the paper's claims re-checked
-figures: $(RUN)/04_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
+tables: $(addsuffix /notebooks/02_tables.ipynb,$(LANG_OUT)) ## Only Tables 1-3 of DATA: reports/$(DATA)/<lang>/tables/
+priorities: $(addsuffix /notebooks/03_priorities.ipynb,$(LANG_OUT)) ## Only the agreement statistics and the paper's claims re-checked
+figures: $(addsuffix /notebooks/04_figures.ipynb,$(LANG_OUT)) ## Only the figures of DATA: reports/$(DATA)/<lang>/figures/
+
+.PHONY: translations
+translations: $(ENV_STAMP) ## List every string missing in en, ru or kk (ui_text.yaml, the paper's findings, DATA's codebook)
+	@$(PY) -m helpers.tools.translations $(DATA)
 
 NAME ?=
 .PHONY: new-dataset example-data

@@ -56,5 +56,6 @@ def test_paths_derive_from_root_and_name(tmp_path):
     paths = dataset_paths("example-v2", root=tmp_path)
     assert paths.raw == tmp_path / "data" / "raw" / "example-v2"
     assert paths.processed == tmp_path / "data" / "processed" / "example-v2"
-    assert paths.report_html == tmp_path / "reports" / "example-v2" / "report.html"
-    assert paths.relative(paths.tables / "table1.csv") == "reports/example-v2/tables/table1.csv"
+    assert paths.report_html == tmp_path / "reports" / "example-v2" / "en" / "report.html"
+    assert paths.relative(paths.tables / "table1.csv") == "reports/example-v2/en/tables/table1.csv"
+    assert paths.for_language("kk").figures == tmp_path / "reports" / "example-v2" / "kk" / "figures"

@@ -50,7 +50,8 @@ def makefile_prerequisites(step: str) -> set[str]:
     """The helper files among a step's prerequisites, as make itself expands them."""
     database = subprocess.run(["make", "-pnq", "-f", "Makefile", "DATA=amirova2020", "help"], cwd=REPO_ROOT,
                               capture_output=True, text=True).stdout
-    target = f"reports/amirova2020/notebooks/{step}.ipynb:"
+    folder = "notebooks" if step == "01_clean" else "%/notebooks"  # steps 02-05: one run per language
+    target = f"reports/amirova2020/{folder}/{step}.ipynb:"
     line = next(l for l in database.splitlines() if l.startswith(target))
     return {p for p in line[len(target):].split() if p.startswith("src/helpers/")}
 

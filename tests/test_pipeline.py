@@ -22,8 +22,13 @@ def checksums(folder: Path) -> dict:
 
 def run_pipeline(root: Path) -> None:
     for step in STEPS:
-        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", root / "reports" / "amirova2020" / "notebooks" / f"{step}.ipynb",
-                     {"dataset": "amirova2020"})
+        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", executed(root, step), {"dataset": "amirova2020"})
+
+
+def executed(root: Path, step: str) -> Path:
+    """Where make puts a step's executed notebook: 01 for the dataset, 02-05 in the language's folder (en)."""
+    folder = root / "reports" / "amirova2020" / ("" if step == "01_clean" else "en") / "notebooks"
+    return folder / f"{step}.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +53,7 @@ def built(tmp_path_factory):
 
 def test_every_output_is_written(built):
     root, _ = built
-    out = root / "reports" / "amirova2020"
+    out = root / "reports" / "amirova2020" / "en"
     for name in ("table1.csv", "table2.csv", "table3.csv"):
         assert (out / "tables" / name).stat().st_size > 0
     for name in ("statement_heatmap", "factor_priority"):
@@ -56,7 +61,8 @@ def test_every_output_is_written(built):
         assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()
     for name in ("respondents", "choices", "likert"):
         assert (root / "data" / "processed" / "amirova2020" / f"{name}.csv").exists()
-    assert [p.name for p in sorted((out / "notebooks").glob("*.ipynb"))] == [f"{s}.ipynb" for s in STEPS]
+    assert [p.name for p in sorted((out / "notebooks").glob("*.ipynb"))] == [f"{s}.ipynb" for s in STEPS[1:]]
+    assert (out.parent / "notebooks" / "01_clean.ipynb").exists()
 
 
 def test_raw_data_is_never_written(built):
@@ -66,9 +72,10 @@ def test_raw_data_is_never_written(built):
 
 def test_report_is_self_contained_and_escapes_free_text(built):
     root, _ = built
-    html = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    html = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html.replace("&lt;script", "")
-    assert "E) Other-&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # The respondent's own words, escaped, and marked as an answer (shown as given, never translated).
+    assert 'E) Other-<span class="answer">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
     # Nothing is fetched: every src is an embedded data URI, no stylesheet or script is linked.
     assert re.findall(r'src="(?!data:)', html) == []
     assert "<link" not in html
@@ -84,7 +91,7 @@ def test_report_is_self_contained_and_escapes_free_text(built):
 
 def test_tables_are_computed_from_the_data(built):
     root, _ = built
-    table2 = pd.read_csv(root / "reports" / "amirova2020" / "tables" / "table2.csv", dtype=str)
+    table2 = pd.read_csv(root / "reports" / "amirova2020" / "en" / "tables" / "table2.csv", dtype=str)
     assert table2.loc[0, "Project manager from the private sector"].endswith("E) Other-<script>alert(1)</script>")
 
 
@@ -116,15 +123,14 @@ def test_quarantined_rows_are_reported_prominently(tmp_path, monkeypatch):
     monkeypatch.setenv(ROOT_VARIABLE, str(root))
     for step in STEPS:
         parameters = {"dataset": "amirova2020", **({"on_invalid": "quarantine"} if step == "01_clean" else {})}
-        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", root / "reports" / "amirova2020" / "notebooks" / f"{step}.ipynb",
-                     parameters)
+        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", executed(root, step), parameters)
     processed = root / "data" / "processed" / "amirova2020"
     rejected = pd.read_csv(processed / "rejected.csv", dtype=str)
     assert rejected["respondent_id"].tolist() == ["R3"] and "found 'minister'" in rejected.loc[0, "reasons"]
     assert len(pd.read_csv(processed / "respondents.csv")) == 3
-    html = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    html = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     assert "1 of 4 rows of the raw export were set aside" in html
-    assert "Central government representative" not in pd.read_csv(root / "reports" / "amirova2020" / "tables" / "table3.csv").columns
+    assert "Central government representative" not in pd.read_csv(root / "reports" / "amirova2020" / "en" / "tables" / "table3.csv").columns
 
 
 def test_make_refuses_dataset_names_outside_data_raw():
@@ -139,7 +145,7 @@ chromium = pytest.mark.skipif(find_chromium() is None, reason="no Chromium here;
 @chromium
 def test_report_renders_in_chromium_and_requests_nothing(built):
     root, _ = built
-    folder = root / "reports" / "amirova2020"
+    folder = root / "reports" / "amirova2020" / "en"
     state = check_report(folder / "report.html", folder / "report-screenshot.png")
     assert state["requests_out"] == []
     assert state["tables"] >= 6 and state["table_rows"] > 40
@@ -160,7 +166,7 @@ def test_the_browser_check_catches_a_request_leaving_the_file(tmp_path):
 @chromium
 def test_pdf_is_printed_with_fixed_dates(built, tmp_path):
     root, _ = built
-    html = root / "reports" / "amirova2020" / "report.html"
+    html = root / "reports" / "amirova2020" / "en" / "report.html"
     first = print_pdf(html, tmp_path / "a.pdf").read_bytes()
     second = print_pdf(html, tmp_path / "b.pdf").read_bytes()
     assert first[:5] == b"%PDF-" and first == second

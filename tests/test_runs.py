@@ -72,6 +72,7 @@ def test_no_parameter_value_reaches_a_shell_and_each_is_checked_first(project, t
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") < 8, result.stderr  # one clear message, not dozens of warnings
     assert not (project / "reports" / DATA / "notebooks" / "01_clean.ipynb").exists() or "DATA=" not in assignment
+    assert not list((project / "reports").glob(f"{DATA}/*;*"))  # no folder named after a hostile value
 
 
 def test_a_codebook_mistake_stops_before_any_notebook_naming_the_key(project):
@@ -104,7 +105,8 @@ def wait_for(condition, timeout: float = 120) -> bool:
     (signal.SIGINT, "05_report"),       # Ctrl-C while the report is written
 ])
 def test_after_an_interruption_the_next_run_gives_the_clean_runs_bytes(project, clean_run, signum, moment):
-    staging = project / "reports" / DATA / ".staging" / moment
+    folder = project / "reports" / DATA / ("" if moment == "01_clean" else "en")
+    staging = folder / ".staging" / moment
     clean(project)
     env = {**os.environ, ROOT_VARIABLE: str(project)}
     run = subprocess.Popen(["make", "--no-print-directory", "-C", str(project), "report", f"DATA={DATA}"], env=env,
@@ -118,7 +120,7 @@ def test_after_an_interruption_the_next_run_gives_the_clean_runs_bytes(project, 
     if signum == signal.SIGINT:
         assert "Traceback" not in err
         assert "interrupted: nothing half-written was kept" in err or run.returncode == 0, err
-    assert not (project / "reports" / DATA / "report.html").exists() or run.returncode == 0
+    assert not (project / "reports" / DATA / "en" / "report.html").exists() or run.returncode == 0
     result = make(project, "report", f"DATA={DATA}")
     assert result.returncode == 0, result.stderr
     assert outputs(project) == clean_run
@@ -132,10 +134,11 @@ def test_a_failed_run_leaves_no_report_that_could_pass_for_current(project, clea
         result = make(project, "report", f"DATA={DATA}")
         assert result.returncode != 0 and "Report:" not in result.stdout
         assert "row 4, column 'stakeholder': found 'minister'" in result.stderr
-        reports = project / "reports" / DATA
+        reports = project / "reports" / DATA / "en"
         assert not (reports / "report.html").exists() and not (reports / "report.pdf").exists()
         # Everything made from the old data is gone: the tables and figures, and their records.
-        assert not list((reports / "notebooks").glob("0[2-5]_*.ipynb")) and not (reports / "notebooks" / "01_clean.ipynb").exists()
+        assert not list((reports / "notebooks").glob("0[2-5]_*.ipynb"))
+        assert not (project / "reports" / DATA / "notebooks" / "01_clean.ipynb").exists()
         assert not list((reports / "tables").glob("*")) and not list((reports / "figures").glob("*"))
         assert (project / "data" / "processed" / DATA / "validation.csv").exists()
         assert not (project / "data" / "processed" / DATA / "likert.csv").exists()

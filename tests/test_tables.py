@@ -55,7 +55,7 @@ def test_table1_never_lists_individuals_in_groups(many, codebook):
     column = "Project manager from the public sector (n = 3)"
     assert table.loc["Respondents (n)", column] == "3"
     assert table.loc["Occupation", column] == "(not shown for groups of more than one)"
-    assert table.loc["Age", column] == "median 39 (range 29–49) years"
+    assert table.loc["Age", column] == "median 39 years (range 29 years – 49 years)"
     assert table.loc["Education", column] == "Master 3"
 
 

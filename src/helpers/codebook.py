@@ -3,7 +3,7 @@
 Everything the tables, figures and report say about the questionnaire --
 stakeholder types, pilot bodies, profile fields, questions and options,
 factors and statements, the scale -- comes from here. Labels are
-dictionaries keyed by language code; `label(...)` falls back to English.
+dictionaries keyed by language code (en, ru, kk); `label(...)` falls back along FALLBACKS.
 """
 from __future__ import annotations
 
@@ -17,15 +17,25 @@ import yaml
 from helpers.errors import DataValidationError, Problem
 
 DEFAULT_LANGUAGE = "en"
+#: The languages a report is offered in, and where a label missing in one is taken from, in order.
+LANGUAGES = ("en", "ru", "kk")
+FALLBACKS = {"kk": ["ru", "en"], "ru": ["en"], "en": ["ru"]}
 PROFILE_TYPES = {"text", "date", "years", "duration", "category", "footnote"}
 REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
 
 
+def label_language(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The language a label is shown in for `lang`: `lang` itself, else the first of its FALLBACKS that has it."""
+    for code in (lang, *FALLBACKS.get(lang, [DEFAULT_LANGUAGE])):
+        if (translations or {}).get(code):
+            return code
+    return None
+
+
 def label(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
-    """The text in `lang`, else in English, else None (wording not known)."""
-    if not translations:
-        return None
-    return translations.get(lang) or translations.get(DEFAULT_LANGUAGE)
+    """The text in `lang`, else in its fallback languages (kk -> ru -> en), else None (wording not known)."""
+    shown = label_language(translations, lang)
+    return translations[shown] if shown else None
 
 
 @dataclass
@@ -123,6 +133,11 @@ class Codebook:
     @property
     def dataset(self) -> dict[str, Any]:
         return self.raw.get("dataset") or {}
+
+    def title(self, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        """The dataset's title in `lang` (a plain string is a title in one language only)."""
+        title = self.dataset.get("title")
+        return label(title, lang) if isinstance(title, dict) else title
 
 
 def read_codebook(path: Path) -> Codebook:

@@ -1,12 +1,26 @@
-"""Words of the report that do not come from a codebook (headings, units, month names), per language."""
+"""The reader's language: words of the report that do not come from a codebook, and locale formatting.
+
+The words live in ui_text.yaml, one block per language (en first), so a
+translator edits data, never code: a key present under `en:` and missing under
+`ru:` or `kk:` is listed by `python -m helpers.i18n` (`make translations`) and
+shown in the fallback language until someone adds it.
+
+Numbers, percentages, dates and plural forms come from Babel (the Unicode
+CLDR data), not from rules written here: decimal comma and thousands
+separator in Russian and Kazakh, "4 ноября 2019 г.", "5 лет", "2019 ж. 4 қараша".
+"""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal, format_percent
 
-from helpers.codebook import DEFAULT_LANGUAGE
+from helpers.codebook import DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, label_language
 
 UI_TEXT = Path(__file__).with_name("ui_text.yaml")
 
@@ -16,25 +30,132 @@ def _all() -> dict:
     return yaml.safe_load(UI_TEXT.read_text(encoding="utf-8"))
 
 
+def _chain(lang: str) -> list[str]:
+    return [lang, *FALLBACKS.get(lang, [DEFAULT_LANGUAGE])]
+
+
 def languages() -> list[str]:
     """The languages the report can be written in."""
-    return [key for key in _all() if key != "figures"]
+    return list(LANGUAGES)
 
 
 def ui(lang: str = DEFAULT_LANGUAGE) -> dict:
-    """The words for `lang`, English where a word has no translation."""
+    """The words for `lang`: each key in the first language of its fallback chain that has it."""
     texts = _all()
-    figures = texts["figures"]
-    return {**texts[DEFAULT_LANGUAGE], **texts.get(lang, {}),
-            "figures": {**figures[DEFAULT_LANGUAGE], **figures.get(lang, {})}}
+    merged, figures = {}, {}
+    for code in reversed(_chain(lang)):
+        merged.update(texts.get(code) or {})
+        figures.update((texts.get("figures") or {}).get(code) or {})
+    return {**merged, "figures": figures}
 
 
-def plural(n: int, forms: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
-    """The form of a unit for n: English one/other; Russian one/few/many."""
-    if lang == "ru":
-        if n % 10 == 1 and n % 100 != 11:
-            return forms[0]
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return forms[1]
-        return forms[2]
-    return forms[0] if n == 1 else forms[1]
+def say(lang: str, key: str, **values) -> str:
+    """The sentence `key` in `lang`, its {placeholders} filled with `values` (format numbers first)."""
+    return ui(lang)[key].format(**values)
+
+
+def finding_texts(lang: str) -> dict[str, dict[str, str]]:
+    """This project's translations of the paper's findings into `lang`, by claim id: quote, where, evidence."""
+    return (_all().get("findings") or {}).get(lang) or {}
+
+
+def missing_ui_text(lang: str) -> list[str]:
+    """Keys of ui_text.yaml that English has and `lang` lacks (figure texts as figures.<key>)."""
+    texts = _all()
+    own, figures = texts.get(lang) or {}, (texts.get("figures") or {}).get(lang) or {}
+    missing = [k for k in texts[DEFAULT_LANGUAGE] if k not in own]
+    missing += [f"figures.{k}" for k in texts["figures"][DEFAULT_LANGUAGE] if k not in figures]
+    return missing
+
+
+def missing_findings(lang: str, claims: list[dict]) -> list[str]:
+    """findings.<claim id>.<part> for each of the paper's findings whose quote, place or evidence
+    has no translation into `lang` (English is the paper's own wording, never missing)."""
+    if lang == DEFAULT_LANGUAGE:
+        return []
+    own = finding_texts(lang)
+    return [f"findings.{claim['id']}.{part}" for claim in claims for part in ("quote", "where", "evidence")
+            if not (own.get(claim["id"]) or {}).get(part)]
+
+
+# --- locale formatting (Babel) ------------------------------------------------------------
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
+    """4.333 -> '4.33' in English, '4,33' in Russian and Kazakh; thousands grouped as the locale does."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, pattern, locale=_locale(lang))
+
+
+def percent(share: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """0.75 -> '75%' (English, Kazakh), '75 %' (Russian), rounded to a whole percent."""
+    return format_percent(share, locale=_locale(lang))
+
+
+def plural(n: float, forms: dict[str, str] | list[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The form of a unit for `n` by the CLDR plural rules of `lang` (forms keyed one/few/many/other)."""
+    if isinstance(forms, list):  # an entry not yet converted to categories: one, other
+        forms = dict(zip(("one", "other"), forms))
+    category = _locale(lang).plural_form(n)
+    return forms.get(category) or forms["other"]
+
+
+def count(n: float, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'5 years', '5 лет', '5 жыл': a number with the plural form of the ui_text unit `unit`."""
+    shown = number(n, lang, 0) if float(n).is_integer() else number(n, lang, 1)
+    return f"{shown} {plural(n, ui(lang)[unit], lang)}"
+
+
+def date(iso_date: str | dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'2019-11-04' -> 'November 4, 2019', '4 ноября 2019 г.', '2019 ж. 4 қараша' (CLDR long format)."""
+    value = dt.date.fromisoformat(str(iso_date)[:10]) if not isinstance(iso_date, dt.date) else iso_date
+    return babel_format_date(value, "long", locale=_locale(lang))
+
+
+# --- coverage ---------------------------------------------------------------------------------
+def codebook_labels(raw: dict, path: str = "") -> list[tuple[str, dict]]:
+    """Every translatable label of a codebook, as (where, {lang: text}); a label is a mapping with an `en` key."""
+    found = []
+    if isinstance(raw, dict):
+        if DEFAULT_LANGUAGE in raw and all(isinstance(v, (str, type(None))) for v in raw.values()):
+            return [(path, raw)]
+        for key, value in raw.items():
+            if key == "translated":  # a note of which labels are this project's translation, not a label
+                continue
+            found += codebook_labels(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            name = value.get("id") or value.get("code") or value.get("letter") if isinstance(value, dict) else None
+            found += codebook_labels(value, f"{path}[{name if name is not None else i}]")
+    return found
+
+
+def missing_codebook_labels(raw: dict, lang: str) -> list[tuple[str, str]]:
+    """(where, the language shown instead) for each codebook label that has no text in `lang`."""
+    missing = []
+    for where, translations in codebook_labels(raw):
+        shown = label_language(translations, lang)
+        if shown != lang:
+            missing.append((where, shown or "none"))
+    return missing
+
+
+def coverage(raw_codebook: dict | None, languages=LANGUAGES, claims: list[dict] | None = None) -> list[dict]:
+    """Every string missing per language: ui_text keys, the paper's findings (given `claims`) and, given a
+    codebook, its labels. Each row: language, file, key, shown_in (the fallback language shown instead)."""
+    rows = []
+    for lang in languages:
+        for key in missing_ui_text(lang) + missing_findings(lang, claims or []):
+            shown = next((c for c in FALLBACKS.get(lang, []) if key in ui_text_keys(c)), DEFAULT_LANGUAGE)
+            rows.append({"language": lang, "file": "src/helpers/ui_text.yaml", "key": key, "shown_in": shown})
+        if raw_codebook is not None:
+            for where, shown in missing_codebook_labels(raw_codebook, lang):
+                rows.append({"language": lang, "file": "codebook.yaml", "key": where, "shown_in": shown})
+    return rows
+
+
+def ui_text_keys(lang: str) -> set[str]:
+    texts = _all()
+    return set(texts.get(lang) or {}) | {f"figures.{k}" for k in (texts.get("figures") or {}).get(lang) or {}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,14 +47,30 @@ def check_dataset_name(name: str) -> str:
     return name
 
 
+#: The report's language when none is given (the codebook's default language).
+DEFAULT_REPORT_LANGUAGE = "en"
+
+
 @dataclass(frozen=True)
 class DatasetPaths:
-    """All locations belonging to one dataset."""
+    """All locations belonging to one dataset; the report's outputs in one folder per language.
+
+    data/processed/<name>/ holds no words of any language and is shared; tables, figures, the report and
+    the executed notebooks of the steps that take a language live in reports/<name>/<lang>/, so reports in
+    several languages stand side by side and building one never overwrites another.
+    """
 
     name: str
     root: Path
+    lang: str = DEFAULT_REPORT_LANGUAGE
     staging: Path | None = None
     writes: frozenset = frozenset()
+
+    def for_language(self, lang: str) -> "DatasetPaths":
+        """The same dataset's paths with the outputs of language `lang` (and the same staging, if any)."""
+        if not re.fullmatch(r"[a-z]{2,3}", str(lang)):
+            raise ValueError(f"The report language {lang!r} is not a language code such as en, ru or kk.")
+        return replace(self, lang=lang)
 
     def _output(self, kind: str, final: Path) -> Path:
         """Where this step writes `kind`: its final place, or the same place inside the staging folder."""
@@ -80,8 +96,18 @@ class DatasetPaths:
         return self.root / "data" / "processed" / self.name
 
     @property
-    def reports(self) -> Path:
+    def dataset_reports(self) -> Path:
+        """reports/<name>/: the language folders, and the cleaning step's executed notebook."""
         return self.root / "reports" / self.name
+
+    @property
+    def reports(self) -> Path:
+        """reports/<name>/<lang>/: everything a report in one language is made of."""
+        return self.dataset_reports / self.lang
+
+    @property
+    def notebooks(self) -> Path:
+        return self.reports / "notebooks"
 
     @property
     def tables(self) -> Path:
@@ -94,11 +120,6 @@ class DatasetPaths:
     @property
     def report_html(self) -> Path:
         return self._output("report", self.reports / "report.html")
-
-    @property
-    def final_products(self) -> tuple[Path, ...]:
-        """What a reader takes for the result: derived from every step, so removed when any step reruns."""
-        return (self.reports / "report.html", self.reports / "report.pdf", self.reports / "report-screenshot.png")
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root (its final place for a staged file), for messages and output."""
@@ -115,12 +136,12 @@ class DatasetPaths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
-def dataset_paths(name: str, root: Path | None = None) -> DatasetPaths:
-    """Paths of dataset `name`; raises ValueError for a name that is not a plain folder name.
+def dataset_paths(name: str, root: Path | None = None, lang: str = DEFAULT_REPORT_LANGUAGE) -> DatasetPaths:
+    """Paths of dataset `name` (outputs of language `lang`); ValueError for a name that is not a plain folder name.
 
     Inside a step run by the runner, the outputs the step writes point into its staging folder.
     """
     staging = os.environ.get(STAGING_VARIABLE)
     writes = frozenset(filter(None, os.environ.get(WRITES_VARIABLE, "").split(",")))
-    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root(),
-                        Path(staging) if staging else None, writes)
+    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root(), lang,
+                        Path(staging) if staging else None, writes).for_language(lang)

@@ -33,6 +33,9 @@ from helpers.paths import (OUTPUTS, REPO_ROOT, ROOT_VARIABLE, STAGING_VARIABLE, 
 
 KERNEL = "python3"
 
+#: What a reader takes for the result, in a report's folder: made from every step before it.
+FINAL_PRODUCTS = ("report.html", "report.pdf", "report-screenshot.png")
+
 # Execution metadata that changes from run to run; dropped so that the same
 # inputs give byte-identical executed notebooks.
 _RUN_TIMING = ("start_time", "end_time", "duration")
@@ -111,30 +114,31 @@ def _record_metadata(record: Path) -> dict:
 
 
 def forget(record: Path, paths: DatasetPaths) -> list[str]:
-    """Remove a step's record and files, every record that read it (recursively) and the report.
+    """Remove a step's record and files, every record that read it (recursively), and their reports.
 
     Returns what was removed, relative to the project root. Called before a step runs, so that a
     failure or interruption can leave nothing stale behind; make then reruns what was forgotten.
+    A record lies in <folder>/notebooks/; the report made from it is <folder>/report.html (.pdf, ...).
     """
     root, removed = paths.root, []
-    pending = [Path(record)]
+    records = [p for p in paths.dataset_reports.rglob("notebooks/*.ipynb") if ".staging" not in p.parts]
+
+    def remove(path: Path) -> None:
+        if path.exists():
+            path.unlink()
+            removed.append(path.resolve().relative_to(root).as_posix())
+
+    pending = [Path(record).resolve()]
     while pending:
         current = pending.pop()
         name = current.resolve().relative_to(root).as_posix() if current.resolve().is_relative_to(root) else str(current)
         for wrote in _record_metadata(current).get("wrote", []):
-            if (root / wrote).exists():
-                (root / wrote).unlink()
-                removed.append(wrote)
-        if current.exists():
-            current.unlink()
-            removed.append(name)
-        for other in sorted(current.parent.glob("*.ipynb")):
-            if other != current and name in _record_metadata(other).get("read", {}):
-                pending.append(other)
-    for product in paths.final_products:
-        if product.exists():
-            product.unlink()
-            removed.append(product.relative_to(root).as_posix())
+            remove(root / wrote)
+        remove(current)
+        for product in FINAL_PRODUCTS:
+            remove(current.parent.parent / product)
+        pending += [other for other in records if other.exists() and other != current
+                    and name in _record_metadata(other).get("read", {})]
     return removed
 
 
@@ -149,7 +153,7 @@ def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], 
     check_parameters(notebook, parameters)
     record = Path(record)
     paths = dataset_paths(parameters["dataset"])
-    staging = paths.reports / ".staging" / record.stem
+    staging = record.resolve().parent.parent / ".staging" / record.stem
     staging.parent.mkdir(parents=True, exist_ok=True)
     # One run of a step at a time: a second `make report` waits rather than mixing files with the first.
     lock = open(staging.parent / f"{record.stem}.lock", "w")
@@ -171,6 +175,7 @@ def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], 
             run_notebook(notebook, executed, parameters)
         except Exception:
             if executed.exists():  # for reading the traceback; its name says it is no result
+                failed_copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(executed, failed_copy)
             raise
         written = _publish(staging, executed, paths.root)
@@ -364,8 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if errors else 0
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
-        for product in paths.final_products:
-            product.unlink(missing_ok=True)
+        for lang in os.environ.get("REPORT_LANG", "").split():
+            for product in FINAL_PRODUCTS:
+                (paths.dataset_reports / lang / product).unlink(missing_ok=True)
         print(f"The run failed: nothing under reports/{paths.name}/ is a report of the current inputs "
               "(the steps that succeeded kept their files; see the error above).", file=sys.stderr)
         return 0

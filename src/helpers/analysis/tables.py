@@ -12,39 +12,41 @@ import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
 from helpers.files import write_csv
-from helpers.i18n import plural, ui
+from helpers import i18n
+from helpers.i18n import say, ui
 
-UNKNOWN_WORDING = "(wording not given in the source)"
+
+
+def unknown_wording(lang: str = DEFAULT_LANGUAGE) -> str:
+    """Shown where the source does not give an option's wording."""
+    return ui(lang)["unknown_wording"]
 
 
 # --- formatting of single values -------------------------------------------------------
 def format_months(months: int, lower_bound: bool = False, lang: str = DEFAULT_LANGUAGE) -> str:
     """65 -> '5 years 5 months'; 120 with lower_bound -> 'More than 10 years'; 4 -> '4 months'."""
-    words = ui(lang)
     years, rest = divmod(int(months), 12)
     parts = []
     if years:
-        parts.append(f"{years} {plural(years, words['years'], lang)}")
+        parts.append(i18n.count(years, "years", lang))
     if rest or not years:
-        parts.append(f"{rest} {plural(rest, words['months'], lang)}")
+        parts.append(i18n.count(rest, "months", lang))
     text = " ".join(parts)
-    return f"{words['more_than']} {text}" if lower_bound else text
+    return say(lang, "more_than", duration=text) if lower_bound else text
 
 
 def format_years(years: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    return f"{int(years)} {plural(int(years), ui(lang)['years'], lang)}"
+    return i18n.count(int(years), "years", lang)
 
 
 def format_date(iso_date: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'2019-11-04' -> 'November 4, 2019' ('4 ноября 2019 г.' in Russian), whatever the machine's locale."""
-    words = ui(lang)
-    date = pd.Timestamp(iso_date)
-    return words["date_format"].format(month=words["month_names"][date.month - 1], day=date.day, year=date.year)
+    return i18n.date(iso_date, lang)
 
 
-def format_score(value: float) -> str:
-    """A whole score as '4', an average as '4.33'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+def format_score(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole score as '4', an average as '4.33' ('4,33' in Russian and Kazakh)."""
+    return str(int(value)) if float(value).is_integer() else i18n.number(value, lang)
 
 
 # --- groups -----------------------------------------------------------------------------
@@ -155,8 +157,8 @@ def option_counts(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Co
     return counts.rename(columns={"n": "n_group"}).reset_index(drop=True)
 
 
-def _option_text(letter: str, text: str | None) -> str:
-    return f"{letter}) {text if isinstance(text, str) else UNKNOWN_WORDING}"
+def _option_text(letter: str, text: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    return f"{letter}) {text if isinstance(text, str) else unknown_wording(lang)}"
 
 
 def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -174,12 +176,12 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
         block = block.loc[block["n_chose"] > 0]
         parts = []
         for row in block.itertuples():
-            text = _option_text(row.letter, row.text)
+            text = _option_text(row.letter, row.text, lang)
             if row.n_group == 1:
                 extra = free_text.get((stakeholder, question_id, row.letter))
                 parts.append(f"{text}-{extra}" if extra else text)
             else:
-                parts.append(f"{text}: {row.n_chose} ({row.share:.0%})")
+                parts.append(f"{text}: {row.n_chose} ({i18n.percent(row.share, lang)})")
         cells[(question_id, stakeholder)] = (" " if (groups["n"] == 1).all() else "; ").join(parts)
     questions = codebook.questions(lang)
     header = codebook.table_text("table2", "question_header", lang) or ui(lang)["question"]
@@ -199,7 +201,10 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
         series = values[f"{column}_years"].dropna()
         if series.empty:
             return ""
-        return format_years(series.iloc[0], lang) if n == 1 else f"median {series.median():g} (range {series.min()}–{series.max()}) years"
+        if n == 1:
+            return format_years(series.iloc[0], lang)
+        return say(lang, "median_range", median=format_years(series.median(), lang),
+                   low=format_years(series.min(), lang), high=format_years(series.max(), lang))
     if kind == "duration":
         months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
         ok = months.notna()
@@ -207,9 +212,9 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
             return ""
         if n == 1:
             return format_months(months.iloc[0], bool(bound.iloc[0]), lang)
-        at_least = " (some answers are lower bounds)" if bound[ok].any() else ""
-        return (f"median {format_months(int(months[ok].median()), lang=lang)} "
-                f"(range {format_months(months[ok].min(), lang=lang)} – {format_months(months[ok].max(), lang=lang)}){at_least}")
+        text = say(lang, "median_range", median=format_months(int(months[ok].median()), lang=lang),
+                   low=format_months(months[ok].min(), lang=lang), high=format_months(months[ok].max(), lang=lang))
+        return text + (" " + ui(lang)["some_lower_bounds"] if bound[ok].any() else "")
     if kind == "date":
         dates = values[column].dropna()
         if dates.empty:
@@ -223,13 +228,18 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
     if kind == "category":
         counts = values[column].value_counts()
         if n == 1:
-            return "" if counts.empty else str(counts.index[0])
-        return ", ".join(f"{v} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts)
+            return "" if counts.empty else category_label(spec, str(counts.index[0]), lang)
+        return ", ".join(f"{category_label(spec, v, lang)} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts)
     # Free text identifies a person: shown only for a group of one, as in the paper.
     if n == 1:
         value = values[column].iloc[0]
         return "" if pd.isna(value) else str(value)
-    return "(not shown for groups of more than one)"
+    return ui(lang)["not_shown_for_groups"]
+
+
+def category_label(spec: dict, value: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A category's label in `lang` from the profile field's `value_labels`, else the value as the export has it."""
+    return label((spec.get("value_labels") or {}).get(value), lang) or value
 
 
 def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

@@ -20,8 +20,9 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
+from helpers import i18n  # noqa: E402
 from helpers.i18n import ui  # noqa: E402
-from helpers.analysis.tables import UNKNOWN_WORDING, format_score  # noqa: E402
+from helpers.analysis.tables import format_score, unknown_wording  # noqa: E402
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -74,7 +75,7 @@ def statement_heatmap(summary: pd.DataFrame, groups: pd.DataFrame, codebook: Cod
                 if not np.isnan(value):
                     # Dark text on the light half of the colour map, white on the dark half.
                     shade = "black" if (value - low) / (high - low) > 0.5 else "white"
-                    axis.text(j, i, format_score(round(value, 2)), ha="center", va="center", color=shade, fontsize=8)
+                    axis.text(j, i, format_score(round(value, 2), lang), ha="center", va="center", color=shade, fontsize=8)
             axis.set_xticks(np.arange(grid.shape[1] + 1) - 0.5, minor=True)
             axis.set_yticks(np.arange(grid.shape[0] + 1) - 0.5, minor=True)
             axis.grid(which="minor", color="white", linewidth=1.5)
@@ -247,7 +248,7 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
             else:
                 axis.text(-101, position, wrap(text, 110), ha="left", va="center", fontsize=6, style="italic")
         axis.set_xlim(-101, 101)
-        axis.set_xticks(range(-100, 101, 25), [f"{abs(t)}%" for t in range(-100, 101, 25)])
+        axis.set_xticks(range(-100, 101, 25), [i18n.percent(abs(t) / 100, lang) for t in range(-100, 101, 25)])
         axis.invert_yaxis()
         axis.spines[["top", "right", "left"]].set_visible(False)
         axis.tick_params(axis="y", length=0)
@@ -265,7 +266,7 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
         fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.25 / height), ncol=min(len(values), 4),
                    frameon=False, fontsize=6.5)
         if varying.any():
-            fig.text(0.01, 0.05 / height, "† n differs between statements for this group (blank or 'no opinion' answers).",
+            fig.text(0.01, 0.05 / height, "† " + ui(lang)["n_differs_note"],
                      fontsize=6)
         fig.subplots_adjust(left=0.24, right=0.98, top=1 - 0.2 / height, bottom=1.0 / height)
     return fig
@@ -296,7 +297,7 @@ def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook
             text = ("✓" if value else "") if n == 1 else f"{int(value)}/{n}"
             axis.text(j, i, text, ha="center", va="center", fontsize=7,
                       color="white" if share.iloc[i, j] > 0.6 else "black")
-        labels = [wrap(f"{letter}) {text if isinstance(text, str) else UNKNOWN_WORDING}", 70)
+        labels = [wrap(f"{letter}) {text if isinstance(text, str) else unknown_wording(lang)}", 70)
                   for (_, letter), text in zip(index, rows["text"])]
         axis.set_yticks(range(len(index)), labels, fontsize=6)
         axis.set_xticks(range(len(groups)), [wrap(g, 12) for g in groups["short"]], fontsize=7)
@@ -305,7 +306,7 @@ def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook
         for number, start in enumerate(starts):
             if start:
                 axis.axhline(start - 0.5, color="black", linewidth=0.8)
-            axis.text(-0.6, start - 0.35, f"Q{number + 1}", ha="right", va="bottom", fontsize=7, fontweight="bold",
+            axis.text(-0.6, start - 0.35, ui(lang)["question_short"].format(number=number + 1), ha="right", va="bottom", fontsize=7, fontweight="bold",
                       transform=axis.transData)
         axis.set_xticks(np.arange(len(groups) + 1) - 0.5, minor=True)
         axis.grid(which="minor", axis="x", color="white", linewidth=1.5)

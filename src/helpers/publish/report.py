@@ -15,10 +15,13 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup, escape
 
-from helpers.codebook import DEFAULT_LANGUAGE
+from helpers import i18n
+from helpers.codebook import DEFAULT_LANGUAGE, label_language
 from helpers.files import read_csv_for_people, write_text
-from helpers.i18n import ui
+from helpers.i18n import say, ui
+from helpers.analysis import claims as paper_claims
 from helpers.analysis.tables import group_sizes, table_note
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,16 +33,27 @@ def read_table(path: Path) -> pd.DataFrame:
     return read_csv_for_people(path)
 
 
-def html_table(table: pd.DataFrame, group_by: str | None = None) -> dict:
-    """Header and rows for the template; with `group_by`, a heading row starts each group (as Table 3 does)."""
+def html_table(table: pd.DataFrame, group_by: str | None = None, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """Header and rows for the template; with `group_by`, a heading row starts each group (as Table 3 does).
+
+    Numbers are shown the way `lang` writes them (4.33 -> 4,33 in Russian and Kazakh).
+    """
     columns = [c for c in table.columns if c != group_by]
     rows, current = [], None
     for record in table.to_dict("records"):
         if group_by and record[group_by] != current:
             current = record[group_by]
             rows.append({"heading": current})
-        rows.append({"cells": [(record[c], _is_number(record[c])) for c in columns]})
+        rows.append({"cells": [(local_number(record[c], lang), _is_number(record[c])) for c in columns]})
     return {"columns": columns, "rows": rows}
+
+
+def local_number(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number read back from a table CSV ('4.33', '12') written as `lang` writes it; other text unchanged."""
+    if not _is_number(text) or text.strip().lower() in {"nan", "inf", "-inf"}:
+        return text
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return i18n.number(float(text), lang, decimals)
 
 
 def _is_number(text: str) -> bool:
@@ -54,22 +68,24 @@ def embed_png(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def priority_summary(ranking: pd.DataFrame, per_group: pd.DataFrame, groups: pd.DataFrame) -> list[str]:
+def priority_summary(ranking: pd.DataFrame, per_group: pd.DataFrame, groups: pd.DataFrame,
+                     lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Sentences stating the factor priorities, every number taken from the tables."""
-    overall = ", ".join(f"{row.rank}. {row.factor_short} ({row.mean:.2f})" for row in ranking.itertuples())
-    sentences = [f"Averaged over the {len(groups)} stakeholder groups (each group weighing the same), "
-                 f"the factors rank: {overall}."]
+    def num(value: float) -> str:
+        return i18n.number(value, lang)
+
+    overall = ", ".join(f"{row.rank}. {row.factor_short} ({num(row.mean)})" for row in ranking.itertuples())
+    sentences = [say(lang, "priorities_overall", n=len(groups), ranking=overall)]
     first = ranking.iloc[0]
-    sentences.append(f"{first.factor_short} is rated highest (alone or tied) by {first.groups_ranking_first} "
-                     f"of {len(groups)} groups.")
+    sentences.append(say(lang, "priorities_first", factor=first.factor_short, k=first.groups_ranking_first, n=len(groups)))
     labels = groups.set_index("stakeholder")["label"]
+    joiner = f" {ui(lang)['and']} "
     for stakeholder, block in per_group.groupby("stakeholder", sort=False):
         top = block.loc[block["rank"] == block["rank"].min()]
         bottom = block.loc[block["mean"] == block["mean"].min()]
-        sentences.append(
-            f"{labels[stakeholder]}: highest {' and '.join(top['factor_short'])} "
-            f"({top['mean'].iloc[0]:.2f}), lowest {' and '.join(bottom['factor_short'])} "
-            f"({bottom['mean'].iloc[0]:.2f}).")
+        sentences.append(say(lang, "priorities_group", group=labels[stakeholder],
+                             top=joiner.join(top["factor_short"]), top_mean=num(top["mean"].iloc[0]),
+                             bottom=joiner.join(bottom["factor_short"]), bottom_mean=num(bottom["mean"].iloc[0])))
     return sentences
 
 
@@ -106,7 +122,68 @@ def render_report(context: dict) -> str:
     """Render the report template with `context` (see report_context for its keys)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    fallbacks, answers = context.get("fallbacks") or {}, context.get("answers") or []
+    environment.filters["marked"] = lambda text: mark_answers(mark_fallback(text, fallbacks), answers)
     return environment.get_template("report.html.j2").render(**context)
+
+
+def mark_fallback(text, fallbacks: dict[str, str]) -> Markup:
+    """`text`, inside <span lang=".."> when it is a label shown in a fallback language (so readers and screen
+    readers know); the option letter of 'A) text' is looked through."""
+    text = "" if text is None else str(text)
+    core = text.split(") ", 1)[1] if text[:1].isalpha() and text[1:3] == ") " else text
+    shown = fallbacks.get(core)
+    if shown is None:
+        return escape(text)
+    head = text[: len(text) - len(core)]
+    return escape(head) + Markup('<span lang="{}">{}</span>').format(shown, core)
+
+
+def mark_answers(html: Markup, answers: list[str]) -> Markup:
+    """Respondents' own words (free-text answers) inside <span class="answer">: shown as given, in whatever
+    language the respondent wrote, never translated; the longest answers are marked first."""
+    for answer in sorted(answers, key=len, reverse=True):
+        escaped = str(escape(answer))
+        if escaped and escaped in html and f'<span class="answer">{escaped}' not in html:
+            html = Markup(str(html).replace(escaped, f'<span class="answer">{escaped}</span>'))
+    return html
+
+
+def free_text_answers(codebook, respondents: pd.DataFrame, processed: Path) -> list[str]:
+    """Every free-text answer the report may show: text profile fields and the 'other' options' free text."""
+    columns = [f["id"] for f in codebook.profile() if f["type"] == "text" and f["id"] in respondents.columns]
+    answers = set(respondents[columns].stack().dropna().astype(str)) if columns else set()
+    choices_path = Path(processed) / "choices.csv"
+    if choices_path.exists():
+        choices = pd.read_csv(choices_path, dtype=str, keep_default_na=False)
+        if "free_text" in choices.columns:
+            answers |= set(choices["free_text"])
+    return sorted(a for a in answers if a.strip())
+
+
+def fallback_labels(codebook, lang: str) -> dict[str, str]:
+    """Text -> language, for every codebook label and report word that `lang` shows in a fallback language."""
+    found = {}
+    for _, translations in i18n.codebook_labels(codebook.raw):
+        shown = label_language(translations, lang)
+        if shown and shown != lang:
+            found[translations[shown]] = shown
+    words, own = ui(lang), i18n.ui_text_keys(lang)
+    for key, value in words.items():
+        if key != "figures" and key not in own and isinstance(value, str):
+            found[value] = next(c for c in i18n.FALLBACKS[lang] if key in i18n.ui_text_keys(c))
+    return found
+
+
+def write_fallbacks(codebook, lang: str, path: Path) -> pd.DataFrame:
+    """Write (and return) every string the report in `lang` shows in a fallback language: key, file, shown_in.
+
+    The file sits beside the report; `make report` counts its rows and says so in one line.
+    """
+    rows = i18n.coverage(codebook.raw, [lang], paper_claims.paper_claims())
+    table = pd.DataFrame(rows, columns=["language", "file", "key", "shown_in"])
+    table.to_csv(path, index=False, lineterminator="\n")
+    return table
 
 
 def write_report(html: str, path: Path) -> Path:
@@ -127,7 +204,7 @@ def cleaning_summary(processed: Path) -> dict:
     reasons = []
     if not problems.empty:
         counted = problems.groupby(["column", "expected"], sort=False).size().reset_index(name="n")
-        reasons = [f"{row.n} × column {row.column!r}: expected {row.expected}" for row in counted.itertuples()]
+        reasons = [{"n": row.n, "column": row.column, "expected": row.expected} for row in counted.itertuples()]
     n_rejected = len(rejected)
     return {"n_raw": len(respondents) + n_rejected, "n_processed": len(respondents), "n_rejected": n_rejected,
             "reasons": reasons, "respondents": respondents}
@@ -145,17 +222,17 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
     per_group = table["factor_summary"].astype({"mean": float, "rank": int})
     words = ui(lang)
-    tables = [{"id": name, "label": f"{words['table']} {i}", "caption": codebook.table_text(name, "caption", lang) or "",
+    tables = [{"id": name, "label": words["table_label"].format(number=i), "caption": codebook.table_text(name, "caption", lang) or "",
                "note": table_note(name, codebook, respondents, lang),
-               "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None)}
+               "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None, lang=lang)}
               for i, name in enumerate(PAPER_TABLES, start=1)]
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
-        tables.append({"id": "pilot_bodies", "label": f"{words['table']} {len(tables) + 1}",
+        tables.append({"id": "pilot_bodies", "label": words["table_label"].format(number=len(tables) + 1),
                        "caption": words["pilot_caption"], "note": words["pilot_note"],
-                       "body": html_table(read_table(comparison_path))})
+                       "body": html_table(read_table(comparison_path), lang=lang)})
     drawn = [f for f in FIGURES if (paths.figures / f"{f}.png").exists()]
-    figures = [{"id": f, "label": f"{words['figure']} {i}", "title": words["figures"][f][0],
+    figures = [{"id": f, "label": words["figure_label"].format(number=i), "title": words["figures"][f][0],
                 "caption": words["figures"][f][1].format(scale=codebook.scale_values), "src": embed_png(paths.figures / f"{f}.png")}
                for i, f in enumerate(drawn, start=1)]
     claims_table = read_table(paths.tables / "claims.csv")
@@ -163,54 +240,88 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     reliability = read_table(paths.tables / "reliability.csv")
     differences = read_table(paths.tables / "group_differences.csv")
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
-    scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
+    scope = say(lang, "scope", body=bodies.get(pilot_body, pilot_body), n=len(respondents)) if pilot_body else ""
+    rejected_file = Markup("<code>{}</code>").format(f"data/processed/{paths.name}/rejected.csv")
+    notebooks = Markup("<code>{}</code>").format(paths.relative(paths.notebooks))
     return {
-        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
+        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.title(lang) or paths.name,
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
-        "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
+        "intro": words["report_intro"],
+        "translated": lang in (codebook.dataset.get("translated") or []),
         "scope": scope,
-        "priorities": priority_summary(ranking, per_group, groups), "tables": tables, "figures": figures,
-        "quarantine": cleaning,
-        "claims": claims_table.to_dict("records"),
+        "priorities": priority_summary(ranking, per_group, groups, lang), "tables": tables, "figures": figures,
+        "quarantine": {**cleaning, "reasons": [say(lang, "set_aside_reason", **r) for r in cleaning["reasons"]]},
+        "set_aside_where": Markup(escape(words["set_aside_where"])).format(file=rejected_file),
+        "claims": localised_claims(claims_table, lang),
         "claim_notes": read_table(paths.tables / "claims_disagreements.csv")["note"].tolist(),
-        "agreement": agreement_sentences(agreement, reliability, differences),
-        "cleaning": (f"{cleaning['n_raw']} rows in the raw export: {cleaning['n_processed']} processed, "
-                     f"{cleaning['n_rejected']} set aside."),
+        "agreement": agreement_sentences(agreement, reliability, differences, lang),
+        "cleaning": say(lang, "cleaning", n_raw=cleaning["n_raw"], n_processed=cleaning["n_processed"],
+                        n_rejected=cleaning["n_rejected"]),
+        "provenance_intro": Markup(escape(words["provenance_intro"])).format(
+            dataset=Markup("<code>{}</code>").format(paths.name), notebooks=notebooks,
+            command=Markup("<code>make report DATA={} REPORT_LANG={}</code>").format(paths.name, lang)),
         "provenance": provenance(paths.raw, paths.root, parameters),
+        "fallbacks": fallback_labels(codebook, lang),
+        "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
 
 
-def agreement_sentences(agreement: pd.DataFrame, reliability: pd.DataFrame, differences: pd.DataFrame) -> list[str]:
+VERDICT_KEYS = {paper_claims.SUPPORTED: "verdict_supported", paper_claims.PARTLY: "verdict_partly",
+                paper_claims.NOT: "verdict_not", paper_claims.UNCHECKABLE: "verdict_uncheckable"}
+
+
+def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+    """The claims table's rows for the template: the paper's quote as the paper words it, with this project's
+    translation into `lang` (from ui_text.yaml's `findings`), the verdict and the description in `lang`."""
+    words = ui(lang)
+    translated = i18n.finding_texts(lang)
+    rows = []
+    for row in claims_table.to_dict("records"):
+        own = translated.get(row["id"], {})
+        rows.append({**row, "verdict": words.get(VERDICT_KEYS.get(row["verdict"], ""), row["verdict"]),
+                     "where": own.get("where", row["where"]), "evidence": own.get("evidence", row["evidence"]),
+                     "translation": own.get("quote", "")})
+    return rows
+
+
+def agreement_sentences(agreement: pd.DataFrame, reliability: pd.DataFrame, differences: pd.DataFrame,
+                        lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The agreement statistics in words, every number from the tables the priorities notebook wrote."""
+    def num(text, decimals: int = 2) -> str:
+        return i18n.number(float(text), lang, decimals)
+
     sentences = []
     for row in agreement.to_dict("records"):
+        kendall = "W" in row and row["measure"].startswith("Kendall")
+        measure = ui(lang)["kendall_w" if kendall else "krippendorff_alpha"]
         if row.get("note"):
-            sentences.append(f"{row['measure']}: not computed ({row['note']}).")
-        elif row["measure"].startswith("Kendall"):
-            sentences.append(f"{row['measure']}: W = {float(row['W']):.3f} over {_int(row['n_respondents'])} respondents "
-                             f"and {_int(row['n_factors'])} factors (chi-square = {float(row['chi2']):.2f}, "
-                             f"df = {_int(row['df'])}, p = {float(row['p']):.3f}).")
+            reason = (say(lang, "kendall_needs", k=_int(row["n_factors"]), m=_int(row["n_respondents"])) if kendall
+                      else ui(lang)["krippendorff_needs"])
+            sentences.append(say(lang, "not_computed", measure=measure, reason=reason))
+        elif kendall:
+            sentences.append(say(lang, "kendall_sentence", measure=measure, W=num(row["W"], 3), m=_int(row["n_respondents"]),
+                                 k=_int(row["n_factors"]), chi2=num(row["chi2"]), df=_int(row["df"]), p=num(row["p"], 3)))
         else:
-            sentences.append(f"{row['measure']}: alpha = {float(row['alpha']):.3f} over {_int(row['n_respondents'])} "
-                             f"respondents and {_int(row['n_statements'])} statements.")
+            sentences.append(say(lang, "krippendorff_sentence", measure=measure, alpha=num(row["alpha"], 3),
+                                 m=_int(row["n_respondents"]), k=_int(row["n_statements"])))
     for row in reliability.to_dict("records"):
         if row["note"]:
-            sentences.append(f"Cronbach's alpha, {row['factor']}: {row['note']}.")
+            key = "cronbach_one_statement" if _int(row["n_statements"]) < 2 else "cronbach_too_few"
+            sentences.append(say(lang, key, factor=row["factor"], n=_int(row["n_complete"])))
         else:
-            sentences.append(f"Cronbach's alpha, {row['factor']}: {float(row['alpha']):.3f} "
-                             f"(95 % CI {float(row['ci_low']):.2f} to {float(row['ci_high']):.2f}, n = {_int(row['n_complete'])}).")
+            sentences.append(say(lang, "cronbach_sentence", factor=row["factor"], alpha=num(row["alpha"], 3),
+                                 low=num(row["ci_low"]), high=num(row["ci_high"]), n=_int(row["n_complete"])))
     if differences.empty:
-        sentences.append("Kruskal–Wallis across stakeholder groups: not computed — too few respondents per group.")
+        sentences.append(ui(lang)["kruskal_not_computed"])
     else:
         factors = differences.loc[differences["level"] == "factor"]
         for row in factors.to_dict("records"):
             if row["H"]:
-                sentences.append(f"Kruskal–Wallis across stakeholder groups, {row['label']}: H = {float(row['H']):.2f}, "
-                                 f"p = {float(row['p']):.3f} ({_int(row['n_groups'])} groups, n = {_int(row['n'])}).")
+                sentences.append(say(lang, "kruskal_sentence", factor=row["label"], H=num(row["H"]), p=num(row["p"], 3),
+                                     groups=_int(row["n_groups"]), n=_int(row["n"])))
         significant = differences.loc[(differences["level"] == "statement") & (differences["p"] != "")]
         low = significant.loc[significant["p"].astype(float) < 0.05]
-        sentences.append(f"Statements whose scores differ between groups at p < 0.05: {len(low)} of {len(significant)} "
-                         "(not corrected for multiple comparisons; the full list is in group_differences.csv).")
+        sentences.append(say(lang, "kruskal_statements", low=len(low), total=len(significant), alpha=num(0.05)))
     return sentences
 
 

@@ -30,6 +30,18 @@ RU_STAKEHOLDERS = {
     "central_gov": "Представитель центрального государственного органа",
     "local_gov": "Представитель местного исполнительного органа",
 }
+KK_STAKEHOLDERS = {
+    "public_pm": "Мемлекеттік сектордан жоба жетекшісі",
+    "private_pm": "Жеке сектордан жоба жетекшісі",
+    "central_gov": "Орталық мемлекеттік орган өкілі",
+    "local_gov": "Жергілікті атқарушы орган өкілі",
+}
+KK_PILOT_BODIES = {
+    "agency_civil_service": "Мемлекеттік қызмет істері агенттігі",
+    "akimat_nur_sultan": "Нұр-Сұлтан қаласының әкімдігі",
+    "mangistau_region": "Маңғыстау облысы",
+    "ministry_of_justice": "Әділет министрлігі",
+}
 RU_PILOT_BODIES = {
     "agency_civil_service": "Агентство по делам государственной службы",
     "akimat_nur_sultan": "Акимат города Нур-Султан",
@@ -37,9 +49,11 @@ RU_PILOT_BODIES = {
     "ministry_of_justice": "Министерство юстиции",
 }
 EXTRA_STAKEHOLDERS = [
-    {"code": "unit_head", "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения"},
-     "short": {"en": "Unit head"}},
-    {"code": "specialist", "label": {"en": "Specialist", "ru": "Специалист"}, "short": {"en": "Specialist"}},
+    {"code": "unit_head", "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения",
+                                    "kk": "Құрылымдық бөлімше басшысы"},
+     "short": {"en": "Unit head", "ru": "Рук. подразделения", "kk": "Бөлімше басшысы"}},
+    {"code": "specialist", "label": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
+     "short": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"}},
 ]
 SCALE_LABELS = {
     1: {"en": "Strongly Disagree", "ru": "Полностью не согласен", "kk": "Мүлдем келіспеймін"},
@@ -51,18 +65,27 @@ SCALE_LABELS = {
 NO_OPINION = {"en": "No opinion", "ru": "Затрудняюсь ответить", "kk": "Жауап беру қиын"}
 LEADERSHIP = {
     "id": "leadership",
-    "label": {"en": "Leadership (management styles and quality)", "ru": "Лидерство (стиль и качество управления)"},
-    "short": {"en": "Leadership", "ru": "Лидерство"},
+    "label": {"en": "Leadership (management styles and quality)", "ru": "Лидерство (стиль и качество управления)",
+              "kk": "Көшбасшылық (басқару стилі мен сапасы)"},
+    "short": {"en": "Leadership", "ru": "Лидерство", "kk": "Көшбасшылық"},
     "statements": [
         {"id": "s16", "text": {"en": "The first head's support of initiatives is important for transformation",
-                               "ru": "Для трансформации важна поддержка инициатив первым руководителем"}},
+                               "ru": "Для трансформации важна поддержка инициатив первым руководителем",
+                               "kk": "Трансформация үшін бастамаларды бірінші басшының қолдауы маңызды"}},
         {"id": "s17", "text": {"en": "It is important that management takes employees' views into account",
-                               "ru": "Важно, чтобы руководство учитывало мнение сотрудников"}},
+                               "ru": "Важно, чтобы руководство учитывало мнение сотрудников",
+                               "kk": "Басшылықтың қызметкерлер пікірін ескеруі маңызды"}},
         {"id": "s18", "text": {"en": "It is important that tasks are distributed effectively between structural units",
-                               "ru": "Важно эффективное распределение задач между структурными подразделениями"}},
+                               "ru": "Важно эффективное распределение задач между структурными подразделениями",
+                               "kk": "Міндеттерді құрылымдық бөлімшелер арасында тиімді бөлу маңызды"}},
     ],
 }
 EDUCATION = ["Bachelor", "Master", "PhD"]
+EDUCATION_LABELS = {
+    "Bachelor": {"en": "Bachelor", "ru": "Бакалавр", "kk": "Бакалавр"},
+    "Master": {"en": "Master", "ru": "Магистр", "kk": "Магистр"},
+    "PhD": {"en": "PhD", "ru": "Доктор философии", "kk": "Философия докторы"},
+}
 
 
 def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encoding: str = "utf-8",
@@ -70,31 +93,39 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
     """The v2 codebook as a dict (write it with yaml.safe_dump)."""
     paper = yaml.safe_load(PAPER_CODEBOOK.read_text(encoding="utf-8"))
     book = copy.deepcopy(paper)
-    book["dataset"] = {"title": f"Synthetic survey, questionnaire v2 ({n_pilot_bodies} pilot bodies)",
+    book["dataset"] = {"title": {"en": f"Synthetic survey, questionnaire v2 ({n_pilot_bodies} pilot bodies)",
+                                 "ru": f"Синтетический опрос, анкета v2 (пилотных органов: {n_pilot_bodies})",
+                                 "kk": f"Синтетикалық сауалнама, v2 сауалнамасы (пилоттық органдар: {n_pilot_bodies})"},
                        "source": "Synthetic data made by helpers.tools.synthetic (seeded); not real responses.",
-                       "synthetic": True}
+                       "synthetic": True, "translated": ["ru", "kk"]}
     book["export"] = {"file": export_file, "encoding": encoding, "delimiter": delimiter, "id_column": "respondent_id",
                       "stakeholder_column": "stakeholder", "pilot_body_column": "pilot_body"}
     for entry in book["stakeholders"]:
         entry["label"]["ru"] = RU_STAKEHOLDERS[entry["code"]]
+        entry["label"]["kk"] = KK_STAKEHOLDERS[entry["code"]]
     book["stakeholders"] += copy.deepcopy(EXTRA_STAKEHOLDERS)
     named = copy.deepcopy(paper["pilot_bodies"])
     for entry in named:
         entry["label"]["ru"] = RU_PILOT_BODIES[entry["code"]]
+        entry["label"]["kk"] = KK_PILOT_BODIES[entry["code"]]
     book["pilot_bodies"] = named[:n_pilot_bodies] + [
-        {"code": f"pilot_body_{i:03d}", "label": {"en": f"Pilot body {i:03d}", "ru": f"Пилотный орган {i:03d}"}}
+        {"code": f"pilot_body_{i:03d}", "label": {"en": f"Pilot body {i:03d}", "ru": f"Пилотный орган {i:03d}",
+                                                  "kk": f"Пилоттық орган {i:03d}"}}
         for i in range(len(named) + 1, n_pilot_bodies + 1)]
     # The v2 profile asks no occupation (it would identify a civil servant) and no footnotes.
     book["profile"] = [f for f in paper["profile"] if f["id"] not in ("occupation", "interview_note")]
-    book["profile"][[f["id"] for f in book["profile"]].index("education")]["values"] = EDUCATION
+    education = book["profile"][[f["id"] for f in book["profile"]].index("education")]
+    education["values"], education["value_labels"] = EDUCATION, copy.deepcopy(EDUCATION_LABELS)
     book.pop("footnotes", None)
     book["scale"] = {"values": [1, 2, 3, 4, 5], "labels": copy.deepcopy(SCALE_LABELS),
                      "missing": [NO_OPINION["ru"], NO_OPINION["en"], NO_OPINION["kk"]]}
     book["factors"].append(copy.deepcopy(LEADERSHIP))
-    book["tables"]["table1"]["caption"] = {"en": "Profile of the respondents", "ru": "Профиль респондентов"}
+    book["tables"]["table1"]["caption"] = {"en": "Profile of the respondents", "ru": "Профиль респондентов",
+                                           "kk": "Респонденттердің профилі"}
     for table in ("table1", "table2", "table3"):
         book["tables"][table]["note"] = {"en": "Note: synthetic data, for demonstration only",
-                                         "ru": "Примечание: синтетические данные, только для демонстрации"}
+                                         "ru": "Примечание: синтетические данные, только для демонстрации",
+                                         "kk": "Ескерту: синтетикалық деректер, тек көрсету үшін"}
     problems = check_codebook(book, "codebook_v2")
     assert not problems, problems
     return book
