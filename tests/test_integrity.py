@@ -256,3 +256,70 @@ def test_one_blank_likert_answer_with_one_respondent_per_group_runs_through_the_
     written = export.write_table_formats(table3, tmp_path, "table3", "Table 3.", "note")
     assert [p.suffix for p in written] == [".xlsx", ".docx", ".tex"]
     assert table3.iloc[:, 2].isna().sum() == 1
+
+
+# --- .xlsx: what a spreadsheet holds, read as it is ---------------------------------------------------
+def paper_workbook(paths, change) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    frame = pd.read_csv(paths.raw / "survey.csv", dtype=str, keep_default_na=False)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(frame.columns.tolist())
+    for record in frame.to_dict("records"):
+        day, month, year = map(int, record["interview_date"].split("."))
+        record["interview_date"] = dt.datetime(year, month, day)   # a real Excel date cell
+        record["age"] = int(record["age"])                          # a real number cell
+        sheet.append(list(change(record).values()))
+    workbook.save(paths.raw / "survey.xlsx")
+    book = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+    book["export"]["file"] = "survey.xlsx"
+    paths.codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_xlsx_date_cells_are_dates_and_nan_text_stays_text(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    paper_workbook(paths, lambda r: {**r, "occupation": "nan" if r["respondent_id"] == "R1" else r["occupation"]})
+    clean = load(paths)
+    respondents = clean.respondents.set_index("respondent_id")
+    assert respondents.loc["R1", "interview_date"] == "2019-11-04" and respondents.loc["R1", "occupation"] == "nan"
+    assert respondents.loc["R2", "age_years"] == 35
+
+
+def test_xlsx_formula_without_a_saved_result_is_a_problem_not_a_blank(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    paper_workbook(paths, lambda r: {**r, "s01": "=2+3" if r["respondent_id"] == "R2" else r["s01"]})
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "s01", "=2+3") and "never saved" in problem.expected
+
+
+def test_an_interview_date_in_the_future_is_flagged(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    survey = paths.raw / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").replace("04.11.2019", "04.11.2099"), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    assert [(p.column, p.value, p.expected) for p in caught.value.problems] == [
+        ("interview_date", "04.11.2099", "a date that is not in the future")]
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path):
+    """A full disk (ENOSPC) while writing: the previous file stays as it was, no partial file is left."""
+    import errno
+
+    from helpers.files import replace_atomically, write_text
+
+    target = write_text("old report\n", tmp_path / "report.html")
+
+    def fill_the_disk(temporary):
+        temporary.write_text("half a rep", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        replace_atomically(target, fill_the_disk)
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

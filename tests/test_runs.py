@@ -152,3 +152,15 @@ def test_a_second_call_does_no_work(project, clean_run):
     assert make(project, "report", f"DATA={DATA}").returncode == 0
     result = make(project, "report", f"DATA={DATA}")
     assert "helpers.pipeline run" not in result.stdout and outputs(project) == clean_run
+
+
+def test_the_reports_provenance_lists_every_file_the_steps_read(project, clean_run):
+    import json
+
+    html = (project / "reports" / DATA / "en" / "report.html").read_text(encoding="utf-8")
+    for record in (project / "reports" / DATA).rglob("notebooks/0[1-4]_*.ipynb"):
+        read = json.loads(record.read_text(encoding="utf-8"))["metadata"]["helpers"]["read"]
+        assert read, record
+        for path, digest in read.items():
+            if not path.startswith(".venv/"):
+                assert path in html and digest in html, (record.name, path)

@@ -66,3 +66,15 @@ def score_lookup(codebook: Codebook) -> dict[str, int]:
         for text in (translations or {}).values():
             lookup[str(text).strip().casefold()] = int(value)
     return lookup
+
+
+#: A spreadsheet's own date cell arrives as an ISO date (see helpers.ingest.load), whatever format the
+#: codebook gives for dates typed as text.
+ISO_DATE = "%Y-%m-%d"
+
+
+def parse_dates(cells: pd.Series, fmt: str) -> pd.Series:
+    """Dates written in the codebook's format `fmt` or as ISO dates; NaT where neither reads."""
+    text = cells.str.strip()
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    return parsed.fillna(pd.to_datetime(text, format=ISO_DATE, errors="coerce"))

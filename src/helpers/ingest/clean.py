@@ -21,7 +21,7 @@ import pandas as pd
 from helpers.codebook import Codebook
 from helpers.files import write_csv
 from helpers.errors import ERROR, ON_INVALID, DataValidationError, Problem, problems_frame
-from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
+from helpers.ingest.cells import code_lookup, each_distinct, parse_dates, parse_duration, score_lookup
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import to_canonical
 from helpers.ingest.validate import validate_export
@@ -66,8 +66,7 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         if kind in ("text", "category", "footnote"):
             out[column] = text
         elif kind == "date":
-            out[column] = each_distinct(text, lambda u, f=spec["format"]: pd.to_datetime(u, format=f, errors="coerce")
-                                        .dt.strftime("%Y-%m-%d"))
+            out[column] = each_distinct(text, lambda u, f=spec["format"]: parse_dates(u, f).dt.strftime("%Y-%m-%d"))
         elif kind == "years":
             out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
         elif kind == "duration":

@@ -68,9 +68,7 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
     if path.stat().st_size == 0:
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(path, source)
-        frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-        problems = []
+        frame, problems = _read_xlsx(path, source)
     else:
         frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -225,13 +223,58 @@ def _check_swallowed(start: int, record: list[str], header: list[str], delimiter
                 "two quotes (\"\")")])
 
 
-def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
+def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The first sheet, every cell as text, indexed by its row number in the sheet.
+
+    A real date cell becomes an ISO date (2019-11-04); a whole number 5, not 5.0; the text "nan" or
+    "NaT" stays text. A formula whose result was never saved (a workbook written by a program, not
+    Excel) has no value to read: a problem of its row, never a silent blank.
+    """
+    import openpyxl
+
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False).worksheets[0]
+        value_rows = list(values.iter_rows(values_only=True))
+        formula_rows = list(formulas.iter_rows(values_only=True))
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise DataValidationError([Problem(source, None, None, None, f"a readable .xlsx workbook ({type(error).__name__}: {error})")]) from None
-    # Excel stores whole numbers as floats: 5 comes back as "5" with dtype=str, but dates come back as timestamps.
-    return frame.astype(str).replace({"nan": "", "NaT": ""})
+    if not value_rows:
+        raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")])
+    header = [_xlsx_text(cell) for cell in value_rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width, records, starts, problems = len(header), [], [], []
+    for number, (row, row_formulas) in enumerate(zip(value_rows[1:], formula_rows[1:]), start=2):
+        row, row_formulas = (list(row) + [None] * width)[:width], (list(row_formulas) + [None] * width)[:width]
+        if all(v is None for v in row) and all(f is None for f in row_formulas):
+            continue  # an empty row of the sheet: not a respondent
+        for column, value, formula in zip(header, row, row_formulas):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                problems.append(Problem(source, number, column, formula,
+                                        "a value: this cell holds a formula whose result was never saved "
+                                        "(open and save the workbook in Excel, or paste the values)"))
+        records.append([_xlsx_text(value) for value in row])
+        starts.append(number)
+    frame = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(starts, name="row", dtype=int))
+    return frame.astype(str), problems
+
+
+def _xlsx_text(value) -> str:
+    """A cell's value as the text a CSV export would hold."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
 
 
 def _display(path: Path, root: Path | None) -> str:

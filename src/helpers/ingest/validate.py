@@ -7,12 +7,13 @@ stakeholder types, pilot bodies, option letters, scale values and labels.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.ingest.cells import code_lookup, each_distinct, parse_duration, score_lookup
+from helpers.ingest.cells import code_lookup, each_distinct, parse_dates, parse_duration, score_lookup
 from helpers.codebook import Codebook
 from helpers.ingest.encoding import looks_like_mojibake
 from helpers.errors import Problem
@@ -62,8 +63,11 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             add(field["id"], _check(lambda s, a=allowed: _blank(s) | s.str.strip().isin(a), "blank or one of " + ", ".join(allowed)))
         elif kind == "date":
             fmt = field["format"]
-            add(field["id"], _check(lambda s, f=fmt: _blank(s) | pd.to_datetime(s.str.strip(), format=f, errors="coerce").notna(),
-                                    f"a date in the format {fmt!r}, or blank"))
+            today = pd.Timestamp(dt.date.today())
+            add(field["id"], _check(lambda s, f=fmt: _blank(s) | parse_dates(s, f).notna(),
+                                    f"a date in the format {fmt!r}, or blank"),
+                _check(lambda s, f=fmt, d=today: _blank(s) | parse_dates(s, f).isna() | parse_dates(s, f).le(d),
+                       "a date that is not in the future"))
         elif kind == "years":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
         elif kind == "duration":

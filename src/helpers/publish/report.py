@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import platform
 import subprocess
 from importlib import metadata
@@ -93,10 +94,27 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def provenance(raw_dir: Path, root: Path, parameters: dict) -> dict:
-    """Dataset, parameters, checksums of every raw file, Python and package versions, git commit."""
+def files_read(records: list[Path]) -> dict[str, str]:
+    """Every file the steps before the report read, with its SHA-256, as their records name them."""
+    read = {}
+    for record in records:
+        if record.name.endswith(".failed.ipynb"):
+            continue
+        try:
+            read.update(json.loads(Path(record).read_text(encoding="utf-8"))["metadata"].get("helpers", {}).get("read", {}))
+        except (OSError, ValueError, KeyError):
+            continue
+    return read
+
+
+def provenance(raw_dir: Path, root: Path, parameters: dict, records: list[Path] = ()) -> dict:
+    """Dataset, parameters, checksums of every raw file and of every file the steps read (from their
+    records), Python and package versions, git commit."""
     files = [{"path": p.relative_to(root).as_posix(), "sha256": sha256(p)}
              for p in sorted(Path(raw_dir).rglob("*")) if p.is_file()]
+    listed = {f["path"] for f in files}
+    files += [{"path": path, "sha256": digest} for path, digest in sorted(files_read(records).items())
+              if path not in listed and not path.startswith(".venv/")]
     versions = {}
     for name in KEY_PACKAGES:
         try:
@@ -260,7 +278,8 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "provenance_intro": Markup(escape(words["provenance_intro"])).format(
             dataset=Markup("<code>{}</code>").format(paths.name), notebooks=notebooks,
             command=Markup("<code>make report DATA={} REPORT_LANG={}</code>").format(paths.name, lang)),
-        "provenance": provenance(paths.raw, paths.root, parameters),
+        "provenance": provenance(paths.raw, paths.root, parameters,
+                                 sorted(paths.dataset_reports.glob("notebooks/*.ipynb")) + sorted(paths.notebooks.glob("*.ipynb"))),
         "fallbacks": fallback_labels(codebook, lang),
         "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
