@@ -54,11 +54,11 @@ def test_every_problem_is_reported_in_one_pass(paper_raw, codebook):
     paper_raw.loc[3, "q2"] = "Z"             # unknown option letter
     paper_raw.loc[4, "stakeholder"] = "minister"  # unknown stakeholder type
     paper_raw.loc[5, "respondent_id"] = "R1"  # duplicate id
-    paper_raw.loc[5, "interview_date"] = "2019-06-03"  # not the codebook's date format
+    paper_raw.loc[5, "interview_date"] = "06/03/2019"  # neither the codebook's date format nor ISO (2019-06-03)
     paper_raw.loc[3, "total_experience"] = "a decade"
     found = {(p.row, p.column, p.value) for p in problems_of(paper_raw, codebook)}
     assert found == {(2, "s03", "7"), (3, "q2", "Z"), (4, "stakeholder", "minister"), (5, "respondent_id", "R1"),
-                     (5, "interview_date", "2019-06-03"), (3, "total_experience", "a decade")}
+                     (5, "interview_date", "06/03/2019"), (3, "total_experience", "a decade")}
 
 
 def test_error_message_names_file_row_column_value_and_expectation(paper_raw, codebook):
