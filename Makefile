@@ -122,9 +122,18 @@ priorities: $(RUN)/03_priorities.ipynb ## Only the agreement statistics and the 
 figures: $(RUN)/04_figures.ipynb ## Only the figures of DATA: reports/$(DATA)/figures/
 
 NAME ?=
-.PHONY: new-dataset example-data
-new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/ with a template codebook and an empty export: make new-dataset NAME=x
-	@$(PY) -m helpers.tools.scaffold '$(NAME)'
+# The export a new dataset starts from (CSV, .xlsx, KoboToolbox export, SPSS .sav), and its XLSForm if any.
+FROM ?=
+FORM ?=
+.PHONY: new-dataset example-data check-codebook codebook
+new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=export.csv [FORM=xlsform.xlsx] drafts the codebook from the export
+	@$(PY) -m helpers.tools.scaffold '$(NAME)' '$(FROM)' '$(FORM)'
+
+check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
+	@$(PY) -m helpers.ingest.check '$(DATA)'
+
+codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/DATA/codebook/
+	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
 	$(PY) -m helpers.tools.synthetic example-v2

@@ -17,15 +17,19 @@ import yaml
 from helpers.errors import DataValidationError, Problem
 
 DEFAULT_LANGUAGE = "en"
-PROFILE_TYPES = {"text", "date", "years", "duration", "category", "footnote"}
+PROFILE_TYPES = {"text", "date", "years", "decimal_years", "duration", "category", "footnote"}
 REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
 
 
 def label(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
-    """The text in `lang`, else in English, else None (wording not known)."""
+    """The text in `lang`, else in English, else in the first language given, else None (wording not known).
+
+    A codebook drafted from a Russian export has Russian labels only until a person translates them.
+    """
     if not translations:
         return None
-    return translations.get(lang) or translations.get(DEFAULT_LANGUAGE)
+    return (translations.get(lang) or translations.get(DEFAULT_LANGUAGE)
+            or next((text for text in translations.values() if text), None))
 
 
 @dataclass
@@ -125,6 +129,12 @@ class Codebook:
         return self.raw.get("dataset") or {}
 
 
+def dataset_title(codebook: Codebook, lang: str = DEFAULT_LANGUAGE, default: str = "") -> str:
+    """`dataset.title` in `lang`: one text for every language, or a text per language."""
+    title = codebook.dataset.get("title")
+    return (label(title, lang) if isinstance(title, dict) else title) or default
+
+
 def read_codebook(path: Path) -> Codebook:
     """Read and check a codebook; raise DataValidationError listing every problem found."""
     path = Path(path)
@@ -139,6 +149,8 @@ def read_codebook(path: Path) -> Codebook:
         raise DataValidationError([Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))])
     problems = nest_statements(raw, source)
     problems += check_codebook(raw, source)
+    if not problems:
+        name_other_columns(raw)
     if problems:
         raise DataValidationError(problems)
     return Codebook(source=source, raw=raw)
@@ -162,6 +174,17 @@ def nest_statements(raw: dict[str, Any], source: str) -> list[Problem]:
             continue
         factor.setdefault("statements", []).append({k: v for k, v in statement.items() if k != "factor"})
     return problems
+
+
+def name_other_columns(raw: dict[str, Any]) -> None:
+    """Give each question with an "other" option but no `other_column` one, in place: `<id>_other`.
+
+    Google Forms has no column for "Other": the respondent's words are left in the answer cell. The loader
+    moves them into this column; when the export holds no column of that name it starts empty.
+    """
+    for question in raw["questions"]:
+        if any(o.get("other") for o in question["options"]) and not question.get("other_column"):
+            question["other_column"] = f"{question['id']}_other"
 
 
 def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
@@ -220,8 +243,6 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             problem(f"questions[{i}].options", None, "a list of lettered options")
             continue
         check_unique(q["options"], "letter", f"questions[{i}].options")
-        if any(o.get("other") for o in q["options"] if isinstance(o, dict)) and not q.get("other_column"):
-            problem(f"questions[{i}].other_column", None, "the export column holding the free text of the 'other' option")
 
     scale = raw["scale"]
     values = scale.get("values") or []

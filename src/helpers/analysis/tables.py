@@ -31,6 +31,13 @@ def format_months(months: int, lower_bound: bool = False, lang: str = DEFAULT_LA
     return f"{words['more_than']} {text}" if lower_bound else text
 
 
+def format_decimal(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """3.0 -> '3.0', 2.25 -> '2.25' ('3,0' in Russian and Kazakh, where the comma is the decimal separator)."""
+    text = f"{float(value):.2f}".rstrip("0")
+    text = text + "0" if text.endswith(".") else text
+    return text.replace(".", ",") if lang in ("ru", "kk") else text
+
+
 def format_years(years: int, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{int(years)} {plural(int(years), ui(lang)['years'], lang)}"
 
@@ -200,6 +207,14 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
         if series.empty:
             return ""
         return format_years(series.iloc[0], lang) if n == 1 else f"median {series.median():g} (range {series.min()}–{series.max()}) years"
+    if kind == "decimal_years":
+        series = values[f"{column}_years_decimal"].dropna()
+        if series.empty:
+            return ""
+        if n == 1:
+            return f"{format_decimal(series.iloc[0], lang)} {plural(2, ui(lang)['years'], lang)}"
+        return (f"median {format_decimal(series.median(), lang)} (range {format_decimal(series.min(), lang)}–"
+                f"{format_decimal(series.max(), lang)}) years")
     if kind == "duration":
         months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
         ok = months.notna()

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from helpers.codebook import DEFAULT_LANGUAGE
+from helpers.codebook import DEFAULT_LANGUAGE, dataset_title
 from helpers.i18n import ui
 from helpers.analysis.tables import group_sizes, table_note
 
@@ -165,7 +165,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
     scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
     return {
-        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
+        "t": words, "lang": lang, "dataset": paths.name, "title": dataset_title(codebook, lang, paths.name),
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
         "scope": scope,
