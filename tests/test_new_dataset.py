@@ -177,3 +177,71 @@ def test_make_new_dataset_and_check_codebook(tmp_path, scratch):
     checked = subprocess.run(["make", "-s", "-C", str(REPO_ROOT), "check-codebook", "DATA=fresh"],
                              capture_output=True, text=True, env=env)
     assert checked.returncode != 0 and "[TODO]" in checked.stdout and "factor: TODO" in checked.stdout
+
+
+SEEDED = [  # (what the codebook gets wrong, text in the codebook, what it becomes, the export's header, the export's label)
+    ("a stakeholder label with an extra full stop", '"Сотрудник акимата"', '"Сотрудник акимата."',
+     "Категория респондента", "Сотрудник акимата"),
+    ("a scale label with an extra part", '"Ни согласен, ни не согласен"', '"Ни согласен, ни не согласен / нет мнения"',
+     None, "Ни согласен, ни не согласен"),
+    ("a scale label with a doubled space", '"Совершенно согласен"', '"Совершенно  согласен"', None, "Совершенно согласен"),
+    ("an option with a changed ending", '"Люди и их квалификация"', '"Люди и их квалификации"', ss.Q1, "Люди и их квалификация"),
+]
+
+
+@pytest.mark.parametrize("seeded", SEEDED, ids=[s[0] for s in SEEDED])
+def test_check_codebook_finds_each_seeded_mistake_and_suggests_the_label(built, seeded, tmp_path, monkeypatch):
+    if built["source"] != "google":
+        pytest.skip("seeded into the Google Forms dataset")
+    _, right, wrong, header, found = seeded
+    import shutil
+    shutil.copytree(built["root"] / "data" / "raw" / built["name"], tmp_path / "data" / "raw" / "seeded")
+    codebook = tmp_path / "data" / "raw" / "seeded" / "codebook.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    assert right in text
+    codebook.write_text(text.replace(right, wrong), encoding="utf-8")
+    monkeypatch.setenv(ROOT_VARIABLE, str(tmp_path))
+    findings = [f for f in check_dataset("seeded") if f.kind == "unknown answer"]
+    assert findings, "the seeded mistake was not found"
+    hit = [f for f in findings if repr(found) in f.message or found in f.message]
+    assert hit, [str(f) for f in findings]
+    assert hit[0].suggestion == wrong.strip('"')                  # the codebook's near-miss, to correct
+    if header:
+        assert repr(header) == hit[0].where                      # named by the export's own header, not an id
+
+
+def test_check_codebook_names_a_column_the_codebook_misspells(built, tmp_path, monkeypatch):
+    if built["source"] != "google":
+        pytest.skip("seeded into the Google Forms dataset")
+    import shutil
+    shutil.copytree(built["root"] / "data" / "raw" / built["name"], tmp_path / "data" / "raw" / "seeded")
+    codebook = tmp_path / "data" / "raw" / "seeded" / "codebook.yaml"
+    statement = ss.STATEMENTS[4]
+    text = codebook.read_text(encoding="utf-8").replace(statement, statement.replace("компетенциям", "компетенции"))
+    codebook.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(ROOT_VARIABLE, str(tmp_path))
+    findings = check_dataset("seeded")
+    missing = [f for f in findings if f.kind == "no column"]
+    unused = [f for f in findings if f.kind == "unused column"]
+    header = f"{ss.GRID_1} [{statement}]"
+    assert len(missing) == 1 and missing[0].suggestion == header
+    assert repr(header) in [f.where for f in unused]
+
+
+def test_codebook_page_and_dataset_record(built):
+    if built["source"] != "google":
+        pytest.skip("once is enough")
+    from helpers.publish.codebook_page import write_codebook_page
+    previous = os.environ.get(ROOT_VARIABLE)
+    os.environ[ROOT_VARIABLE] = str(built["root"])
+    try:
+        first = [p.read_bytes() for p in write_codebook_page(built["name"])]
+        page, record = write_codebook_page(built["name"])
+    finally:
+        os.environ.pop(ROOT_VARIABLE) if previous is None else os.environ.__setitem__(ROOT_VARIABLE, previous)
+    assert [page.read_bytes(), record.read_bytes()] == first        # same bytes every run
+    html = page.read_text(encoding="utf-8")
+    assert all(s in html for s in ss.STATEMENTS) and "Cronbach's alpha" in html and "<script" not in html
+    import json
+    data = json.loads(record.read_text(encoding="utf-8"))
+    assert data["@type"] == "Dataset" and len(data["variableMeasured"]) >= len(ss.STATEMENTS)
