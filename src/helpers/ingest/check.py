@@ -179,9 +179,33 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
             findings.append(Finding("unknown answer", repr(header),
                                     f"{value!r} ({len(rows)} row(s), first row {rows[0]}) is not a {what} the codebook knows",
                                     suggestion))
+    findings += _options_read_as_other(codebook, canonical, headers)
     for header in unclaimed:
         findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
     findings += _labels_never_found(codebook, canonical, headers)
+    return findings
+
+
+def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers: dict) -> list[Finding]:
+    """Free text of an "Other" option that is nearly an option's text: a misspelled option, not a person's words.
+
+    Where a question has an "Other" option, a cell part that matches no option is taken as the respondent's
+    own words, so a misspelled option in the codebook raises no error: it is found here instead.
+    """
+    findings = []
+    for question in codebook.raw["questions"]:
+        column = question.get("other_column")
+        if not column or column not in canonical.columns or not any(o.get("other") for o in question["options"]):
+            continue
+        options = [t for o in question["options"] if not o.get("other") for t in (o.get("text") or {}).values() if t]
+        texts = Counter(part.strip() for cell in canonical[column] for part in str(cell).split("; ") if part.strip())
+        for text, count in texts.items():
+            close = difflib.get_close_matches(norm(text), [norm(o) for o in options], n=1, cutoff=0.8)
+            if close:
+                option = next(o for o in options if norm(o) == close[0])
+                findings.append(Finding("unknown answer", repr(headers.get(question["id"], question["id"])),
+                                        f"{text!r} ({count} row(s)) is no option the codebook knows, so it is read as "
+                                        "the respondent's own words (\"Other\")", option))
     return findings
 
 

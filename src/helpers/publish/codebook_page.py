@@ -53,8 +53,9 @@ def item_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 def factor_reliability(likert: pd.DataFrame, codebook: Codebook) -> dict[str, tuple[float | None, int]]:
     """factor_id -> (Cronbach's alpha or None, complete answers)."""
-    wide = likert.pivot_table(index="respondent_id", columns="statement_id", values="score", aggfunc="first",
-                              observed=True).astype("float64")
+    plain = pd.DataFrame({"respondent_id": likert["respondent_id"].astype(str), "statement_id": likert["statement_id"].astype(str),
+                          "score": likert["score"].astype("float64")})
+    wide = plain.pivot_table(index="respondent_id", columns="statement_id", values="score", aggfunc="first", dropna=False)
     out = {}
     for factor_id, part in codebook.statements().groupby("factor_id", sort=False):
         items = wide.reindex(columns=part["statement_id"].tolist())
