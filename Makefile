@@ -132,7 +132,7 @@ new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=
 check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
 	@$(PY) -m helpers.ingest.check '$(DATA)'
 
-codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/DATA/codebook/
+codebook: $(RUN)/01_clean.ipynb $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/DATA/codebook/
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)

@@ -228,7 +228,7 @@ def test_check_codebook_names_a_column_the_codebook_misspells(built, tmp_path, m
     assert repr(header) in [f.where for f in unused]
 
 
-def test_codebook_page_and_dataset_record(built):
+def test_codebook_page_and_dataset_record(built, answers):
     if built["source"] != "google":
         pytest.skip("once is enough")
     from helpers.publish.codebook_page import write_codebook_page
@@ -241,7 +241,13 @@ def test_codebook_page_and_dataset_record(built):
         os.environ.pop(ROOT_VARIABLE) if previous is None else os.environ.__setitem__(ROOT_VARIABLE, previous)
     assert [page.read_bytes(), record.read_bytes()] == first        # same bytes every run
     html = page.read_text(encoding="utf-8")
-    assert all(s in html for s in ss.STATEMENTS) and "Cronbach's alpha" in html and "<script" not in html
+    assert all(s in html for s in ss.STATEMENTS) and "<script" not in html
+    # Cronbach's alpha of the first factor, computed here from the answers (complete rows only).
+    columns = [ss.STATEMENTS.index(s) for s in ss.FACTORS["strategy"]]
+    items = pd.DataFrame(answers.scores[:, columns]).dropna()
+    k = items.shape[1]
+    alpha = k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+    assert f"Cronbach's alpha {alpha:.2f} ({len(items)} complete answers)" in html
     import json
     data = json.loads(record.read_text(encoding="utf-8"))
     assert data["@type"] == "Dataset" and len(data["variableMeasured"]) >= len(ss.STATEMENTS)

@@ -64,7 +64,12 @@ def factor_reliability(likert: pd.DataFrame, codebook: Codebook) -> dict[str, tu
 
 
 def _e(text) -> str:
-    return html.escape("" if text is None else str(text))
+    """Text as page content: <, > and & escaped (quotes need no escaping outside attributes)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def _attribute(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 def _bar(counts: list[int]) -> str:
@@ -81,7 +86,7 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
     dist = item_distribution(likert, codebook)
     alpha = factor_reliability(likert, codebook)
     title = dataset_title(codebook, lang, name)
-    out = [f'<!DOCTYPE html><html lang="{_e(lang)}"><head><meta charset="utf-8"><title>{_e(title)}: codebook</title>',
+    out = [f'<!DOCTYPE html><html lang="{_attribute(lang)}"><head><meta charset="utf-8"><title>{_e(title)}: codebook</title>',
            "<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
            "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:.25em .6em;"
            "text-align:left;vertical-align:top}td.num{text-align:right}.bar{display:inline-flex;width:12em;height:.9em}"
@@ -90,8 +95,11 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
            + "</style></head><body>",
            f"<h1>{_e(title)}</h1>", f"<p>{_e(codebook.dataset.get('source', ''))}</p>",
            f"<p>{n} respondents. Export: {_e(codebook.export['file'])}.</p>"]
-    out.append("<h2>Scale</h2><table><tr><th>Value</th><th>Label</th></tr>")
-    out += [f'<tr><td class="num">{v}</td><td>{_e(labels.get(v))}</td></tr>' for v in values]
+    languages = ("en", "ru", "kk")
+    every = codebook.raw["scale"].get("labels") or {}
+    out.append("<h2>Scale</h2><table><tr><th>Value</th>" + "".join(f"<th>{code}</th>" for code in languages) + "</tr>")
+    out += [f'<tr><td class="num">{v}</td>' + "".join(f"<td>{_e((every.get(v) or {}).get(code))}</td>" for code in languages)
+            + "</tr>" for v in values]
     out.append("</table>")
     if codebook.scale_missing:
         out.append(f"<p>Counted as missing (no opinion): {_e(', '.join(codebook.scale_missing))}</p>")
@@ -126,7 +134,7 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
                        f'<td class="num">{k} ({100 * k / n:.0f}%)</td></tr>' if n else "")
         out.append("</table>")
     out.append("<h2>Statements by factor</h2>")
-    head = "".join(f'<th title="{_e(labels.get(v))}">{v}</th>' for v in values)
+    head = "".join(f'<th title="{_attribute(labels.get(v))}">{v}</th>' for v in values)
     for factor in codebook.factors(lang).itertuples():
         a, complete = alpha.get(factor.factor_id, (None, 0))
         reliability = (f"Cronbach's alpha {a:.2f} ({complete} complete answers)" if a is not None else
