@@ -251,3 +251,15 @@ def test_codebook_page_and_dataset_record(built, answers):
     import json
     data = json.loads(record.read_text(encoding="utf-8"))
     assert data["@type"] == "Dataset" and len(data["variableMeasured"]) >= len(ss.STATEMENTS)
+
+
+def test_a_kobo_export_without_its_form_gives_a_draft_that_checks_clean_but_for_the_todo(scratch, tmp_path, monkeypatch):
+    _, sources = scratch
+    monkeypatch.setenv(ROOT_VARIABLE, str(tmp_path))
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    new_dataset("kobo-only", str(sources["kobo"][0]))
+    book = yaml.safe_load((tmp_path / "data" / "raw" / "kobo-only" / "codebook.yaml").read_text(encoding="utf-8"))
+    assert len(book["statements"]) == len(ss.STATEMENTS) and book["scale"]["missing"] == ["99"]
+    q1 = next(q for q in book["questions"] if q["column"] == "factors")
+    assert [o["name"] for o in q1["options"]] == ["f1", "f2", "f3", "f4", "other"] and q1["other_column"] == "factors_other"
+    assert {f.kind for f in check_dataset("kobo-only")} - {"unused column"} == {"TODO"}

@@ -25,7 +25,7 @@ from helpers.codebook import Codebook
 from helpers.ingest.cells import parse_duration
 from helpers.ingest.encoding import detect_encoding, sniff_delimiter
 from helpers.ingest.load import read_export
-from helpers.ingest.scales import LANGUAGES, is_scale_answer, recognise_scale
+from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, recognise_scale
 
 TODO = "TODO"
 GOOGLE_TIMESTAMP = {"timestamp", "отметка времени", "временная метка", "уақыт белгісі"}
@@ -34,7 +34,7 @@ KOBO_META = {"_id", "_uuid", "_submission_time", "_index", "_validation_status",
              "formhub/uuid", "_version_", "_attachments", "_geolocation"}
 ID_HEADER = re.compile(r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
                        r"нөмір|респондент( id)?)$")
-STAKEHOLDER_WORDS = ("stakeholder", "role", "respondent type", "type of respondent", "category", "group", "категори",
+STAKEHOLDER_WORDS = ("stakeholder", "role", "respondent type", "respondent_type", "type of respondent", "category", "group", "категори",
                      "стейкхолдер", "заинтересованн", "тип респондента", "группа респондент", "роль", "вы являетесь",
                      "санат", "мүдделі", "рөл", "респондент түрі")
 PILOT_BODY_WORDS = ("pilot", "body", "organisation", "organization", "agency", "ministry", "пилот", "орган", "организаци",
@@ -265,11 +265,20 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     language = Counter(language_of(c) for c in columns).most_common(1)[0][0]
 
     # Likert statements: columns whose every answer is on a scale (Google Forms grids: 'Question [Row]').
+    # KoboToolbox writes each select_multiple twice: names joined by spaces in `q`, and 0/1 in `q/<name>`.
+    option_columns: dict[str, list[str]] = {}
+    for header in columns:
+        prefix, _, name = header.rpartition("/")
+        if prefix in columns and name and set(_filled(frame[header])) <= {"0", "1"}:
+            option_columns.setdefault(prefix, []).append(header)
+    companions = {c for names in option_columns.values() for c in names}
     statements, numeric, scale_answers = [], [], set()
     for header in columns:
         cells = _filled(frame[header])
-        if cells.empty or cells.nunique() > 12 or not cells.map(is_scale_answer).all():
+        if header in companions or cells.empty or cells.nunique() > 12 or not cells.map(is_scale_answer).all():
             continue
+        if cells[~cells.map(is_no_opinion)].nunique() < 3:
+            continue  # a scale's answers differ; 0/1 or yes/no columns are not Likert items
         (numeric if cells.str.fullmatch(r"\d+").all() and not _GRID.match(header) else statements).append(header)
     # Small numbers outside a grid are scores only where several columns hold them (else ages, counts).
     if len(numeric) >= 3:
@@ -278,6 +287,7 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         scale_answers.update(_filled(frame[header]).unique())
     used.update(statements)
 
+    used.update(companions)
     meta = [c for c in columns if c.strip().casefold() in KOBO_META | GOOGLE_TIMESTAMP]
     candidates = [c for c in columns if c not in used and c not in meta]
 
@@ -341,6 +351,8 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         if header in used:
             continue
         found = _is_checkbox(frame[header])
+        if header in option_columns:   # KoboToolbox select_multiple: its options are the 0/1 columns' names
+            found = ([c.rpartition("/")[2] for c in option_columns[header]], [])
         if found:
             checkboxes[header] = found
             first_question = min(first_question, columns.index(header))
@@ -354,14 +366,22 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
             options, free = checkboxes.get(header) or (list(dict.fromkeys(cells)), [])
             qid = f"q{len(questions) + 1}"
             i = len(questions)
-            if all(re.fullmatch(r"[A-Z]", o) for o in options):
+            if header in option_columns:
+                entries = [{"letter": letters[j], "name": o, "text": labelled(o, "en"),
+                            **({"other": True} if o.casefold() == "other" else {})} for j, o in enumerate(options)]
+                notes[("questions", i, "options")] = ("guess: KoboToolbox option names, from the 0/1 columns "
+                                                     f"{header}/<name>; give each option's text (or use FORM=)")
+            elif all(re.fullmatch(r"[A-Z]", o) for o in options):
                 entries = [{"letter": o, "text": None, "known": False} for o in options]
                 notes[("questions", i, "options")] = "guess: the export holds option letters only; give each option's text"
             else:
                 entries = [{"letter": letters[j], "text": labelled(o)} for j, o in enumerate(options)]
             other_text = next((c for c in candidates if c not in used and c.casefold() in
-                               {f"{header}_other".casefold(), f"{header}/other".casefold(), f"{header} [other]".casefold()}), None)
-            if other_text is not None:
+                               {f"{header}_other".casefold(), f"{header} [other]".casefold()}), None)
+            if other_text is not None and any(e.get("other") for e in entries):
+                used.add(other_text)   # KoboToolbox's own "other" option, named so
+                notes[("questions", i, "other_column")] = "guess: free text of the option named other"
+            elif other_text is not None:
                 chosen = frame.loc[frame[other_text].astype(str).str.strip().ne(""), header].astype(str)
                 always = [e for e in entries if chosen.map(lambda c, e=e: _has_option(c, e)).all()]
                 if always:

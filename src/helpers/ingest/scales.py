@@ -47,6 +47,8 @@ NO_OPINION = {
     "kk": ["Жауап беруге қиналамын", "Жауап беру қиын", "Білмеймін"],
 }
 _NUMBER = re.compile(r"^\s*(\d{1,2})(?:[.,]0+)?\s*$")
+#: Codes survey tools and SPSS files use for "don't know / no answer" beside a numeric scale.
+NO_ANSWER_CODES = {"77", "88", "98", "99", "999", "-1", "-9", "-99"}
 
 
 def norm(text) -> str:
@@ -54,6 +56,9 @@ def norm(text) -> str:
 
 
 def is_no_opinion(answer: str) -> bool:
+    """True for a "no opinion" label in en, ru or kk, or a numeric no-answer code such as 99."""
+    if str(answer).strip() in NO_ANSWER_CODES:
+        return True
     return norm(answer) in {norm(t) for texts in NO_OPINION.values() for t in texts}
 
 
@@ -63,7 +68,9 @@ def _variants(scale: dict) -> dict[str, tuple[int, str]]:
 
 
 def is_scale_answer(answer: str) -> bool:
-    """True for a number 0-10, a label of a known agreement scale, or a "no opinion" answer."""
+    """True for a number 0-10, a label of a known agreement scale, or a "no opinion" answer or code."""
+    if is_no_opinion(answer):
+        return True
     match = _NUMBER.match(str(answer))
     if match:
         return int(match[1]) <= 10
@@ -99,7 +106,10 @@ def recognise_scale(answers: list[str]) -> dict:
                 if close:
                     fuzzy[a] = close[0]
                     found[a] = variants[close[0]]
-        score = (sum(h is not None for h in found.values()), -len(fuzzy), -points)
+        # Two different answers on one point in one language ("Agree" and "Somewhat agree") mean a longer scale.
+        hits = [h for h in found.values() if h is not None]
+        collisions = len(hits) - len(set(hits))
+        score = (len(hits) - collisions, -len(fuzzy), -points)
         if best is None or score > best[0]:
             best = (score, points, scale, found, fuzzy)
     _, points, scale, found, fuzzy = best
