@@ -37,7 +37,7 @@ JOBS ?= 2
 # The other values reach the notebooks through the environment (exported below), never through a shell
 # line, and `python -m helpers.pipeline check` tests what they may be (a language the project has,
 # stop or quarantine, a pilot body of the codebook) before the first step.
-PARAMETERS := DATA REPORT_LANG ON_INVALID PILOT_BODY
+PARAMETERS := DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
 $(foreach name,$(PARAMETERS),$(if $(findstring $$,$(value $(name))),$(error $(name) holds a '$$': \
   parameter values are plain text (see make help))))
 NAME_CHARACTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
@@ -51,7 +51,7 @@ $(error DATA is not a plain folder name under data/raw (letters, digits, '_', '.
 endif
 $(foreach lang,$(REPORT_LANG),$(if $(call without-name-characters,$(lang),$(NAME_CHARACTERS)),\
   $(error REPORT_LANG=$(lang) is not a language code such as en, ru or kk)))
-export DATA REPORT_LANG ON_INVALID PILOT_BODY
+export DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
 
 # The interpreter that creates .venv: Python 3.11 where it is installed under that name.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -163,9 +163,18 @@ translations: $(ENV_STAMP) ## List every string missing in en, ru or kk (ui_text
 	@$(PY) -m helpers.tools.translations $(DATA)
 
 NAME ?=
-.PHONY: new-dataset example-data
-new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/ with a template codebook and an empty export: make new-dataset NAME=x
-	@$(PY) -m helpers.tools.scaffold '$(NAME)'
+# The export a new dataset starts from (CSV, .xlsx, KoboToolbox export, SPSS .sav), and its XLSForm if any.
+FROM ?=
+FORM ?=
+.PHONY: new-dataset example-data check-codebook codebook
+new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=export.csv [FORM=xlsform.xlsx] drafts the codebook from the export
+	@$(PY) -m helpers.tools.scaffold
+
+check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
+	@$(PY) -m helpers.ingest.check '$(DATA)'
+
+codebook: $(RUN)/01_clean.ipynb $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/DATA/codebook/
+	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
 	$(PY) -m helpers.tools.synthetic example-v2

@@ -31,10 +31,8 @@ def test_codebook_problems_are_listed(codebook):
     raw["factors"][1]["statements"][0]["id"] = "s01"          # duplicate statement id
     raw["profile"][0]["type"] = "free"                          # unknown field type
     raw["scale"]["labels"][7] = {"en": "Beyond"}                # label for a value not on the scale
-    del raw["questions"][0]["other_column"]                     # an 'other' option with nowhere to put its text
     found = {(p.column, p.value) for p in check_codebook(raw, "codebook.yaml")}
-    assert found == {("factors[1].statements[0].id", "s01"), ("profile[0].type", "free"), ("scale.labels", "7"),
-                     ("questions[0].other_column", None)}
+    assert found == {("factors[1].statements[0].id", "s01"), ("profile[0].type", "free"), ("scale.labels", "7")}
 
 
 def test_read_codebook_raises_with_the_list(tmp_path, codebook):

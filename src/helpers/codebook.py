@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "en"
 #: The languages a report is offered in, and where a label missing in one is taken from, in order.
 LANGUAGES = ("en", "ru", "kk")
 FALLBACKS = {"kk": ["ru", "en"], "ru": ["en"], "en": ["ru"]}
-PROFILE_TYPES = {"text", "date", "years", "duration", "category", "footnote"}
+PROFILE_TYPES = {"text", "date", "years", "decimal_years", "duration", "category", "footnote"}
 REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
 
 
@@ -33,9 +33,12 @@ def label_language(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> s
 
 
 def label(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
-    """The text in `lang`, else in its fallback languages (kk -> ru -> en), else None (wording not known)."""
+    """The text in `lang`, else in its fallback languages (kk -> ru -> en), else in the first language given
+    (a codebook drafted from a Russian export has Russian labels only until a person translates them), else None."""
     shown = label_language(translations, lang)
-    return translations[shown] if shown else None
+    if shown:
+        return translations[shown]
+    return next((text for text in (translations or {}).values() if text), None)
 
 
 @dataclass
@@ -140,6 +143,11 @@ class Codebook:
         return label(title, lang) if isinstance(title, dict) else title
 
 
+def dataset_title(codebook: Codebook, lang: str = DEFAULT_LANGUAGE, default: str = "") -> str:
+    """`dataset.title` in `lang`: one text for every language, or a text per language."""
+    return codebook.title(lang) or default
+
+
 def read_codebook(path: Path) -> Codebook:
     """Read and check a codebook; raise DataValidationError listing every problem found."""
     path = Path(path)
@@ -154,6 +162,8 @@ def read_codebook(path: Path) -> Codebook:
         raise DataValidationError([Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))])
     problems = nest_statements(raw, source)
     problems += check_codebook(raw, source)
+    if not problems:
+        name_other_columns(raw)
     if problems:
         raise DataValidationError(problems)
     return Codebook(source=source, raw=raw)
@@ -177,6 +187,17 @@ def nest_statements(raw: dict[str, Any], source: str) -> list[Problem]:
             continue
         factor.setdefault("statements", []).append({k: v for k, v in statement.items() if k != "factor"})
     return problems
+
+
+def name_other_columns(raw: dict[str, Any]) -> None:
+    """Give each question with an "other" option but no `other_column` one, in place: `<id>_other`.
+
+    Google Forms has no column for "Other": the respondent's words are left in the answer cell. The loader
+    moves them into this column; when the export holds no column of that name it starts empty.
+    """
+    for question in raw["questions"]:
+        if any(o.get("other") for o in question["options"]) and not question.get("other_column"):
+            question["other_column"] = f"{question['id']}_other"
 
 
 def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
@@ -235,8 +256,6 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             problem(f"questions[{i}].options", None, "a list of lettered options")
             continue
         check_unique(q["options"], "letter", f"questions[{i}].options")
-        if any(o.get("other") for o in q["options"] if isinstance(o, dict)) and not q.get("other_column"):
-            problem(f"questions[{i}].other_column", None, "the export column holding the free text of the 'other' option")
 
     scale = raw["scale"]
     values = scale.get("values") or []

@@ -32,6 +32,8 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.copy()
     for column in safe.columns:
         if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
+            if isinstance(safe[column].dtype, pd.CategoricalDtype):  # codes read as categories: edit as text
+                safe[column] = safe[column].astype(object)
             text = safe[column]
             risky = text.map(_runs_as_formula).astype(bool)
             safe.loc[risky, column] = "'" + text[risky]

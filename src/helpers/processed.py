@@ -45,4 +45,10 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     # it reads, which is slow for as many categories as respondents.
     for frame in (choices, likert):
         frame["respondent_id"] = frame["respondent_id"].astype(code)
+    # The reader infers the type of categories: codes "1", "2" (an SPSS file's) would become numbers and
+    # match no code of the codebook. Keep them text.
+    for frame in (respondents, choices, likert):
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(frame[column].cat.categories):
+                frame[column] = frame[column].cat.rename_categories(lambda value: str(value))
     return {"respondents": respondents, "choices": choices, "likert": likert}

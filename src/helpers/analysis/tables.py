@@ -205,6 +205,14 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
             return format_years(series.iloc[0], lang)
         return say(lang, "median_range", median=format_years(series.median(), lang),
                    low=format_years(series.min(), lang), high=format_years(series.max(), lang))
+    if kind == "decimal_years":
+        series = values[f"{column}_years_decimal"].dropna()
+        if series.empty:
+            return ""
+        if n == 1:
+            return i18n.count(series.iloc[0], "years", lang)
+        return say(lang, "median_range", median=i18n.count(series.median(), "years", lang),
+                   low=i18n.count(series.min(), "years", lang), high=i18n.count(series.max(), "years", lang))
     if kind == "duration":
         months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
         ok = months.notna()

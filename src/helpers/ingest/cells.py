@@ -53,7 +53,7 @@ def code_lookup(entries: list[dict]) -> dict[str, str]:
     lookup = {}
     for entry in entries:
         lookup[str(entry["code"]).casefold()] = entry["code"]
-        for text in (entry.get("label") or {}).values():
+        for text in filter(None, (entry.get("label") or {}).values()):  # an empty language slot names nothing
             lookup[str(text).strip().casefold()] = entry["code"]
     return lookup
 
@@ -63,7 +63,7 @@ def score_lookup(codebook: Codebook) -> dict[str, int]:
     lookup = {str(v): v for v in codebook.scale_values}
     lookup.update({f"{v}.0": v for v in codebook.scale_values})  # as some spreadsheets write whole numbers
     for value, translations in (codebook.raw["scale"].get("labels") or {}).items():
-        for text in (translations or {}).values():
+        for text in filter(None, (translations or {}).values()):
             lookup[str(text).strip().casefold()] = int(value)
     return lookup
 

@@ -69,6 +69,9 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
             out[column] = each_distinct(text, lambda u, f=spec["format"]: parse_dates(u, f).dt.strftime("%Y-%m-%d"))
         elif kind == "years":
             out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
+        elif kind == "decimal_years":
+            # "3,0" as written where the comma is the decimal separator, "2.5" elsewhere.
+            out[f"{column}_years_decimal"] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         elif kind == "duration":
             parsed = each_distinct(text, _read_durations)
             out[f"{column}_months"] = parsed["months"].to_numpy()

@@ -69,6 +69,10 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame, problems = _read_xlsx(path, source)
+    elif path.suffix.lower() == ".sav":
+        frame = _read_sav(path, source)
+        frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+        problems = []
     else:
         frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -275,6 +279,30 @@ def _xlsx_text(value) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
+
+
+def _read_sav(path: Path, source: str) -> pd.DataFrame:
+    """An SPSS .sav file (LimeSurvey, Qualtrics, SurveyMonkey): every value as text, codes not labels.
+
+    Whole numbers as "5" (SPSS stores every number as a double), dates as YYYY-MM-DD, missing as blank;
+    the value labels belong to the codebook (helpers.ingest.spss drafts one from them).
+    """
+    import pyreadstat  # only .sav exports need it
+
+    try:
+        frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
+    except Exception as error:  # pyreadstat raises its own error types for a damaged file
+        raise DataValidationError([Problem(source, None, None, None, f"a readable SPSS .sav file ({type(error).__name__}: {error})")]) from None
+    return frame.apply(_sav_text).astype(str)
+
+
+def _sav_text(column: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(column):
+        return column.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.strftime("%Y-%m-%d").fillna("")
+    return column.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else
+                      (v.isoformat() if hasattr(v, "isoformat") else str(v)))
 
 
 def _display(path: Path, root: Path | None) -> str:

@@ -121,7 +121,11 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
         problems.append(Problem(source, 1, key, None, "a column for this codebook entry in the header "
                                 "(its id, an alias under `column:`, or its label/text in any language)"))
     ordered = [c for c in export_columns(codebook) if c in canonical.columns]
-    return canonical[ordered], problems
+    canonical = canonical[ordered]
+    # Which header became which entry, for the codebook check's messages (helpers.ingest.check).
+    canonical.attrs["headers"] = {key: header for key, header in mapping.items()}
+    canonical.attrs["claimed"] = sorted(claimed)
+    return canonical, problems
 
 
 def _match_grid_columns(raw, codebook, mapping, claimed) -> None:

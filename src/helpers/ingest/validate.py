@@ -70,6 +70,9 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
                        "a date that is not in the future"))
         elif kind == "years":
             add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
+        elif kind == "decimal_years":
+            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}(?:[.,]\d+)?"),
+                                    "a number of years such as '3', '3,0' or '2.5', or blank"))
         elif kind == "duration":
             add(field["id"], _check(lambda s: _blank(s) | s.map(lambda t: isinstance(t, str) and parse_duration(t) is not None).astype(bool),
                                     "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank"))

@@ -98,7 +98,8 @@ def write_docx(table: pd.DataFrame, path: Path, caption: str, note: str) -> Path
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
-    document.add_paragraph(note).runs[0].font.size = Pt(8)
+    if note:  # a codebook need not give a table a note
+        document.add_paragraph(note).runs[0].font.size = Pt(8)
     document.save(path)
     _fix_zip_dates(path)
     return Path(path)

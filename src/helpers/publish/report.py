@@ -19,7 +19,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from helpers import i18n
-from helpers.codebook import DEFAULT_LANGUAGE, label_language
+from helpers.codebook import DEFAULT_LANGUAGE, dataset_title, label_language
 from helpers.files import read_csv_for_people, write_text
 from helpers.i18n import say, ui
 from helpers.analysis import claims as paper_claims
@@ -262,7 +262,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     rejected_file = Markup("<code>{}</code>").format(f"data/processed/{paths.name}/rejected.csv")
     notebooks = Markup("<code>{}</code>").format(paths.relative(paths.notebooks))
     return {
-        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.title(lang) or paths.name,
+        "t": words, "lang": lang, "dataset": paths.name, "title": dataset_title(codebook, lang, paths.name),
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": words["report_intro"],
         "translated": lang in (codebook.dataset.get("translated") or []),

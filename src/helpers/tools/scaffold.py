@@ -1,19 +1,31 @@
-"""Start a new dataset: `make new-dataset NAME=x` -> data/raw/x/ with a codebook to edit and an empty export.
+"""Start a new dataset.
 
-The template codebook is questionnaire v2 (the paper's questionnaire with the
-Leadership factor it recommends), to be edited to match the questionnaire
-actually sent. An existing folder is never touched.
+    make new-dataset NAME=x FROM=path/to/export [FORM=path/to/xlsform.xlsx]
+        data/raw/x/ with the export copied in, unchanged, and a draft codebook.yaml inferred from it
+        (helpers.ingest.infer; from an XLSForm with FORM=, helpers.ingest.xlsform; from an SPSS .sav,
+        helpers.ingest.spss). Each guess is marked in a comment; factors and roles are the one TODO.
+    make new-dataset NAME=x
+        data/raw/x/ with the questionnaire-v2 template codebook and an empty export, to edit by hand.
+
+An existing folder is never touched.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+from pathlib import Path
 
 import yaml
 
 from helpers.codebook import Codebook
+from helpers.ingest.draft import draft_yaml
+from helpers.ingest.infer import infer_codebook, read_any_export
 from helpers.ingest.load import export_columns
-from helpers.paths import dataset_paths
+from helpers.paths import REPO_ROOT, dataset_paths
 from helpers.tools.synthetic import codebook_v2
+
+PAPER_CLAIMS = REPO_ROOT / "src" / "helpers" / "analysis" / "paper_claims.yaml"
 
 NEXT_STEPS = """Created {folder}/
   codebook.yaml  the questionnaire as data (questionnaire v2 as a start): edit it to match yours --
@@ -22,15 +34,69 @@ NEXT_STEPS = """Created {folder}/
   survey.csv     an empty export with the columns the codebook expects: replace it with your survey tool's export
                  (CSV in UTF-8, Windows-1251 or kz1048, ',' or ';'; or .xlsx -- headers may be the ids, the
                  question/statement texts, Google Forms 'Question [Row]' grids or KoboToolbox columns)
+Or start from your export: make new-dataset NAME={name}-2 FROM=path/to/export.csv (a codebook is drafted from it)
 Format and a worked example: data/raw/README.md
 Then: make report DATA={name}      (add ON_INVALID=quarantine to set invalid rows aside instead of stopping)
 """
 
+DRAFTED = """Created {folder}/
+  {export:<14} your export, copied unchanged
+  codebook.yaml  a draft inferred from it: {n_statements} statements, {n_questions} questions, {n_profile} profile fields,
+                 {n_stakeholders} stakeholder types{bodies}; every guess is marked `# guess:` in a comment
+Next:
+  1. open {folder}/codebook.yaml, do the one TODO (which statement belongs to which factor) and check the guesses
+  2. make check-codebook DATA={name}   lists what is still TODO and every mismatch with the export
+  3. make report DATA={name}
+"""
 
-def new_dataset(name: str) -> str:
+
+def paper_roles() -> dict:
+    """The role names the paper's findings use (`roles:` of paper_claims.yaml), with their meaning; {} if none."""
+    try:
+        roles = (yaml.safe_load(PAPER_CLAIMS.read_text(encoding="utf-8")) or {}).get("roles") or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {str(k): (v if isinstance(v, str) else (v or {}).get("meaning", "")) for k, v in roles.items()}
+
+
+def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, dict]:
+    """(draft codebook YAML, the draft's book) for the export `source` (and its XLSForm `form`)."""
+    frame, info = read_any_export(source)
+    if form is not None:
+        from helpers.ingest.xlsform import infer_from_xlsform
+        draft = infer_from_xlsform(form, frame, info, name)
+        origin = f"{source.name} and the XLSForm {form.name}"
+    elif source.suffix.lower() == ".sav":
+        from helpers.ingest.spss import infer_from_sav
+        draft = infer_from_sav(source, frame, info, name)
+        origin = f"{source.name} (its SPSS variable and value labels)"
+    else:
+        draft = infer_codebook(frame, info, name)
+        origin = source.name
+    return draft_yaml(draft.book, draft.notes, name, origin, draft.unused, paper_roles()), draft.book
+
+
+def new_dataset(name: str, source: str | None = None, form: str | None = None) -> str:
     paths = dataset_paths(name)
     if paths.raw.exists():
         raise FileExistsError(f"{paths.relative(paths.raw)} already exists; choose another NAME (nothing was changed)")
+    if source:
+        source_path = Path(source).expanduser()
+        if not source_path.is_file():
+            raise FileNotFoundError(f"FROM={source}: no such file")
+        form_path = Path(form).expanduser() if form else None
+        if form_path is not None and not form_path.is_file():
+            raise FileNotFoundError(f"FORM={form}: no such file")
+        text, book = draft_from(source_path, name, form_path)   # before anything is written: a failure leaves nothing
+        paths.raw.mkdir(parents=True)
+        shutil.copyfile(source_path, paths.raw / source_path.name)
+        if form_path is not None:
+            shutil.copyfile(form_path, paths.raw / form_path.name)
+        paths.codebook.write_text(text, encoding="utf-8")
+        return DRAFTED.format(folder=paths.relative(paths.raw), export=source_path.name, name=name,
+                              n_statements=len(book["statements"]), n_questions=len(book["questions"]),
+                              n_profile=len(book["profile"]), n_stakeholders=len(book["stakeholders"]),
+                              bodies=f", {len(book['pilot_bodies'])} pilot bodies" if book.get("pilot_bodies") else "")
     book = codebook_v2(n_pilot_bodies=4)
     book["dataset"] = {"title": f"TODO: title of the {name} survey", "source": "TODO: who collected it, when, how",
                        "synthetic": False}
@@ -45,7 +111,9 @@ def new_dataset(name: str) -> str:
 
 
 if __name__ == "__main__":
+    # `make new-dataset` passes NAME, FROM and FORM in the environment: a path is data, never shell text.
+    arguments = (sys.argv[1:] or [os.environ.get(v, "") for v in ("NAME", "FROM", "FORM")]) + ["", "", ""]
     try:
-        print(new_dataset(sys.argv[1] if len(sys.argv) > 1 else ""))
-    except (ValueError, FileExistsError) as error:
+        print(new_dataset(arguments[0], arguments[1] or None, arguments[2] or None))
+    except (ValueError, FileExistsError, FileNotFoundError) as error:
         sys.exit(f"error: {error}")

@@ -1,0 +1,296 @@
+"""`make check-codebook DATA=x`: every mismatch between a codebook and its export, in seconds, no notebook.
+
+Lists, in the export's own words (its headers, its labels): what is still TODO in a drafted codebook; the
+codebook's structural problems; codebook entries that match no column of the export, with the header they
+most likely mean; answers the codebook does not know, with the codebook's label they most likely mean (a
+label with an extra space, "Нейтрально" against "Нейтрально / нет мнения"); export columns the codebook
+does not use; and stakeholder types or pilot bodies of the codebook no respondent has.
+
+    python -m helpers.ingest.check <dataset>      # exit status 1 when anything is listed
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from helpers.codebook import Codebook, check_codebook, name_other_columns, nest_statements
+from helpers.errors import DataValidationError, NOTICE
+from helpers.ingest.load import read_export
+from helpers.ingest.shapes import _option_lookup, norm, read_choice_cell, to_canonical
+from helpers.ingest.validate import validate_export
+from helpers.paths import dataset_paths
+
+TODO = "TODO"
+PLACEHOLDER_FACTOR = "__todo__"
+#: Listed, but nothing to fix: an export may hold columns nobody analyses (timestamps, e-mail addresses).
+INFORMATION = {"unused column"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix: its kind, where (an export header or a codebook key), what is wrong, a suggestion."""
+
+    kind: str
+    where: str
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        text = f"[{self.kind}] {self.where}: {self.message}"
+        return text + (f" -- did you mean {self.suggestion!r}?" if self.suggestion else "")
+
+
+def todo_findings(raw: dict) -> list[Finding]:
+    """What a drafted codebook leaves to the person: factors, and each statement's factor."""
+    found = []
+    if not raw.get("factors"):
+        found.append(Finding("TODO", "factors", "no factors yet: list your factors under `factors:`"))
+    waiting = [s for s in raw.get("statements") or [] if isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO]
+    if waiting:
+        found.append(Finding("TODO", "statements", f"{len(waiting)} statement(s) still have `factor: TODO`, e.g. "
+                             + repr(_first_text(waiting[0].get("text")) or waiting[0].get("id"))))
+    return found
+
+
+def _first_text(translations) -> str | None:
+    return next((t for t in (translations or {}).values() if t), None)
+
+
+def _without_todos(raw: dict) -> dict:
+    """A copy where the TODO factor assignment is filled by a placeholder, so everything else can be checked."""
+    raw = copy.deepcopy(raw)
+    statements = raw.get("statements") or []
+    if any(isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO for s in statements) or not raw.get("factors"):
+        raw["factors"] = list(raw.get("factors") or []) + [{"id": PLACEHOLDER_FACTOR, "label": {"en": TODO}}]
+        for statement in statements:
+            if isinstance(statement, dict) and str(statement.get("factor", "")).strip() in (TODO, ""):
+                statement["factor"] = PLACEHOLDER_FACTOR
+    return raw
+
+
+def _suggest(value: str, vocabulary: list[str]) -> str | None:
+    """The entry of `vocabulary` `value` most likely means: equal but for spaces or case, contains it or is
+    contained in it, or close by difflib's ratio."""
+    if not value or not vocabulary:
+        return None
+    key = norm(value)
+    by_norm = {norm(v): v for v in vocabulary}
+    squeezed = {"".join(k.split()): v for k, v in by_norm.items()}
+    if "".join(key.split()) in squeezed:
+        return squeezed["".join(key.split())]
+    close = difflib.get_close_matches(key, list(by_norm), n=1, cutoff=0.6)
+    if close:
+        return by_norm[close[0]]
+    containing = [v for k, v in by_norm.items() if len(k) >= 3 and (k in key or key in k)]
+    return max(containing, key=len) if containing else None
+
+
+def _texts(entries: list[dict], key: str) -> list[str]:
+    return [t for e in entries for t in (e.get(key) or {}).values() if t]
+
+
+def _vocabulary(codebook: Codebook) -> dict[str, tuple[str, list[str]]]:
+    """Canonical column -> (what it holds, the labels the codebook accepts there)."""
+    export = codebook.export
+    raw = codebook.raw
+    vocab = {export["stakeholder_column"]: ("stakeholder type", _texts(raw["stakeholders"], "label"))}
+    if export.get("pilot_body_column"):
+        vocab[export["pilot_body_column"]] = ("pilot body", _texts(raw.get("pilot_bodies") or [], "label"))
+    scale = [t for v in (raw["scale"].get("labels") or {}).values() for t in (v or {}).values() if t]
+    scale += [str(v) for v in codebook.scale_values] + codebook.scale_missing
+    for statement in codebook.statements()["statement_id"]:
+        vocab[statement] = ("answer on the scale", scale)
+    for question in raw["questions"]:
+        vocab[question["id"]] = ("option", _texts(question["options"], "text"))
+    for field in codebook.profile():
+        if field["type"] == "category":
+            vocab[field["id"]] = ("answer", [str(v) for v in field["values"]])
+    return vocab
+
+
+def _entry_names(codebook: Codebook) -> dict[str, list[str]]:
+    """Canonical column -> the texts the codebook gives it (aliases and labels first, then the id)."""
+    names: dict[str, list[str]] = {}
+
+    def aliases(entry):
+        column = entry.get("column")
+        return [column] if isinstance(column, str) else list(column or [])
+
+    for field in codebook.profile():
+        names[field["id"]] = [*aliases(field), *_texts([field], "label"), field["id"]]
+    for question in codebook.raw["questions"]:
+        names[question["id"]] = [*aliases(question), *_texts([question], "text"), question["id"]]
+    for factor in codebook.raw["factors"]:
+        for statement in factor["statements"]:
+            names[statement["id"]] = [*aliases(statement), *_texts([statement], "text"), statement["id"]]
+    for key in ("id_column", "stakeholder_column", "pilot_body_column"):
+        if codebook.export.get(key):
+            names[codebook.export[key]] = [codebook.export[key]]
+    return names
+
+
+def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = None) -> list[Finding]:
+    """Every mismatch between `codebook` and the export it names (the codebook itself being sound)."""
+    try:
+        frame, source = read_export(raw_dir, codebook, root)
+    except DataValidationError as error:
+        return [Finding("export", p.file, p.expected) for p in error.problems]
+    read_problems = frame.attrs.pop("problems", [])  # records with a wrong number of fields, control characters
+    canonical, problems = to_canonical(frame, codebook, source)
+    # A notice says how a cell was read (words taken as an "Other" answer), not that it mismatches.
+    problems = read_problems + [p for p in problems if p.level != NOTICE]
+    headers = canonical.attrs.get("headers", {})
+    claimed = set(canonical.attrs.get("claimed", []))
+    unclaimed = [str(c) for c in frame.columns if c not in claimed]
+    names = _entry_names(codebook)
+    findings = []
+    for problem in problems:
+        if problem.row == 1 and problem.value is None:   # an entry that matches no column
+            texts = names.get(problem.column, [problem.column])
+            candidates = {}
+            for header in unclaimed:
+                candidates[header] = header
+                if "[" in header and header.rstrip().endswith("]"):
+                    candidates[header.rsplit("[", 1)[1].rstrip("] ")] = header
+            hint = next((_suggest(t, list(candidates)) for t in texts if _suggest(t, list(candidates))), None)
+            findings.append(Finding("no column", repr(texts[0]),
+                                    "this codebook entry matches no column of the export",
+                                    candidates.get(hint) if hint else None))
+        else:
+            findings.append(Finding("cell", f"row {problem.row}, column {headers.get(problem.column, problem.column)!r}",
+                                    f"found {problem.value!r}; expected {problem.expected}"))
+    present = [key for key in canonical.columns]
+    if present:
+        vocab = _vocabulary(codebook)
+        for problem in _group(validate_export(canonical, codebook, source)):
+            column, value, rows = problem
+            header = headers.get(column, column)
+            what, labels = vocab.get(column, ("value", []))
+            suggestion = None
+            if column in {q["id"] for q in codebook.raw["questions"]}:
+                question = next(q for q in codebook.raw["questions"] if q["id"] == column)
+                value = _unread_part(str(frame.loc[rows[0], header]) if header in frame.columns else value, question)
+            if labels:
+                suggestion = _suggest(value, labels)
+            findings.append(Finding("unknown answer", repr(header),
+                                    f"{value!r} ({len(rows)} row(s), first row {rows[0]}) is not a {what} the codebook knows",
+                                    suggestion))
+    findings += _options_read_as_other(codebook, canonical, headers)
+    for header in unclaimed:
+        findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
+    findings += _labels_never_found(codebook, canonical, headers)
+    return findings
+
+
+def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers: dict) -> list[Finding]:
+    """Free text of an "Other" option that is nearly an option's text: a misspelled option, not a person's words.
+
+    Where a question has an "Other" option, a cell part that matches no option is taken as the respondent's
+    own words, so a misspelled option in the codebook raises no error: it is found here instead.
+    """
+    findings = []
+    for question in codebook.raw["questions"]:
+        column = question.get("other_column")
+        if not column or column not in canonical.columns or not any(o.get("other") for o in question["options"]):
+            continue
+        options = [t for o in question["options"] if not o.get("other") for t in (o.get("text") or {}).values() if t]
+        texts = Counter(part.strip() for cell in canonical[column] for part in str(cell).split("; ") if part.strip())
+        for text, count in texts.items():
+            close = difflib.get_close_matches(norm(text), [norm(o) for o in options], n=1, cutoff=0.8)
+            if close:
+                option = next(o for o in options if norm(o) == close[0])
+                findings.append(Finding("unknown answer", repr(headers.get(question["id"], question["id"])),
+                                        f"{text!r} ({count} row(s)) is no option the codebook knows, so it is read as "
+                                        "the respondent's own words (\"Other\")", option))
+    return findings
+
+
+def _unread_part(cell: str, question: dict) -> str:
+    """The part of a checkbox cell that is no option of the question (the whole cell when nothing is read)."""
+    options = _option_lookup(question)
+    parts = [p.strip() for p in cell.split(",") if p.strip()]
+    unread = [p for p in parts if norm(p) not in options]
+    return ", ".join(unread) if unread and len(unread) < len(parts) else (unread[0] if len(unread) == 1 else cell)
+
+
+def _group(problems) -> list[tuple[str, str, list[int]]]:
+    """(column, value, rows) for each distinct unknown answer: one line per answer, not per row."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for p in problems:
+        if p.row is None or p.column is None or p.value is None:
+            continue
+        grouped.setdefault((p.column, str(p.value).strip()), []).append(p.row)
+    return [(c, v, sorted(rows)) for (c, v), rows in grouped.items()]
+
+
+def _labels_never_found(codebook: Codebook, canonical: pd.DataFrame, headers: dict) -> list[Finding]:
+    """Stakeholder types and pilot bodies of the codebook that no respondent has: often a misspelled label."""
+    findings = []
+    export = codebook.export
+    for key, section in (("stakeholder_column", "stakeholders"), ("pilot_body_column", "pilot_bodies")):
+        column = export.get(key)
+        if not column or column not in canonical.columns:
+            continue
+        found = Counter(norm(v) for v in canonical[column] if str(v).strip())
+        seen_values = sorted({str(v).strip() for v in canonical[column] if str(v).strip()})
+        for entry in codebook.raw.get(section) or []:
+            texts = [str(entry["code"]), *[t for t in (entry.get("label") or {}).values() if t]]
+            if not any(norm(t) in found for t in texts):
+                shown = _first_text(entry.get("label")) or str(entry["code"])
+                findings.append(Finding("never found", f"{section} {shown!r}",
+                                        f"no respondent's {headers.get(column, column)!r} is this",
+                                        _suggest(shown, seen_values)))
+    return findings
+
+
+def check_dataset(name: str, root: Path | None = None) -> list[Finding]:
+    """Everything `make check-codebook DATA=name` lists."""
+    paths = dataset_paths(name, root)
+    if not paths.codebook.exists():
+        return [Finding("codebook", paths.relative(paths.codebook), "no codebook.yaml: make new-dataset NAME=... FROM=... drafts one")]
+    try:
+        raw = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        return [Finding("codebook", paths.relative(paths.codebook), f"not valid UTF-8 YAML ({error})")]
+    if not isinstance(raw, dict):
+        return [Finding("codebook", paths.relative(paths.codebook), "not a YAML mapping of sections")]
+    findings = todo_findings(raw)
+    sound = _without_todos(raw)
+    source = paths.relative(paths.codebook)
+    problems = nest_statements(sound, source) + check_codebook(sound, source)
+    if problems:
+        return findings + [Finding("codebook", p.column or source, f"found {p.value!r}; expected {p.expected}"
+                                   if p.value is not None else f"expected {p.expected}") for p in problems]
+    name_other_columns(sound)
+    return findings + check_against_export(Codebook(source, sound), paths.raw, paths.root)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m helpers.ingest.check <dataset>", file=sys.stderr)
+        return 2
+    try:
+        findings = check_dataset(argv[0])
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    to_fix = [f for f in findings if f.kind not in INFORMATION]
+    if not to_fix:
+        print(f"{argv[0]}: the codebook and the export agree; nothing to fix.")
+    else:
+        counts = Counter(f.kind for f in to_fix)
+        print(f"{argv[0]}: {len(to_fix)} thing(s) to fix ({', '.join(f'{n} {k}' for k, n in counts.items())}):")
+    for finding in to_fix + [f for f in findings if f.kind in INFORMATION]:
+        print(f"  - {finding}")
+    return 1 if to_fix else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

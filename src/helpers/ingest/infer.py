@@ -1,0 +1,439 @@
+"""A draft codebook inferred from a survey export: what the export itself tells, each guess said why.
+
+Read from the export: its shape (plain, Google Forms, KoboToolbox), encoding and delimiter; the respondent
+id, stakeholder and pilot-body columns (few distinct values, header words in English, Russian and Kazakh)
+with their labels as found; each Likert grid's statements from `Question [Row]` headers; the scale from
+the answer labels (helpers.ingest.scales); checkbox questions and their options (option texts may hold a
+comma; Google Forms' "Other" leaves the respondent's own words in the cell); single-choice questions; profile
+fields and their types (dates, whole years, decimal years such as "3,0", durations).
+
+What only a person can know -- which statement belongs to which factor, and the role a question plays in
+the paper's findings -- is left as one TODO (`factor: TODO`, an empty `factors:`). The draft is a `Draft`:
+the codebook as a dict, a note per guessed entry (written as YAML comments by helpers.ingest.draft), and the
+export columns it leaves unused.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.codebook import Codebook
+from helpers.ingest.cells import parse_duration
+from helpers.ingest.encoding import detect_encoding, sniff_delimiter
+from helpers.ingest.load import read_export
+from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, recognise_scale
+
+TODO = "TODO"
+GOOGLE_TIMESTAMP = {"timestamp", "отметка времени", "временная метка", "уақыт белгісі"}
+KOBO_META = {"_id", "_uuid", "_submission_time", "_index", "_validation_status", "__version__", "_status", "_submitted_by",
+             "_notes", "_tags", "_parent_index", "_parent_table_name", "start", "end", "today", "deviceid", "meta/instanceid",
+             "formhub/uuid", "_version_", "_attachments", "_geolocation"}
+ID_HEADER = re.compile(r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
+                       r"нөмір|респондент( id)?)$")
+STAKEHOLDER_WORDS = ("stakeholder", "role", "respondent type", "respondent_type", "type of respondent", "category", "group", "категори",
+                     "стейкхолдер", "заинтересованн", "тип респондента", "группа респондент", "роль", "вы являетесь",
+                     "санат", "мүдделі", "рөл", "респондент түрі")
+PILOT_BODY_WORDS = ("pilot", "body", "organisation", "organization", "agency", "ministry", "пилот", "орган", "организаци",
+                    "ведомств", "учреждени", "пилоттық", "мекеме", "ұйым")
+OTHER_LABEL = {"en": "Other", "ru": "Другое", "kk": "Басқа"}
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z")
+_GRID = re.compile(r"^(?P<question>.*\S)\s*\[(?P<row>[^\]]+)\]\s*$")
+_KAZAKH = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+                     "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya a g q n o u u h i".split()))
+
+
+@dataclass
+class Draft:
+    """A draft codebook: `book` as it will be written, `notes` (path -> comment) and unused export columns."""
+
+    book: dict
+    notes: dict = field(default_factory=dict)
+    unused: dict = field(default_factory=dict)   # header -> why it is not used
+
+
+# --- small readers ------------------------------------------------------------------------------------
+def language_of(text: str) -> str:
+    """'kk' for text with Kazakh letters, 'ru' for other Cyrillic, else 'en'."""
+    text = str(text)
+    if _KAZAKH.search(text):
+        return "kk"
+    return "ru" if _CYRILLIC.search(text) else "en"
+
+
+def labelled(text: str, lang: str | None = None) -> dict:
+    """{en, ru, kk} with `text` in its language's slot and the others empty (null) for a person to fill."""
+    lang = lang or language_of(text)
+    return {slot: (str(text).strip() if slot == lang else None) for slot in LANGUAGES}
+
+
+def slug(text: str, taken: set[str], fallback: str = "field", limit: int = 30) -> str:
+    """A short ASCII id from a header or label ('Стаж работы' -> 'stazh_raboty'), unique among `taken`."""
+    latin = "".join(_TRANSLIT.get(c, c) for c in str(text).casefold())
+    words = [w for w in re.split(r"[^a-z0-9]+", latin) if w]
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > limit and base:
+            break
+        base = f"{base}_{word}" if base else word
+    base = base or fallback
+    if base[0].isdigit():
+        base = f"{fallback}_{base}"
+    candidate, k = base, 2
+    while candidate in taken:
+        candidate, k = f"{base}_{k}", k + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _filled(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().loc[lambda s: s.ne("")]
+
+
+def read_any_export(path: Path) -> tuple[pd.DataFrame, dict]:
+    """The export as text cells (index = file line) and what was detected: shape-independent file facts."""
+    path = Path(path)
+    info = {"file": path.name, "encoding": None, "delimiter": None}
+    if path.suffix.lower() == ".csv" or path.suffix.lower() in (".txt", ".tsv"):
+        data = path.read_bytes()
+        info["encoding"] = detect_encoding(data)
+        text = data.decode(info["encoding"]).removeprefix("\ufeff")
+        info["delimiter"] = sniff_delimiter(text.split("\n", 1)[0])
+    export = {"file": path.name, "encoding": info["encoding"] or "auto", "delimiter": info["delimiter"] or "auto"}
+    frame, _ = read_export(path.parent, Codebook("draft", {"export": export}))
+    return frame, info
+
+
+def detect_shape(columns: list[str]) -> str:
+    """'kobotoolbox', 'google_forms' or 'plain', from the headers."""
+    keys = {str(c).strip().casefold() for c in columns}
+    if len(keys & {"_id", "_uuid", "_submission_time", "_index", "__version__"}) >= 2:
+        return "kobotoolbox"
+    if keys & GOOGLE_TIMESTAMP or sum(bool(_GRID.match(str(c))) for c in columns) >= 2:
+        return "google_forms"
+    return "plain"
+
+
+# --- checkbox answers -----------------------------------------------------------------------------------
+def split_choices(cells: list[str], separator: str = ",") -> tuple[list[str], list[str]]:
+    """(options in the form's order, free texts) of a select-many column written as texts joined by commas.
+
+    A piece that always follows the same piece, which is always followed by it, is the rest of an option
+    whose text holds a comma ("Strategy, mission and goals"). A piece that is always last in its cell and met
+    at most twice (and in at most 2% of answers) is the respondent's own words of Google Forms' "Other".
+    """
+    cells = [[p.strip() for p in c.split(separator) if p.strip()] for c in cells if str(c).strip()]
+    changed = True
+    while changed:
+        changed = False
+        pieces = Counter(p for c in cells for p in c)
+        before: dict[str, set] = {}
+        after: dict[str, set] = {}
+        for c in cells:
+            for i, p in enumerate(c):
+                before.setdefault(p, set()).add(c[i - 1] if i else None)
+                after.setdefault(p, set()).add(c[i + 1] if i + 1 < len(c) else None)
+        for piece in sorted(pieces, key=str):
+            (prev,) = before[piece] if len(before[piece]) == 1 else (None,)
+            if prev is not None and after[prev] == {piece} and prev != piece:
+                joined = f"{prev}{separator} {piece}"
+                cells = [_join_pair(c, prev, piece, joined) for c in cells]
+                changed = True
+                break
+    counts = Counter(p for c in cells for p in c)
+    always_last = {p for p in counts if all(c[-1] == p for c in cells if p in c)}
+    limit = min(2, max(1, int(0.02 * len(cells))))
+    free = sorted((p for p in counts if p in always_last and counts[p] <= limit), key=str)
+    # A lone rarely chosen last option looks the same as one person's words: "Other" needs two such texts.
+    if len(free) < 2:
+        free = []
+    options = [p for p in counts if p not in free]
+    return _form_order(options, cells), free
+
+
+def _join_pair(cell: list[str], first: str, second: str, joined: str) -> list[str]:
+    out, i = [], 0
+    while i < len(cell):
+        if cell[i] == first and i + 1 < len(cell) and cell[i + 1] == second:
+            out.append(joined)
+            i += 2
+        else:
+            out.append(cell[i])
+            i += 1
+    return out
+
+
+def _form_order(options: list[str], cells: list[list[str]]) -> list[str]:
+    """Options in the order the form lists them: survey tools write chosen options in that order."""
+    first_seen = {}
+    precedes = Counter()
+    for c in cells:
+        chosen = [p for p in c if p in options]
+        for i, p in enumerate(chosen):
+            first_seen.setdefault(p, len(first_seen))
+            for q in chosen[i + 1:]:
+                precedes[p, q] += 1
+    wins = {p: sum(precedes[p, q] > precedes[q, p] for q in options if q != p) for p in options}
+    return sorted(options, key=lambda p: (-wins[p], first_seen.get(p, 0)))
+
+
+def _is_checkbox(series: pd.Series) -> tuple[list[str], list[str]] | None:
+    cells = _filled(series).tolist()
+    tokens = [re.split(r"[\s,;]+", c) for c in cells]
+    if cells and all(re.fullmatch(r"[A-Z]", t) for c in tokens for t in c) and any(len(c) > 1 for c in tokens):
+        return sorted({t for c in tokens for t in c}), []   # option letters, as a plain export writes them
+    if not cells or not any("," in c for c in cells):
+        return None
+    options, free = split_choices(cells)
+    in_cells = Counter(p for c in cells for p in _pieces(c, options))
+    several = sum(1 for c in cells if len(_pieces(c, options)) > 1)
+    if len(options) > 25 or several == 0 or any(in_cells[o] == 0 for o in options):
+        return None
+    # Options must recur: a free-text column split at its commas gives mostly one-off pieces.
+    if sum(1 for o in options if in_cells[o] >= 2) < 0.8 * len(options):
+        return None
+    return options, free
+
+
+def _has_option(cell: str, entry: dict) -> bool:
+    if entry.get("text") is None:
+        return entry["letter"] in re.split(r"[\s,;]+", cell)
+    return bool(_pieces(cell, [t for t in entry["text"].values() if t]))
+
+
+def _pieces(cell: str, options: list[str]) -> list[str]:
+    found, rest = [], cell
+    for option in sorted(options, key=len, reverse=True):
+        pattern = re.compile(r"(?:^|(?<=,))\s*" + re.escape(option) + r"\s*(?=,|$)")
+        if pattern.search(rest):
+            rest = pattern.sub("", rest, count=1)
+            found.append(option)
+    return found
+
+
+# --- profile fields ---------------------------------------------------------------------------------------
+def profile_type(series: pd.Series) -> tuple[dict, str]:
+    """({type, format?}, why) of a profile column, from its filled cells."""
+    cells = _filled(series)
+    if cells.empty:
+        return {"type": "text"}, "guess: text (every cell is blank)"
+    for fmt in DATE_FORMATS:
+        if pd.to_datetime(cells, format=fmt, errors="coerce").notna().all():
+            return {"type": "date", "format": fmt}, f"guess: dates written {fmt}"
+    if cells.str.fullmatch(r"\d{1,3}").all():
+        return {"type": "years"}, "guess: whole numbers (years)"
+    if cells.str.fullmatch(r"\d{1,3}(?:[.,]\d+)?").all():
+        return {"type": "decimal_years"}, "guess: decimal numbers such as '3,0' or '2.5' (years)"
+    if cells.map(lambda t: parse_duration(t) is not None).all():
+        return {"type": "duration"}, "guess: durations such as '5 years 5 months'"
+    distinct = cells.unique()
+    if len(distinct) <= 12 and len(distinct) <= max(2, len(cells) / 3):
+        return {"type": "category", "values": sorted(distinct.tolist(), key=str)}, \
+            f"guess: one of {len(distinct)} answers (category)"
+    return {"type": "text"}, "guess: free text"
+
+
+# --- the whole export -------------------------------------------------------------------------------------
+def _low_cardinality(series: pd.Series) -> bool:
+    distinct = _filled(series).nunique()
+    return 2 <= distinct <= 20 and distinct <= max(2, len(series) / 3)
+
+
+def _word_score(header: str, words) -> int:
+    key = str(header).casefold()
+    return sum(word in key for word in words)
+
+
+def _entries(series: pd.Series, taken: set[str]) -> list[dict]:
+    """Codes and labels (as found) of a stakeholder or pilot-body column, in order of first appearance."""
+    return [{"code": slug(value, taken, "group"), "label": labelled(value)} for value in dict.fromkeys(_filled(series))]
+
+
+def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) -> Draft:
+    """A draft codebook for the export `frame` (text cells, as helpers.ingest.load reads them)."""
+    columns = [str(c) for c in frame.columns]
+    shape = detect_shape(columns)
+    notes: dict = {}
+    unused: dict = {}
+    used: set[str] = set()
+    language = Counter(language_of(c) for c in columns).most_common(1)[0][0]
+
+    # Likert statements: columns whose every answer is on a scale (Google Forms grids: 'Question [Row]').
+    # KoboToolbox writes each select_multiple twice: names joined by spaces in `q`, and 0/1 in `q/<name>`.
+    option_columns: dict[str, list[str]] = {}
+    for header in columns:
+        prefix, _, name = header.rpartition("/")
+        if prefix in columns and name and set(_filled(frame[header])) <= {"0", "1"}:
+            option_columns.setdefault(prefix, []).append(header)
+    companions = {c for names in option_columns.values() for c in names}
+    statements, numeric, scale_answers = [], [], set()
+    for header in columns:
+        cells = _filled(frame[header])
+        if header in companions or cells.empty or cells.nunique() > 12 or not cells.map(is_scale_answer).all():
+            continue
+        if cells[~cells.map(is_no_opinion)].nunique() < 3:
+            continue  # a scale's answers differ; 0/1 or yes/no columns are not Likert items
+        (numeric if cells.str.fullmatch(r"\d+").all() and not _GRID.match(header) else statements).append(header)
+    # Small numbers outside a grid are scores only where several columns hold them (else ages, counts).
+    if len(numeric) >= 3:
+        statements = [c for c in columns if c in statements or c in numeric]
+    for header in statements:
+        scale_answers.update(_filled(frame[header]).unique())
+    used.update(statements)
+
+    used.update(companions)
+    meta = [c for c in columns if c.strip().casefold() in KOBO_META | GOOGLE_TIMESTAMP]
+    candidates = [c for c in columns if c not in used and c not in meta]
+
+    # Respondent id: unique and never blank; by its header first, else Google Forms' timestamp.
+    def unique(c):
+        cells = frame[c].astype(str).str.strip()
+        return cells.ne("").all() and cells.is_unique
+    by_header = [c for c in columns if ID_HEADER.match(c.strip().casefold()) and unique(c)]
+    id_column = (by_header or [c for c in meta if unique(c)] or [c for c in candidates if unique(c)] or [None])[0]
+    if id_column is None:
+        raise ValueError("no column holds a unique, never-blank value per respondent to serve as the respondent id")
+    why_id = ("its header names an id" if id_column in by_header else
+              "the survey tool's own column, unique per respondent (the export has no respondent id)" if id_column in meta
+              else "the first column whose every value is unique")
+    notes[("export", "id_column")] = f"guess: {why_id}"
+    used.add(id_column)
+    for c in meta:
+        if c not in used:
+            unused[c] = f"{shape} metadata"
+    candidates = [c for c in candidates if c != id_column]
+
+    few = [c for c in candidates if _low_cardinality(frame[c])]
+    pilot = max(few, key=lambda c: (_word_score(c, PILOT_BODY_WORDS), -columns.index(c)), default=None)
+    if pilot is not None and _word_score(pilot, PILOT_BODY_WORDS) == 0:
+        pilot = None
+    stake_pool = [c for c in few if c != pilot]
+    stakeholder = max(stake_pool, key=lambda c: (_word_score(c, STAKEHOLDER_WORDS), -columns.index(c)), default=None)
+    if stakeholder is None:
+        raise ValueError("no column with a few distinct values to hold the stakeholder type")
+    notes[("export", "stakeholder_column")] = (
+        f"guess: {_filled(frame[stakeholder]).nunique()} distinct answers"
+        + (", header names a stakeholder type" if _word_score(stakeholder, STAKEHOLDER_WORDS) else
+           "; no header named a stakeholder type: the first column with few distinct answers"))
+    used.add(stakeholder)
+    taken: set[str] = set()
+    stakeholders = _entries(frame[stakeholder], taken)
+    notes[("stakeholders",)] = "guess: the answers found in the stakeholder column, in order of first appearance; " \
+                               "reorder them as the tables should show them, fill en/kk"
+    export = {"file": info["file"], "encoding": info.get("encoding") or "auto", "delimiter": info.get("delimiter") or "auto",
+              "id_column": id_column, "stakeholder_column": stakeholder}
+    notes[("export", "file")] = f"guess: a {shape.replace('_', ' ')} export" + (
+        f", {len(frame)} respondents" if len(frame) else "")
+    if info.get("encoding"):
+        notes[("export", "encoding")] = "guess: detected from the file's bytes"
+        notes[("export", "delimiter")] = "guess: the most frequent separator in the header line"
+    book: dict = {"dataset": {}, "export": export, "stakeholders": stakeholders}
+    if pilot is not None:
+        export["pilot_body_column"] = pilot
+        notes[("export", "pilot_body_column")] = "guess: header names a pilot body; a blank cell means none"
+        used.add(pilot)
+        book["pilot_bodies"] = _entries(frame[pilot], set())
+        notes[("pilot_bodies",)] = "guess: the answers found in the pilot-body column"
+
+    # Everything left: before the first question, profile fields; checkbox columns and, after them,
+    # columns of few answers, questions.
+    profile, questions = [], []
+    profile_ids: set[str] = set(taken)
+    first_question = min((columns.index(c) for c in statements), default=len(columns))
+    checkboxes = {}
+    for header in candidates:
+        if header in used:
+            continue
+        found = _is_checkbox(frame[header])
+        if header in option_columns:   # KoboToolbox select_multiple: its options are the 0/1 columns' names
+            found = ([c.rpartition("/")[2] for c in option_columns[header]], [])
+        if found:
+            checkboxes[header] = found
+            first_question = min(first_question, columns.index(header))
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for header in candidates:
+        if header in used:
+            continue
+        cells = _filled(frame[header])
+        if header in checkboxes or (columns.index(header) > first_question and 2 <= cells.nunique() <= 12
+                                    and cells.nunique() <= max(2, len(frame) / 3)):
+            options, free = checkboxes.get(header) or (list(dict.fromkeys(cells)), [])
+            qid = f"q{len(questions) + 1}"
+            i = len(questions)
+            if header in option_columns:
+                entries = [{"letter": letters[j], "name": o, "text": labelled(o, "en"),
+                            **({"other": True} if o.casefold() == "other" else {})} for j, o in enumerate(options)]
+                notes[("questions", i, "options")] = ("guess: KoboToolbox option names, from the 0/1 columns "
+                                                     f"{header}/<name>; give each option's text (or use FORM=)")
+            elif all(re.fullmatch(r"[A-Z]", o) for o in options):
+                entries = [{"letter": o, "text": None, "known": False} for o in options]
+                notes[("questions", i, "options")] = "guess: the export holds option letters only; give each option's text"
+            else:
+                entries = [{"letter": letters[j], "text": labelled(o)} for j, o in enumerate(options)]
+            other_text = next((c for c in candidates if c not in used and c.casefold() in
+                               {f"{header}_other".casefold(), f"{header} [other]".casefold()}), None)
+            if other_text is not None and any(e.get("other") for e in entries):
+                used.add(other_text)   # KoboToolbox's own "other" option, named so
+                notes[("questions", i, "other_column")] = "guess: free text of the option named other"
+            elif other_text is not None:
+                chosen = frame.loc[frame[other_text].astype(str).str.strip().ne(""), header].astype(str)
+                always = [e for e in entries if chosen.map(lambda c, e=e: _has_option(c, e)).all()]
+                if always:
+                    always[-1]["other"] = True
+                    used.add(other_text)
+                    notes[("questions", i, "other_column")] = "guess: free text, given only with the option marked other"
+            if free:
+                lang = language_of(" ".join(options)) if options else language
+                entries.append({"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True})
+                notes[("questions", i, "options", len(entries) - 1)] = (
+                    f"guess: Google Forms' \"Other\": {len(free)} answers hold the respondent's own words, e.g. {free[0]!r}")
+            kind = "checkbox" if header in checkboxes else "single choice"
+            notes[("questions", i)] = f"guess: {kind} question, {len(options)} options" + (
+                " (option texts split at commas only where they never occur apart)" if header in checkboxes else
+                ", in order of first appearance")
+            question = {"id": qid, "column": header, "text": labelled(header), "options": entries}
+            if other_text is not None and any(e.get("other") for e in entries):
+                question["other_column"] = other_text
+            questions.append(question)
+        else:
+            spec, why = profile_type(frame[header])
+            i = len(profile)
+            profile.append({"id": slug(header, profile_ids), "column": header, "type": spec["type"],
+                            **{k: v for k, v in spec.items() if k != "type"}, "label": labelled(header)})
+            notes[("profile", i, "type")] = why
+        used.add(header)
+    book["profile"] = profile
+    book["questions"] = questions
+
+    scale = recognise_scale(sorted(scale_answers, key=str))
+    book["scale"] = {"values": scale["values"], "labels": scale["labels"], "missing": scale["missing"]}
+    notes[("scale", "values")] = scale["notes"]["values"]
+    for value in scale["labels"]:
+        notes[("scale", "labels", value)] = scale["notes"][value]
+    if scale["missing"]:
+        notes[("scale", "missing")] = "guess: \"no opinion\" answers, counted as missing" + (
+            "; not on any known scale: " + ", ".join(map(repr, scale["unmatched"])) if scale["unmatched"] else "")
+
+    book["factors"] = []
+    grid_questions = []
+    book["statements"] = []
+    for k, header in enumerate(statements, start=1):
+        match = _GRID.match(header)
+        text = match["row"] if match else header
+        if match and match["question"] not in grid_questions:
+            grid_questions.append(match["question"])
+        book["statements"].append({"id": f"s{k:02d}", "factor": TODO, "column": header, "text": labelled(text)})
+        notes[("statements", k - 1)] = "guess: a Likert row" + (f" of the grid {match['question']!r}" if match else "")
+    title = title or Path(info["file"]).stem
+    book["dataset"] = {"title": labelled(title, "en"),
+                       "source": f"{shape.replace('_', ' ').title()} export {info['file']}, {len(frame)} respondents",
+                       "synthetic": False}
+    notes[("dataset", "title")] = "guess: the folder name; give the survey's title in each language"
+    unused.update({c: "not recognised" for c in columns if c not in used and c not in unused})
+    return Draft(book=book, notes=notes, unused=unused)

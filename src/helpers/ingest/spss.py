@@ -1,0 +1,147 @@
+"""A draft codebook from an SPSS .sav file's own metadata (read with pyreadstat): variable labels and value
+labels, as LimeSurvey, Qualtrics and SurveyMonkey hand data to social scientists.
+
+Variables whose value labels are an agreement scale are Likert statements (their label the statement,
+the text in `[brackets]` or after the last " - " where a grid wrote its question first); the scale is their
+value labels, a "no opinion" code counted as missing. Variables `q_1`, `q_2`, ... holding 0/1 are one
+checkbox question (option texts from their labels); other labelled variables are single-choice questions,
+or the stakeholder type and pilot body where their name or label says so (a guess, marked). The data
+themselves are read by the loader (helpers.ingest.load) like any export: codes as text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.ingest.infer import (ID_HEADER, PILOT_BODY_WORDS, STAKEHOLDER_WORDS, TODO, Draft, _word_score, labelled,
+                                  profile_type)
+from helpers.ingest.scales import is_no_opinion, recognise_scale
+
+_OPTION_VARIABLE = re.compile(r"^(?P<question>.+?)[_.](?P<option>[A-Za-z0-9]+)$")
+
+
+def _code(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _statement_text(text: str) -> str:
+    match = re.search(r"\[([^\]]+)\]\s*$", text) or re.search(r"^\[([^\]]+)\]", text)
+    if match:
+        return match[1].strip()
+    return text.rsplit(" - ", 1)[-1].strip()
+
+
+def _option_text(variable_label: str) -> str:
+    text = variable_label
+    match = re.search(r"\[([^\]]+)\]", text)
+    if match:
+        return match[1].strip()
+    for separator in (": ", " - "):
+        if separator in text:
+            return text.rsplit(separator, 1)[-1].strip()
+    return text
+
+
+def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | None = None) -> Draft:
+    """A draft codebook from the .sav file at `path`; `frame` is its data as the loader reads it."""
+    import pyreadstat  # only .sav sources need it
+
+    _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    labels = meta.column_names_to_labels
+    value_labels = {name: {_code(k): str(v) for k, v in vl.items()} for name, vl in meta.variable_value_labels.items()}
+    notes: dict = {}
+    columns = list(meta.column_names)
+
+    def text_of(name):
+        return labels.get(name) or name
+
+    statements, scale_values = [], {}
+    for name in columns:
+        vl = value_labels.get(name)
+        if not vl or len(vl) < 4:
+            continue
+        on_scale = {c: t for c, t in vl.items() if not is_no_opinion(t)}
+        if all(re.fullmatch(r"\d+", c) for c in on_scale) and not recognise_scale(list(on_scale.values()))["unmatched"]:
+            statements.append(name)
+            for code, text in vl.items():
+                scale_values.setdefault(code, text)
+    # Checkbox: two or more variables q_1, q_2 ... holding only 0/1 (or 1 and blank).
+    groups: dict[str, list[str]] = {}
+    for name in columns:
+        match = _OPTION_VARIABLE.match(name)
+        cells = set(frame[name].astype(str).str.strip()) - {""} if name in frame else set()
+        if match and name not in statements and cells <= {"0", "1"}:
+            groups.setdefault(match["question"], []).append(name)
+    checkbox = {q: names for q, names in groups.items() if len(names) >= 2}
+    in_checkbox = {n for names in checkbox.values() for n in names}
+
+    remaining = [c for c in columns if c not in statements and c not in in_checkbox]
+    unique = [c for c in remaining if frame[c].astype(str).str.strip().ne("").all() and frame[c].is_unique]
+    id_column = next((c for c in unique if ID_HEADER.match(c.casefold()) or ID_HEADER.match(text_of(c).casefold())),
+                     unique[0] if unique else None)
+    if id_column is None:
+        raise ValueError(f"{Path(path).name}: no variable is unique per respondent to serve as the respondent id")
+    coded = [c for c in remaining if c != id_column and value_labels.get(c)]
+    pilot = max(coded, key=lambda c: (_word_score(f"{c} {text_of(c)}", PILOT_BODY_WORDS), -columns.index(c)), default=None)
+    if pilot is not None and not _word_score(f"{pilot} {text_of(pilot)}", PILOT_BODY_WORDS):
+        pilot = None
+    pool = [c for c in coded if c != pilot]
+    stakeholder = max(pool, key=lambda c: (_word_score(f"{c} {text_of(c)}", STAKEHOLDER_WORDS), -columns.index(c)), default=None)
+    if stakeholder is None:
+        raise ValueError(f"{Path(path).name}: no variable with value labels to hold the stakeholder type")
+    export = {"file": info["file"], "encoding": "auto", "delimiter": "auto", "id_column": id_column,
+              "stakeholder_column": stakeholder}
+    notes[("export", "id_column")] = "guess: unique per respondent" + (", its name says id" if ID_HEADER.match(id_column.casefold()) else "")
+    notes[("export", "stakeholder_column")] = "guess: value labels, and its name or label names a stakeholder type" \
+        if _word_score(f"{stakeholder} {text_of(stakeholder)}", STAKEHOLDER_WORDS) else "guess: the first variable with value labels"
+    book: dict = {"dataset": {"title": {"en": title or (meta.file_label or Path(path).stem), "ru": None, "kk": None},
+                              "source": f"SPSS file {info['file']}, {len(frame)} respondents", "synthetic": False},
+                  "export": export,
+                  "stakeholders": [{"code": c, "label": labelled(t)} for c, t in value_labels[stakeholder].items()]}
+    notes[("stakeholders",)] = "from the value labels of " + stakeholder
+    if pilot is not None:
+        export["pilot_body_column"] = pilot
+        notes[("export", "pilot_body_column")] = "guess: value labels, and its name or label names a pilot body"
+        book["pilot_bodies"] = [{"code": c, "label": labelled(t)} for c, t in value_labels[pilot].items()]
+    profile, questions = [], []
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    used = {id_column, stakeholder, pilot, *statements}
+    for name in columns:
+        if name in used or (name in in_checkbox and not any(name == names[0] for names in checkbox.values())):
+            continue
+        if name in in_checkbox:
+            question = next(q for q, names in checkbox.items() if names[0] == name)
+            names = checkbox[question]
+            options = [{"letter": letters[i], "name": _OPTION_VARIABLE.match(n)["option"],
+                        "text": labelled(_option_text(text_of(n)))} for i, n in enumerate(names)]
+            stem = re.split(r":\s|\s-\s|\s*\[", text_of(names[0]))[0].strip() or question
+            questions.append({"id": question, "text": labelled(stem), "options": options})
+            notes[("questions", len(questions) - 1)] = f"guess: checkbox question, one 0/1 variable per option ({', '.join(names)})"
+            continue
+        if value_labels.get(name):
+            options = [{"letter": letters[i], "name": c, "text": labelled(t)} for i, (c, t) in enumerate(value_labels[name].items())]
+            questions.append({"id": name, "text": labelled(text_of(name)), "options": options})
+            notes[("questions", len(questions) - 1)] = "from the value labels: a single-choice question"
+            continue
+        spec, why = profile_type(frame[name])
+        profile.append({"id": name, "type": spec["type"], **{k: v for k, v in spec.items() if k != "type"},
+                        "label": labelled(text_of(name))})
+        notes[("profile", len(profile) - 1, "type")] = why
+    book["profile"] = profile
+    book["questions"] = questions
+    numbered = {c: t for c, t in scale_values.items() if not is_no_opinion(t)}
+    book["scale"] = {"values": sorted(int(c) for c in numbered),
+                     "labels": {int(c): labelled(t) for c, t in sorted(numbered.items(), key=lambda p: int(p[0]))},
+                     "missing": sorted(c for c, t in scale_values.items() if is_no_opinion(t))}
+    notes[("scale", "values")] = "from the value labels of the Likert variables"
+    if book["scale"]["missing"]:
+        notes[("scale", "missing")] = "from the value labels: codes meaning \"no opinion\", counted as missing"
+    book["factors"] = []
+    book["statements"] = [{"id": n, "factor": TODO, "text": labelled(_statement_text(text_of(n)))} for n in statements]
+    for i, n in enumerate(statements):
+        notes[("statements", i)] = "from the value labels: an agreement scale"
+    unused = {c: "not recognised" for c in columns if c not in used and c not in in_checkbox
+              and c not in {q["id"] for q in questions} and c not in {p["id"] for p in profile}}
+    return Draft(book=book, notes=notes, unused=unused)
