@@ -112,6 +112,9 @@ $(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS
 $(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py
 	$(PY) -m helpers.publish.browser $(OUT)
 
+# Each step says itself what it did, in one line (`[2/5] 02_tables … 3.1 s`): make need not echo the command.
+.SILENT: $(addprefix $(RUN)/,$(notdir $(NOTEBOOKS))) $(OUT)/report.pdf
+
 .PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html (+ .pdf with Chromium)
 	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(OUT)/report.pdf
