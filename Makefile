@@ -156,7 +156,7 @@ help: ## List the targets
 ## Benchmarks ------------------------------------------------------------------
 
 BENCH_REPEAT ?= 5
-BENCH_SCALE ?= 10000 100000
+BENCH_SCALE ?= 1000 10000 100000 1000000
 .PHONY: bench
-bench: $(ENV_STAMP) ## Time a cold `make report` against its floor, and the pipeline at national scale; writes docs/benchmarks.md
+bench: $(ENV_STAMP) ## Time a cold `make report` against its three floors (DAG, lean, bare), and at 1k-1M respondents; writes docs/benchmarks.md
 	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md

@@ -76,7 +76,7 @@ def modules_loaded(notebook: Path, parameters: dict, scratch: Path) -> set[str]:
     import nbformat
     from nbformat.v4 import new_code_cell
 
-    from helpers.pipeline import KERNEL, _skip_iri_format_parsers
+    from helpers.pipeline import KERNEL, _skip_iri_format_parsers, quiet_kernel_options
 
     _skip_iri_format_parsers()
     import papermill
@@ -86,7 +86,7 @@ def modules_loaded(notebook: Path, parameters: dict, scratch: Path) -> set[str]:
     source, output = scratch / f"probe-{notebook.stem}.ipynb", scratch / f"probe-{notebook.stem}-out.ipynb"
     nbformat.write(probe, source)
     executed = papermill.execute_notebook(str(source), str(output), parameters=parameters, kernel_name=KERNEL,
-                                          cwd=str(notebook.parent), progress_bar=False)
+                                          cwd=str(notebook.parent), progress_bar=False, **quiet_kernel_options())
     return set("".join(o.get("text", "") for o in executed.cells[-1].outputs).split())
 
 
@@ -317,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{path_line(measured['DAG floor'])}")
             print(line, flush=True)
             lines.append(line)
+        write_results(args.output, lines, times, scale_runs, pending=sorted(args.scale))
         if args.scale:
             from helpers.tools.synthetic import write_synthetic_dataset
 
@@ -327,17 +328,27 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(project / "data" / "processed" / name, ignore_errors=True)
                 shutil.rmtree(project / "data" / "raw" / name, ignore_errors=True)
                 print(f"scale {size}: {scale_runs[size].seconds:.1f} s, {scale_runs[size].peak_mib:.0f} MiB", flush=True)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    summary = [f"median {name}: {seconds:.2f} s" for name, seconds in medians.items()]
-    ratio = medians["pipeline"] / medians["DAG floor"]
-    scaled = scale_lines(sorted(scale_runs), scale_runs, medians["pipeline"])
-    summary += [f"ratio pipeline/lean floor: {medians['pipeline'] / medians['lean floor']:.2f}",
-                f"ratio pipeline/bare floor: {medians['pipeline'] / medians['bare floor']:.2f}", *scaled,
-                f"ratio pipeline/floor: {ratio:.2f}"]
-    print("\n".join(summary))
-    if args.output:
-        write_markdown(args.output, lines, summary)
+                # Written after each size: a long run stopped half-way still leaves what it measured.
+                write_results(args.output, lines, times, scale_runs, pending=[s for s in args.scale if s > size])
+    print("\n".join(summary_lines(times, scale_runs)))
     return 0
+
+
+def summary_lines(times: dict[str, list[float]], scale_runs: dict[int, Run]) -> list[str]:
+    """Medians, the ratios against each floor, the scale lines; last, `ratio pipeline/floor` (against the DAG floor)."""
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return [*(f"median {name}: {seconds:.2f} s" for name, seconds in medians.items()),
+            f"ratio pipeline/lean floor: {medians['pipeline'] / medians['lean floor']:.2f}",
+            f"ratio pipeline/bare floor: {medians['pipeline'] / medians['bare floor']:.2f}",
+            *scale_lines(sorted(scale_runs), scale_runs, medians["pipeline"]),
+            f"ratio pipeline/floor: {medians['pipeline'] / medians['DAG floor']:.2f}"]
+
+
+def write_results(path: Path | None, lines: list[str], times, scale_runs, pending: list[int]) -> None:
+    if path:
+        note = [f"(not measured: the run stopped before the scale run(s) of {', '.join(map(str, pending))} respondents)"]
+        write_markdown(path, lines, summary_lines(times, scale_runs)[:-1] + (note if pending else [])
+                       + summary_lines(times, scale_runs)[-1:])
 
 
 def _packages(cell: str) -> list[str]:
