@@ -140,6 +140,9 @@ $(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py
 STEP_RUNS := $(foreach folder,$(LANG_OUT),$(addprefix $(folder)/notebooks/,02_tables.ipynb 03_priorities.ipynb 04_figures.ipynb 05_report.ipynb))
 $(STEP_RUNS):
 
+# Each step says itself what it did, in one line (`[2/5] 02_tables … 3.1 s`): make need not echo the command.
+.SILENT: $(RUN)/01_clean.ipynb $(STEP_RUNS) $(addsuffix /report.pdf,$(LANG_OUT))
+
 .PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
 	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
@@ -203,7 +206,7 @@ help: ## List the targets
 ## Benchmarks ------------------------------------------------------------------
 
 BENCH_REPEAT ?= 5
-BENCH_SCALE ?= 10000 100000
+BENCH_SCALE ?= 1000 10000 100000 1000000
 .PHONY: bench
-bench: $(ENV_STAMP) ## Time a cold `make report` against its floor, and the pipeline at national scale; writes docs/benchmarks.md
+bench: $(ENV_STAMP) ## Time a cold `make report` against its three floors (DAG, lean, bare), and at 1k-1M respondents; writes docs/benchmarks.md
 	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md

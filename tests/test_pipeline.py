@@ -1,6 +1,7 @@
 """The notebooks run end to end under papermill on a scratch copy of the data."""
 import hashlib
 import subprocess
+import sys
 import os
 import re
 from pathlib import Path
@@ -171,3 +172,14 @@ def test_pdf_is_printed_with_fixed_dates(built, tmp_path):
     second = print_pdf(html, tmp_path / "b.pdf").read_bytes()
     assert first[:5] == b"%PDF-" and first == second
     assert b"(D:20200101000000+00'00')" in first
+
+
+def test_a_successful_step_prints_one_line_and_no_kernel_warnings(tmp_path):
+    root = sandbox_root(tmp_path / "root")
+    notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    result = subprocess.run([sys.executable, "-m", "helpers.pipeline", "run", str(notebooks[0]), str(tmp_path / "out.ipynb"),
+                             "-p", "dataset", "amirova2020"], env={**os.environ, ROOT_VARIABLE: str(root)},
+                            capture_output=True, text=True, check=True)
+    assert re.fullmatch(rf"\[1/{len(notebooks)}\] {notebooks[0].stem} … \d+\.\d s\n", result.stdout)
+    assert "without encryption" not in result.stderr and "KeyboardInterrupt" not in result.stderr
+    assert result.stderr == ""

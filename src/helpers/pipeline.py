@@ -31,6 +31,10 @@ from pathlib import Path
 from helpers.paths import (OUTPUTS, REPO_ROOT, ROOT_VARIABLE, STAGING_VARIABLE, WRITES_VARIABLE, DatasetPaths,
                            check_dataset_name, dataset_paths, project_root)
 
+# When this module was loaded: as `python -m helpers.pipeline`, a few milliseconds after the process started, so a
+# step's time includes starting Python and importing papermill, not only running the notebook.
+_LOADED = time.perf_counter()
+
 KERNEL = "python3"
 
 #: What a reader takes for the result, in a report's folder: made from every step before it.
@@ -84,7 +88,8 @@ def run_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
-                                   cwd=str(notebook.parent), progress_bar=False, report_mode=False)
+                                   cwd=str(notebook.parent), progress_bar=False, report_mode=False,
+                                   **quiet_kernel_options())
     finally:
         if output.exists():
             normalise_executed(output, notebook)
@@ -218,6 +223,48 @@ def _write_record(executed: Path, record: Path, root: Path, reads, written: list
     nbformat.write(notebook, executed)
     record.parent.mkdir(parents=True, exist_ok=True)
     os.replace(executed, record)
+
+
+def quiet_kernel_options() -> dict:
+    """How the runner starts and stops a step's kernel, so that a successful run prints nothing of its own.
+
+    - Unix-domain sockets (ZeroMQ's ipc transport) instead of TCP on localhost: no port is opened, and the
+      kernel has no reason to warn "Kernel is running over TCP without encryption". The socket files sit
+      beside the connection file in Jupyter's runtime folder and are removed when the kernel stops.
+    - No interrupt before the shutdown: when the runner stops the kernel every cell has finished, so
+      jupyter_client's habit of sending SIGINT first only makes the kernel print
+      "KeyboardInterrupt caught in kernel" (when the signal lands in its event loop).
+    """
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets.config import Config
+
+    class StepKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:  # a real interrupt (Ctrl-C during a cell) still goes through
+                await super()._async_interrupt_kernel()
+
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    # An absolute prefix, unique to this runner: the kernel runs in the notebook's folder, the runner elsewhere.
+    config.KernelManager.ip = str(runtime / f"step-{os.getpid()}-ipc")
+    return {"config": config, "kernel_manager_class": StepKernelManager}
+
+
+def step_label(notebook: Path) -> str:
+    """'[2/5] 02_tables': the notebook's place among the numbered notebooks of its folder."""
+    notebook = Path(notebook)
+    steps = sorted(p.name for p in notebook.parent.glob("*.ipynb"))
+    if notebook.name not in steps:
+        return notebook.stem
+    return f"[{steps.index(notebook.name) + 1}/{len(steps)}] {notebook.stem}"
+
+
+def report_step(notebook: Path, seconds: float) -> None:
+    """One line per finished step, on stdout: `[2/5] 02_tables … 3.1 s`."""
+    print(f"{step_label(notebook)} … {seconds:.1f} s", flush=True)
 
 
 def normalise_executed(output: Path, source: Path) -> None:
@@ -380,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parameters = {**dict(args.parameter), **parameters_from_environment(args.from_env)}
     step = args.notebook.stem
-    started = time.perf_counter()
+    started = _LOADED if __name__ == "__main__" else time.perf_counter()
     try:
         if args.writes is None:
             run_notebook(args.notebook, args.output, parameters)
@@ -403,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
         print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
         return 1
-    print(f"{step}: ran in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    report_step(args.notebook, time.perf_counter() - started)
     return 0
 
 

@@ -53,8 +53,6 @@ def kendalls_w(likert: pd.DataFrame, codebook: Codebook) -> dict:
 def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
                        min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA) -> pd.DataFrame:
     """Per factor: Cronbach's alpha of its statements with its 95 % CI, or why it is not reported."""
-    import pingouin
-
     rows = []
     for factor in codebook.factors(lang).itertuples():
         items = likert.loc[likert["factor_id"] == factor.factor_id]
@@ -68,6 +66,8 @@ def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEF
             row["note"] = (f"not computed: {n} respondents answered every statement of this factor, fewer than "
                            f"{min_respondents}; alpha from so few would mostly reflect chance")
         else:
+            import pingouin  # only here: it loads statsmodels, matplotlib and seaborn, over a second
+
             alpha, ci = pingouin.cronbach_alpha(data=wide)
             row.update(alpha=float(alpha), ci_low=float(ci[0]), ci_high=float(ci[1]))
         rows.append(row)

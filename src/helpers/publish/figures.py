@@ -1,7 +1,8 @@
 """Figures of factor priorities by stakeholder type, saved as PNG (300 dpi) and SVG.
 
 Colours: one colour per stakeholder type from seaborn's colour-blind-safe
-palette, assigned in the codebook's order, the same in every figure.
+palette (its ten colours written out, see COLORBLIND), assigned in the
+codebook's order, the same in every figure.
 Fonts: DejaVu Sans (matplotlib's default) covers Latin, Cyrillic and Kazakh letters.
 """
 from __future__ import annotations
@@ -17,7 +18,6 @@ matplotlib.use("Agg")  # files only; notebooks show a preview image instead of a
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
 from helpers import i18n  # noqa: E402
@@ -35,10 +35,18 @@ STYLE = {
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*", "<", ">")
 
 
+#: seaborn's "colorblind" palette (seaborn.palettes.SEABORN_PALETTES), written out: importing seaborn for ten
+#: colours would load scipy and statsmodels too, about half a second on the figures step, the critical path.
+#: tests/test_figures_palette.py checks that it still equals seaborn's.
+COLORBLIND = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4", "#949494", "#ECE133", "#56B4E9")
+
+
 def stakeholder_palette(codebook: Codebook) -> dict[str, tuple]:
-    """Stakeholder code -> colour, in the codebook's order (colour-blind-safe palette)."""
+    """Stakeholder code -> colour, in the codebook's order (colour-blind-safe palette, repeated past ten types)."""
+    from matplotlib.colors import to_rgb
+
     codes = codebook.stakeholders()["code"].tolist()
-    return dict(zip(codes, sns.color_palette("colorblind", n_colors=max(len(codes), 1))))
+    return {code: to_rgb(COLORBLIND[i % len(COLORBLIND)]) for i, code in enumerate(codes)}
 
 
 def wrap(text: str, width: int) -> str:
