@@ -25,6 +25,8 @@ REPORT_LANG ?= en
 ON_INVALID ?= stop
 # Limit tables, figures and report to one pilot body (its code in the codebook); empty for all.
 PILOT_BODY ?=
+# Paper size of report.pdf: a4 (default) or letter.
+PAPER ?= a4
 # Notebooks that do not depend on each other (tables, figures) run side by side.
 JOBS ?= 2
 
@@ -109,8 +111,8 @@ $(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
 # Without Chromium the recipe says in one line how to get it and writes nothing.
-$(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py
-	$(PY) -m helpers.publish.browser $(OUT)
+$(OUT)/report.pdf: $(RUN)/05_report.ipynb $(H)/publish/browser.py $(PARAMS)/PAPER
+	$(PY) -m helpers.publish.browser $(OUT) --paper $(PAPER)
 
 .PHONY: report clean-data tables priorities figures
 report: ## Run the whole pipeline on DATA (default amirova2020): reports/$(DATA)/report.html (+ .pdf with Chromium)
@@ -134,7 +136,13 @@ example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from i
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: test baseline lab clean help
-test: $(ENV_STAMP) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
+# axe-core, from the npm registry (package.json, package-lock.json): the tests run it in Chromium on the reports.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility test (axe-core) is skipped; install Node.js to run it"; fi
+
+test: $(ENV_STAMP) $(AXE) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
 	$(PY) -m pytest $(NBVAL) tests notebooks
 
 baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff

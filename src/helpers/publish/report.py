@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.codebook import DEFAULT_LANGUAGE
 from helpers.i18n import ui
 from helpers.analysis.tables import group_sizes, table_note
+from helpers.publish import distribution_stem
 
 TEMPLATES = Path(__file__).parent / "templates"
 KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval", "jinja2", "pyyaml")
@@ -30,14 +31,16 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def html_table(table: pd.DataFrame, group_by: str | None = None) -> dict:
-    """Header and rows for the template; with `group_by`, a heading row starts each group (as Table 3 does)."""
+    """Header and rows for the template: the first column of each row is its row header; with `group_by`, a
+    row-group header starts each group (as Table 3's factors do)."""
     columns = [c for c in table.columns if c != group_by]
     rows, current = [], None
     for record in table.to_dict("records"):
         if group_by and record[group_by] != current:
             current = record[group_by]
             rows.append({"heading": current})
-        rows.append({"cells": [(record[c], _is_number(record[c])) for c in columns]})
+        rows.append({"header": record[columns[0]],
+                     "cells": [(record[c], _is_number(record[c])) for c in columns[1:]]})
     return {"columns": columns, "rows": rows}
 
 
@@ -114,7 +117,7 @@ def write_report(html: str, path: Path) -> Path:
 
 
 
-FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix", "answer_distribution")
+FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix")
 PAPER_TABLES = ("table1", "table2", "table3")
 
 
@@ -154,10 +157,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         tables.append({"id": "pilot_bodies", "label": f"{words['table']} {len(tables) + 1}",
                        "caption": words["pilot_caption"], "note": words["pilot_note"],
                        "body": html_table(read_table(comparison_path))})
-    drawn = [f for f in FIGURES if (paths.figures / f"{f}.png").exists()]
-    figures = [{"id": f, "label": f"{words['figure']} {i}", "title": words["figures"][f][0],
-                "caption": words["figures"][f][1].format(scale=codebook.scale_values), "src": embed_png(paths.figures / f"{f}.png")}
-               for i, f in enumerate(drawn, start=1)]
+    figures = report_figures(paths, codebook, lang)
     claims_table = read_table(paths.tables / "claims.csv")
     agreement = read_table(paths.tables / "agreement.csv")
     reliability = read_table(paths.tables / "reliability.csv")
@@ -165,7 +165,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
     scope = f"Limited to the pilot body {bodies.get(pilot_body, pilot_body)} (n = {len(respondents)})." if pilot_body else ""
     return {
-        "t": words, "lang": lang, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
+        "t": words, "lang": lang, "source_lang": DEFAULT_LANGUAGE, "dataset": paths.name, "title": codebook.dataset.get("title", paths.name),
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
         "scope": scope,
@@ -217,3 +217,77 @@ def agreement_sentences(agreement: pd.DataFrame, reliability: pd.DataFrame, diff
 def _int(text) -> int:
     """A count read back from CSV, where a column with gaps was written as 4.0."""
     return int(float(text))
+
+
+# --- figures and their alt text -----------------------------------------------------------------
+def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+    """The figures the figures step drew, in report order, each with a title, a caption and alt text from the data."""
+    words = ui(lang)
+    factors = codebook.factors(lang)
+    candidates = [(f, words["figures"][f][0], f) for f in FIGURES]
+    candidates += [(distribution_stem(f.factor_id), f"{words['figures']['answer_distribution'][0]}: {f.factor}",
+                    "answer_distribution") for f in factors.itertuples()]
+    drawn = [c for c in candidates if (paths.figures / f"{c[0]}.png").exists()]
+    texts = {"scale": ", ".join(str(v) for v in codebook.scale_values),
+             "questions": len(codebook.questions(lang))}
+    figures = []
+    for number, (stem, title, kind) in enumerate(drawn, start=1):
+        figures.append({"id": stem, "label": f"{words['figure']} {number}", "title": title,
+                        "caption": words["figures"][kind][1].format(**texts),
+                        "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
+                        "src": embed_png(paths.figures / f"{stem}.png")})
+    return figures
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What a figure shows, in words, with its numbers: read from the tables the pipeline wrote beside it."""
+    alt = ui(lang)["alt"]
+    if kind == "statement_heatmap":
+        summary = pd.read_csv(tables / "statement_summary.csv", dtype={"stakeholder": str})
+        ranking = read_table(tables / "factor_ranking.csv")
+        groups = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
+        high, low = summary.loc[summary["mean"].idxmax()], summary.loc[summary["mean"].idxmin()]
+        return alt["statement_heatmap"].format(
+            statements=summary["statement_id"].nunique(), factors=summary["factor_id"].nunique(),
+            groups=summary["stakeholder"].nunique(), high=_number(high["mean"]), high_statement=high["statement"],
+            high_group=groups.get(high["stakeholder"], high["stakeholder"]), low=_number(low["mean"]),
+            low_statement=low["statement"], low_group=groups.get(low["stakeholder"], low["stakeholder"]),
+            factor_means="; ".join(f"{r['factor_short']} {_number(float(r['mean']))}" for r in ranking.to_dict("records")))
+    if kind == "factor_priority":
+        ranking = read_table(tables / "factor_ranking.csv")
+        return alt["factor_priority"].format(
+            ranking="; ".join(f"{r['rank']}. {r['factor_short']} {_number(float(r['mean']))} "
+                              f"({_number(float(r['lowest_group_mean']))}–{_number(float(r['highest_group_mean']))})"
+                              for r in ranking.to_dict("records")))
+    if kind == "choice_matrix":
+        counts = pd.read_csv(tables / "option_counts.csv", dtype={"letter": str, "text": str})
+        totals = counts.groupby(["question_id", "letter"], sort=False)[["n_chose", "n_group"]].sum()
+        totals["share"] = totals["n_chose"] / totals["n_group"]
+        parts = []
+        for number, (question_id, block) in enumerate(totals.groupby(level=0, sort=False), start=1):
+            top = block["share"].idxmax()
+            parts.append(alt["choice_question"].format(number=number, letter=top[1], share=f"{block['share'].max():.0%}"))
+        return alt["choice_matrix"].format(questions=len(parts), options=len(totals),
+                                           groups=counts["stakeholder"].nunique(), top="; ".join(parts))
+    distribution = pd.read_csv(tables / "answer_distribution.csv", dtype={"stakeholder": str})
+    statements = codebook.statements(lang)
+    factor_id = stem[len(distribution_stem("")):]
+    ids = statements.loc[statements["factor_id"] == factor_id, "statement_id"].tolist()
+    values = codebook.scale_values
+    middle = (values[0] + values[-1]) / 2
+    block = distribution.loc[distribution["statement_id"].isin(ids)].groupby("statement_id", sort=False).sum(numeric_only=True)
+    parts = []
+    for number, statement_id in enumerate(ids, start=1):
+        row = block.loc[statement_id]
+        n = row["n"]
+        agree = sum(row[str(v)] for v in values if v > middle) / n if n else 0
+        disagree = sum(row[str(v)] for v in values if v < middle) / n if n else 0
+        parts.append(alt["distribution_statement"].format(number=number, agree=f"{agree:.0%}",
+                                                          disagree=f"{disagree:.0%}", n=int(n)))
+    factor = codebook.factors(lang).set_index("factor_id").loc[factor_id, "factor"]
+    return alt["answer_distribution"].format(factor=factor, statements=len(ids),
+                                             groups=distribution["stakeholder"].nunique(), shares="; ".join(parts))
