@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE
 from helpers.i18n import ui
-from helpers.analysis.tables import group_sizes, table_note
+from helpers.analysis.tables import group_column, group_sizes, table_note
 from helpers.publish import distribution_stem
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -150,7 +150,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     words = ui(lang)
     tables = [{"id": name, "label": f"{words['table']} {i}", "caption": codebook.table_text(name, "caption", lang) or "",
                "note": table_note(name, codebook, respondents, lang),
-               "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None)}
+               "body": html_table(table[name], group_by=group_column(name, table[name], lang))}
               for i, name in enumerate(PAPER_TABLES, start=1)]
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
