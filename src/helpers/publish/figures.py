@@ -32,6 +32,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm, to_rgb  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
 from helpers.i18n import ui  # noqa: E402
@@ -289,11 +290,14 @@ def statement_heatmap(summary: pd.DataFrame, groups: pd.DataFrame, codebook: Cod
 
 
 # --- Figure: factor priorities (dot chart) ------------------------------------------------------------
+LEGEND_SPACING = {"handlelength": 1.6, "handletextpad": 0.6, "columnspacing": 1.2}  # in font sizes
+
+
 def _legend_columns(entries: list[str], size: float, room: float) -> int:
     """How many legend columns of `entries` fit across `room` points (matplotlib's handle and spacing included)."""
     widest = max(text_extent(e, size)[0] for e in entries)
-    per_column = widest + size * (2.0 + 0.8 + 2.0)  # handlelength + handletextpad + columnspacing, in font sizes
-    return max(1, min(len(entries), int((room + 2.0 * size) // per_column)))
+    per_column = widest + size * sum(LEGEND_SPACING.values())
+    return max(1, min(len(entries), int((room + LEGEND_SPACING["columnspacing"] * size) // per_column)))
 
 
 def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups: pd.DataFrame,
@@ -352,7 +356,7 @@ def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups
                  va="top", fontsize=8)
         handles, entries = axis.get_legend_handles_labels()
         fig.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, 1 - legend_top / height), ncol=ncol,
-                   frameon=False, fontsize=legend_size, borderaxespad=0, borderpad=0.2)
+                   frameon=False, fontsize=legend_size, borderaxespad=0, borderpad=0.2, **LEGEND_SPACING)
     return fig
 
 
@@ -515,9 +519,10 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
             else:
                 axis.set_xticklabels([])
         top_side = max(20.0, float(no_opinion.max()) * 1.45 if len(no_opinion) else 20.0)
+        side_ticks = [t for t in MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(0, top_side) if 0 <= t <= top_side]
         for i, (axis, side) in enumerate(panels):
             side.set_xlim(0, top_side)
-            side.set_xticks([0, round(top_side / 2), round(top_side)] if i == len(panels) - 1 else [])
+            side.set_xticks(side_ticks if i == len(panels) - 1 else [])
             side.tick_params(axis="x", labelsize=size)
             rows = facets[i]["rows"]
             for value, p in zip(no_opinion.iloc[rows].to_numpy(), range(rows.stop - rows.start)):
@@ -527,7 +532,7 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
         fig.text((left + main_width / 2) / WIDTH, 1 - label_top / height, axis_label, ha="center", va="top", fontsize=7)
         handles, entries = panels[0][0].get_legend_handles_labels()
         fig.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, 1 - legend_top / height), ncol=ncol,
-                   frameon=False, fontsize=size, borderaxespad=0, borderpad=0.2)
+                   frameon=False, fontsize=size, borderaxespad=0, borderpad=0.2, **LEGEND_SPACING)
         del tick_top
     return fig
 
