@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -63,6 +64,7 @@ _MEASURE = RendererAgg(10, 10, MEASURE_DPI)
 
 
 # --- measuring and wrapping text --------------------------------------------------------------
+@lru_cache(maxsize=65536)  # the same labels and percentages are measured many times per figure
 def text_extent(text: str, size: float, weight: str = "normal", style: str = "normal") -> tuple[float, float]:
     """Width and height, in points, of `text` (lines split at "\n") drawn in the figures' font at `size`."""
     prop = FontProperties(family=FONT, size=size, weight=weight, style=style)
@@ -71,6 +73,7 @@ def text_extent(text: str, size: float, weight: str = "normal", style: str = "no
     return width * 72 / MEASURE_DPI * 1.02, size * LINE * len(lines)
 
 
+@lru_cache(maxsize=4096)
 def wrap_to_width(text: str, width: float, size: float, weight: str = "normal", style: str = "normal") -> str:
     """`text` broken between words into lines no wider than `width` points (a single longer word keeps its line)."""
     lines, current = [], ""
