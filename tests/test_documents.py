@@ -150,3 +150,11 @@ def test_chromium_leaves_no_process_and_no_profile_behind():
         # What is left of the group, if anything, has exited and waits to be reaped: it writes nothing.
         states = subprocess.run(["ps", "-g", str(group), "-o", "stat="], capture_output=True, text=True).stdout.split()
         assert all(state.startswith("Z") for state in states), states
+
+
+def test_a_passage_shown_in_the_fallback_language_is_marked_as_such():
+    from helpers.publish.report import words_language
+
+    assert words_language("contents", "ru") == "ru"  # translated: the report's own language
+    assert words_language("a word nobody translated", "ru") == "en"  # English fallback: lang="en" on it
+    assert words_language("alt", "en") == "en"

@@ -235,8 +235,19 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
         figures.append({"id": stem, "label": f"{words['figure']} {number}", "title": title,
                         "caption": words["figures"][kind][1].format(**texts),
                         "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
+                        "alt_lang": words_language("alt", lang),
                         "src": embed_png(paths.figures / f"{stem}.png")})
     return figures
+
+
+def words_language(key: str, lang: str) -> str:
+    """The language the report's word `key` is shown in: `lang` where ui_text.yaml has it, else English (the fallback)."""
+    import yaml
+
+    from helpers.i18n import UI_TEXT
+
+    own = (yaml.safe_load(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {})
+    return lang if key in own else DEFAULT_LANGUAGE
 
 
 def _number(value: float) -> str:
