@@ -288,9 +288,11 @@ def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None 
     if table == "table1" and respondents is not None:
         parts += table1_footnotes(respondents, codebook, lang)
     several = respondents is not None and respondents["stakeholder"].value_counts().max() > 1
+    text = " ".join(p for p in parts if p)
     if several and table in ("table2", "table3"):
-        parts.append(ui(lang)[f"{table}_cells"])
-    return " ".join(p for p in parts if p)
+        # The codebook's note may end without a full stop; the sentence on the cells starts a new one.
+        text = (text if not text or text[-1] in ".!?" else text + ".") + " " + ui(lang)[f"{table}_cells"]
+    return text.strip()
 
 
 def group_column(name: str, table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str | None:
