@@ -27,6 +27,8 @@ REPORT_LANG ?= en
 ON_INVALID ?= stop
 # Limit tables, figures and report to one pilot body (its code in the codebook); empty for all.
 PILOT_BODY ?=
+# Paper size of report.pdf: a4 (default) or letter.
+PAPER ?= a4
 # Notebooks that do not depend on each other (tables, figures) run side by side.
 JOBS ?= 2
 
@@ -37,7 +39,7 @@ JOBS ?= 2
 # The other values reach the notebooks through the environment (exported below), never through a shell
 # line, and `python -m helpers.pipeline check` tests what they may be (a language the project has,
 # stop or quarantine, a pilot body of the codebook) before the first step.
-PARAMETERS := DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
+PARAMETERS := DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM PAPER
 $(foreach name,$(PARAMETERS),$(if $(findstring $$,$(value $(name))),$(error $(name) holds a '$$': \
   parameter values are plain text (see make help))))
 NAME_CHARACTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
@@ -51,6 +53,7 @@ $(error DATA is not a plain folder name under data/raw (letters, digits, '_', '.
 endif
 $(foreach lang,$(REPORT_LANG),$(if $(call without-name-characters,$(lang),$(NAME_CHARACTERS)),\
   $(error REPORT_LANG=$(lang) is not a language code such as en, ru or kk)))
+$(if $(filter-out a4 letter,$(PAPER)),$(error PAPER=$(PAPER): use a4 or letter))
 export DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
 
 # The interpreter that creates .venv: Python 3.11 where it is installed under that name.
@@ -132,8 +135,8 @@ $(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BO
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
 # Without Chromium the recipe says in one line how to get it and writes nothing.
-$(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py
-	$(PY) -m helpers.publish.browser $(OUT)/$*
+$(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py $(PARAMS)/PAPER
+	$(PY) -m helpers.publish.browser $(OUT)/$* --paper $(PAPER)
 
 # Name every language's executed notebooks as targets (their recipes are the pattern rules above), so make
 # keeps them: a file reached only through pattern rules would be intermediate, deleted after the build.
@@ -187,7 +190,13 @@ example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from i
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: test baseline lab clean help
-test: $(ENV_STAMP) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
+# axe-core, from the npm registry (package.json, package-lock.json): the tests run it in Chromium on the reports.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility test (axe-core) is skipped; install Node.js to run it"; fi
+
+test: $(ENV_STAMP) $(AXE) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
 	$(PY) -m pytest $(NBVAL) tests notebooks
 
 baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff

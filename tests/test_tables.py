@@ -28,9 +28,10 @@ def test_table3_averages_groups_and_states_n(many, codebook):
     table = tables.table3(many.likert, many.respondents, codebook)
     assert "Project manager from the public sector (n = 3)" in table.columns
     # s01 of the public-sector PM: 5 (paper) and 2, 3 in the copies.
-    assert table.loc[0, "Project manager from the public sector (n = 3)"] == pytest.approx((5 + 2 + 3) / 3, abs=0.005)
+    # Mean (SD), n: one number of decimals throughout.
+    assert table.loc[0, "Project manager from the public sector (n = 3)"] == "3.33 (1.53), n = 3"
     # s02 is unchanged in the copies: the mean is the paper's score.
-    assert table.loc[1, "Local government representative (n = 3)"] == 5
+    assert table.loc[1, "Local government representative (n = 3)"] == "5.00 (0.00), n = 3"
 
 
 def test_statement_summary_counts_answers_and_missing(many, codebook):
@@ -42,8 +43,11 @@ def test_statement_summary_counts_answers_and_missing(many, codebook):
 
 def test_table2_counts_and_shares(many, codebook):
     table = tables.table2(many.choices, many.respondents, codebook)
-    cell = table.loc[0, "Central government representative (n = 3)"]
-    assert cell == "A) Public authority strategy: 3 (100%); B) Human capital (personnel): 3 (100%)"
+    # A matrix of options by groups: each option's row, "count (share)" per group.
+    assert table.loc[0, "Option"] == "A) Public authority strategy"
+    assert table.loc[0, "Central government representative (n = 3)"] == "3 (100%)"
+    assert table.loc[1, "Central government representative (n = 3)"] == "3 (100%)"
+    assert len(table) == len(codebook.options())
     counts = tables.option_counts(many.choices, many.respondents, codebook)
     unchosen = counts.query("stakeholder == 'public_pm' and question_id == 'q1' and letter == 'D'").iloc[0]
     assert (unchosen["n_chose"], unchosen["n_group"], bool(unchosen["known"])) == (0, 3, False)

@@ -119,17 +119,31 @@ def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
     return overall.sort_values(["rank", "factor_id"], kind="stable").reset_index(drop=True)
 
 
+def format_cell_summary(mean: float, sd: float, n: int) -> str:
+    """One Table 3 cell for a group of several respondents: 'M (SD), n = k', two decimals throughout."""
+    if n == 0:
+        return ""
+    spread = f"{sd:.2f}" if n > 1 else "–"
+    return f"{mean:.2f} ({spread}), n = {n}"
+
+
 def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Table 3: Factor, Statement, then one column per stakeholder group with the (mean) score."""
+    """Table 3: Factor, Statement, then one column per stakeholder group.
+
+    One respondent per group: the score itself, as the paper prints it. Several: each cell is
+    'mean (SD), n = answers on the scale', with two decimals throughout, as journals print it.
+    """
     groups = group_sizes(respondents, codebook, lang)
-    summary = statement_summary(likert, codebook, lang)
-    wide = summary.pivot(index="statement_id", columns="stakeholder", values="mean")
     statements = codebook.statements(lang).set_index("statement_id")
-    wide = wide.reindex(index=statements.index, columns=groups["stakeholder"])
     if (groups["n"] == 1).all():
-        wide = wide.astype("Int64")  # one respondent per group: the score itself, as the paper prints it
+        summary = statement_summary(likert, codebook, lang)
+        wide = summary.pivot(index="statement_id", columns="stakeholder", values="mean")
+        wide = wide.reindex(index=statements.index, columns=groups["stakeholder"]).astype("Int64")
     else:
-        wide = wide.round(2)
+        stats = likert.groupby(["stakeholder", "statement_id"], observed=True)["score"].agg(["mean", "std", "count"])
+        cells = pd.Series([format_cell_summary(r.mean, r.std, int(r.count)) for r in stats.itertuples()],
+                          index=stats.index, dtype=object)
+        wide = cells.unstack("stakeholder").reindex(index=statements.index, columns=groups["stakeholder"]).fillna("")
     words = ui(lang)
     table = pd.concat([statements[["factor", "statement"]].rename(columns={"factor": words["factor"], "statement": words["statement"]}),
                        wide], axis=1)
@@ -162,13 +176,27 @@ def _option_text(letter: str, text: str | None, lang: str = DEFAULT_LANGUAGE) ->
 
 
 def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Table 2: one row per question; each cell the options the group chose.
+    """Table 2: the multiple-choice questions by stakeholder group.
 
-    One respondent: "A) ... B) ..." with free text as "E) Other-<text>", as the
-    paper prints it. Several: each chosen option with its count and share.
+    One respondent per group, as the paper prints it: one row per question, each cell the options the
+    respondent chose ("A) ... B) ..."; free text as "E) Other-<text>"). Several: a matrix of options x
+    groups, the question in the first column, each cell "count (share)"; no option's wording is repeated.
     """
     groups = group_sizes(respondents, codebook, lang)
     counts = option_counts(choices, respondents, codebook, lang)
+    questions = codebook.questions(lang)
+    words = ui(lang)
+    header = codebook.table_text("table2", "question_header", lang) or words["question"]
+    if (groups["n"] > 1).any():
+        cells = counts.assign(cell=[f"{row.n_chose} ({i18n.percent(row.share, lang)})" for row in counts.itertuples()])
+        wide = cells.pivot(index=["question_id", "letter"], columns="stakeholder", values="cell")
+        options = codebook.options(lang)
+        index = list(zip(options["question_id"], options["letter"]))
+        wide = wide.reindex(index=index, columns=groups["stakeholder"]).reset_index(drop=True)
+        texts = dict(zip(questions["question_id"], questions["text"]))
+        table = pd.DataFrame({header: [texts[q] for q in options["question_id"]],
+                              words["option"]: [_option_text(o.letter, o.text, lang) for o in options.itertuples()]})
+        return pd.concat([table, wide], axis=1).rename(columns=_column_labels(groups))
     free_text = (choices.dropna(subset=["free_text"]).groupby(["stakeholder", "question_id", "option"])["free_text"]
                  .agg(lambda t: "; ".join(sorted(set(t)))))
     cells = {}
@@ -177,14 +205,9 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
         parts = []
         for row in block.itertuples():
             text = _option_text(row.letter, row.text, lang)
-            if row.n_group == 1:
-                extra = free_text.get((stakeholder, question_id, row.letter))
-                parts.append(f"{text}-{extra}" if extra else text)
-            else:
-                parts.append(f"{text}: {row.n_chose} ({i18n.percent(row.share, lang)})")
-        cells[(question_id, stakeholder)] = (" " if (groups["n"] == 1).all() else "; ").join(parts)
-    questions = codebook.questions(lang)
-    header = codebook.table_text("table2", "question_header", lang) or ui(lang)["question"]
+            extra = free_text.get((stakeholder, question_id, row.letter))
+            parts.append(f"{text}-{extra}" if extra else text)
+        cells[(question_id, stakeholder)] = " ".join(parts)
     table = pd.DataFrame({header: questions["text"]})
     for stakeholder in groups["stakeholder"]:
         table[stakeholder] = [cells.get((q, stakeholder), "") for q in questions["question_id"]]
@@ -282,7 +305,20 @@ def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None 
     parts = [codebook.table_text(table, "note", lang) or ""]
     if table == "table1" and respondents is not None:
         parts += table1_footnotes(respondents, codebook, lang)
-    return " ".join(p for p in parts if p)
+    several = respondents is not None and respondents["stakeholder"].value_counts().max() > 1
+    text = " ".join(p for p in parts if p)
+    if several and table in ("table2", "table3"):
+        # The codebook's note may end without a full stop; the sentence on the cells starts a new one.
+        text = (text if not text or text[-1] in ".!?" else text + ".") + " " + ui(lang)[f"{table}_cells"]
+    return text.strip()
+
+
+def group_column(name: str, table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The column whose values head groups of rows in print: Table 3's factor; Table 2's question where it
+    lists options (several respondents per group); None for the others."""
+    if name == "table3" or (name == "table2" and ui(lang)["option"] in table.columns):
+        return table.columns[0]
+    return None
 
 
 def write_table(table: pd.DataFrame, path) -> None:

@@ -1,12 +1,18 @@
-"""The report as a reader sees it: print it to PDF and check it in headless Chromium.
+"""The report as a reader sees it: print it to PDF and check it, in ONE headless Chromium.
 
-- `print_pdf`: report.html -> report.pdf with Chromium's --print-to-pdf; the
-  PDF's creation and modification dates are set to SOURCE_DATE_EPOCH (or
-  2020-01-01) so the same report gives the same bytes.
-- `check_report`: opens report.html in a fresh headless Chromium, through the
-  DevTools protocol, and reports every request that leaves the file, how many
-  tables and images rendered, and writes a screenshot for a person to look at.
-Where no Chromium is installed, both say so in one line instead of failing.
+- `Chromium`: starts one headless Chromium with a throw-away profile and
+  speaks the DevTools protocol to it. On the way out it stops Chromium's whole
+  process group and waits until every process is gone before removing the
+  profile: removing it while a helper process still writes into it is what
+  raised `OSError: Directory not empty: 'Default'` now and then.
+- `print_pdf`: report.html -> report.pdf through DevTools' Page.printToPDF, on
+  A4 (or Letter), tagged, with an outline (bookmarks) of the report's
+  headings. The PDF's dates are set to SOURCE_DATE_EPOCH (or 2020-01-01) so
+  the same report gives the same bytes.
+- `check_report`: what rendered, every request that leaves the file, a
+  screenshot for a person to look at, and, where axe-core is installed
+  (`npm ci` in the repository), every WCAG 2.1 A/AA violation axe-core finds.
+Where no Chromium is installed, the command says so in one line instead of failing.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,8 +32,15 @@ from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions")
+         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+         "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1")
 HOW_TO_GET_IT = "no Chromium found: the PDF was not written (install it, e.g. `apt-get install chromium`, then make report)"
+# Paper sizes in inches (DevTools takes inches); A4 unless asked otherwise (PAPER=letter).
+PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
+MARGIN_INCHES = 0.6
+# axe-core, installed from the npm registry by `npm ci` (package.json / package-lock.json at the repository root).
+AXE_SCRIPT = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def find_chromium() -> str | None:
@@ -41,28 +55,13 @@ def _pdf_date() -> bytes:
     return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("(D:%Y%m%d%H%M%S+00'00')").encode()
 
 
-def print_pdf(html: Path, pdf: Path, chromium: str | None = None) -> Path | None:
-    """Print `html` to `pdf`; None (and nothing written) when there is no Chromium."""
-    chromium = chromium or find_chromium()
-    if chromium is None:
-        return None
-    html, pdf = Path(html).resolve(), Path(pdf).resolve()
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-                        f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=120)
-    # Same-length replacement: the cross-reference offsets of the PDF stay valid.
-    data = re.sub(rb"\(D:\d{14}[^)]*\)", _pdf_date(), pdf.read_bytes())
-    pdf.write_bytes(data)
-    return pdf
-
-
 class _DevTools:
-    """The few DevTools-protocol calls this check needs, over websocket-client."""
+    """The few DevTools-protocol calls this module needs, over websocket-client."""
 
     def __init__(self, url: str):
         import websocket
 
-        self.socket = websocket.create_connection(url, timeout=90, suppress_origin=True)
+        self.socket = websocket.create_connection(url, timeout=120, suppress_origin=True)
         self.next_id, self.events = 0, []
 
     def call(self, method: str, **params):
@@ -83,8 +82,139 @@ class _DevTools:
                 raise TimeoutError(f"no {event} within {timeout} s")
             self.events.append(json.loads(self.socket.recv()))
 
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"script failed in the page: {result['exceptionDetails'].get('text')}")
+        return result["result"].get("value")
+
     def close(self):
         self.socket.close()
+
+
+class Chromium:
+    """One headless Chromium for a `with` block: `open(html)` gives a page (a DevTools session) on a file."""
+
+    def __init__(self, executable: str | None = None):
+        self.executable = executable or find_chromium()
+        if self.executable is None:
+            raise FileNotFoundError(HOW_TO_GET_IT)
+
+    def __enter__(self) -> Chromium:
+        self.profile = tempfile.mkdtemp(prefix="chromium-")
+        # A session of its own: Chromium's helpers (zygote, GPU, renderers) share its process group, so all of
+        # them can be stopped together and waited for.
+        self.process = subprocess.Popen([self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            self.port = self._devtools_port()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _devtools_port(self) -> int:
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError("Chromium did not open its DevTools port")
+            time.sleep(0.1)
+        return int(port_file.read_text().split()[0])
+
+    def open(self, html: Path, width: int = 1200, height: int = 1800) -> _DevTools:
+        """A page showing `html`, loaded, with its network requests recorded in `.events`."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=10) as response:
+            page = next(t for t in json.load(response) if t["type"] == "page")
+        tools = _DevTools(page["webSocketDebuggerUrl"])
+        tools.call("Network.enable")
+        tools.call("Page.enable")
+        tools.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        tools.call("Page.navigate", url=Path(html).resolve().as_uri())
+        tools.wait_for("Page.loadEventFired")
+        return tools
+
+    def __exit__(self, *exc) -> None:
+        stop_process_group(self.process)
+        shutil.rmtree(self.profile, ignore_errors=False)
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM to the process's group, wait until every member is gone (SIGKILL after `timeout`)."""
+    group = process.pid  # start_new_session: the group id is the leader's pid
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, timeout)):
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + wait
+        while _group_alive(group) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _group_alive(group):
+            break
+    process.wait()
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A member that has exited but not been reaped (a zombie) no longer writes: only live ones count.
+    return any(_state(pid) not in ("Z", "X", None) for pid in _members(group))
+
+
+def _members(group: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == group:
+                    members.append(int(entry.name))
+            except ProcessLookupError:
+                pass
+    return members
+
+
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def print_to_pdf(tools: _DevTools, pdf: Path, paper: str = "a4") -> Path:
+    """The loaded page printed to `pdf` on `paper` (a4 or letter), tagged, with an outline of its headings."""
+    width, height = PAPER_SIZES[paper.lower()]
+    result = tools.call("Page.printToPDF", paperWidth=width, paperHeight=height, marginTop=MARGIN_INCHES,
+                        marginBottom=MARGIN_INCHES, marginLeft=MARGIN_INCHES, marginRight=MARGIN_INCHES,
+                        printBackground=True, preferCSSPageSize=False, generateTaggedPDF=True,
+                        generateDocumentOutline=True, displayHeaderFooter=True, headerTemplate="<span></span>",
+                        footerTemplate=('<div style="font-size:8px;width:100%;text-align:center;color:#333">'
+                                        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'))
+    data = base64.b64decode(result["data"])
+    # Same-length replacement: the cross-reference offsets of the PDF stay valid.
+    data = re.sub(rb"\(D:\d{14}[^)]*\)", _pdf_date(), data)
+    Path(pdf).write_bytes(data)
+    return Path(pdf)
+
+
+def print_pdf(html: Path, pdf: Path, chromium: str | None = None, paper: str = "a4") -> Path | None:
+    """Print `html` to `pdf`; None (and nothing written) when there is no Chromium."""
+    if (chromium or find_chromium()) is None:
+        return None
+    with Chromium(chromium) as browser:
+        tools = browser.open(html)
+        try:
+            return print_to_pdf(tools, pdf, paper)
+        finally:
+            tools.close()
 
 
 PAGE_STATE = """JSON.stringify({
@@ -95,66 +225,89 @@ PAGE_STATE = """JSON.stringify({
   title: document.title
 })"""
 
+AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})
+  .then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))"""
 
-def check_report(html: Path, screenshot: Path, chromium: str | None = None) -> dict | None:
-    """Open `html` in headless Chromium; return what rendered and every request that left the file."""
-    chromium = chromium or find_chromium()
-    if chromium is None:
+
+def accessibility_violations(tools: _DevTools) -> list[dict] | None:
+    """axe-core's WCAG 2.1 A/AA violations on the loaded page; None when axe-core is not installed."""
+    if not AXE_SCRIPT.exists():
         return None
-    html = Path(html).resolve()
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        browser = subprocess.Popen([chromium, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                                    "--remote-debugging-address=127.0.0.1", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            port_file = Path(profile) / "DevToolsActivePort"
-            deadline = time.monotonic() + 30
-            while not (port_file.exists() and port_file.read_text().strip()):
-                if time.monotonic() > deadline or browser.poll() is not None:
-                    raise RuntimeError("Chromium did not open its DevTools port")
-                time.sleep(0.1)
-            port = int(port_file.read_text().split()[0])
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-                page = next(t for t in json.load(response) if t["type"] == "page")
-            tools = _DevTools(page["webSocketDebuggerUrl"])
-            tools.call("Network.enable")
-            tools.call("Page.enable")
-            tools.call("Emulation.setDeviceMetricsOverride", width=1200, height=1800, deviceScaleFactor=1, mobile=False)
-            tools.call("Page.navigate", url=html.as_uri())
-            tools.wait_for("Page.loadEventFired")
-            state = json.loads(tools.call("Runtime.evaluate", expression=PAGE_STATE, returnByValue=True)["result"]["value"])
-            shot = tools.call("Page.captureScreenshot", format="png")
-            Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
-            requests = [e["params"]["request"]["url"] for e in tools.events if e.get("method") == "Network.requestWillBeSent"]
-            tools.close()
-        finally:
-            browser.terminate()
-            browser.wait(timeout=30)
+    # Evaluated in the page's context: no <script> element is added, the report itself stays script-free.
+    tools.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    return json.loads(tools.evaluate(AXE_RUN % json.dumps(WCAG_AA_TAGS)))
+
+
+def inspect_page(tools: _DevTools, screenshot: Path) -> dict:
+    """What rendered on the loaded page, the requests it made, a screenshot, and axe-core's violations."""
+    state = json.loads(tools.evaluate(PAGE_STATE))
+    shot = tools.call("Page.captureScreenshot", format="png")
+    Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
+    requests = [e["params"]["request"]["url"] for e in tools.events if e.get("method") == "Network.requestWillBeSent"]
     state["requests_out"] = [u for u in requests if not u.startswith(("file:", "data:", "about:"))]
     state["screenshot"] = str(screenshot)
+    state["accessibility"] = accessibility_violations(tools)
     return state
 
 
-def main(argv: list[str] | None = None) -> int:
-    """python -m helpers.publish.browser reports/<name>  -> report.pdf, report-screenshot.png, and the check's verdict."""
-    from concurrent.futures import ThreadPoolExecutor
+def check_report(html: Path, screenshot: Path, chromium: str | None = None) -> dict | None:
+    """Open `html` in headless Chromium; return what rendered and every request that left the file."""
+    if (chromium or find_chromium()) is None:
+        return None
+    with Chromium(chromium) as browser:
+        tools = browser.open(html)
+        try:
+            return inspect_page(tools, screenshot)
+        finally:
+            tools.close()
 
-    folder = Path((argv or sys.argv[1:])[0])
-    html = folder / "report.html"
+
+def publish(folder: Path, paper: str = "a4", chromium: str | None = None) -> dict:
+    """report.html of `folder` -> report.pdf and the check's state, with one Chromium and one page load."""
+    folder = Path(folder)
+    with Chromium(chromium) as browser:
+        tools = browser.open(folder / "report.html")
+        try:
+            state = inspect_page(tools, folder / "report-screenshot.png")
+            tools.call("Emulation.clearDeviceMetricsOverride")
+            print_to_pdf(tools, folder / "report.pdf", paper)
+        finally:
+            tools.close()
+    return state
+
+
+def problems_found(state: dict) -> list[str]:
+    broken = [i for i in state["images"] if not i["ok"]]
+    violations = state["accessibility"] or []
+    return ([f"requests leaving the file: {state['requests_out']}"] if state["requests_out"] else []) + \
+           ([f"{len(broken)} image(s) did not render"] if broken else []) + \
+           (["no table rendered"] if not state["tables"] else []) + \
+           [f"accessibility (axe-core, WCAG 2.1 AA): {v['id']}: {v['help']} at {', '.join(v['nodes'])}" for v in violations]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m helpers.publish.browser reports/<name> [--paper a4|letter]  -> report.pdf, a screenshot, the verdict."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    paper = "a4"
+    if "--paper" in args:
+        at = args.index("--paper")
+        paper = args[at + 1].lower()
+        del args[at:at + 2]
+    if paper not in PAPER_SIZES:
+        print(f"error: paper size {paper!r}: choose one of {', '.join(PAPER_SIZES)}", file=sys.stderr)
+        return 2
+    folder = Path(args[0])
     if find_chromium() is None:
         print(HOW_TO_GET_IT)
         return 0
-    # Printing and checking are two Chromium processes: run them side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        printed = pool.submit(print_pdf, html, folder / "report.pdf")
-        state = check_report(html, folder / "report-screenshot.png")
-        printed.result()
-    broken = [i for i in state["images"] if not i["ok"]]
-    problems = ([f"requests leaving the file: {state['requests_out']}"] if state["requests_out"] else []) + \
-               ([f"{len(broken)} image(s) did not render"] if broken else []) + \
-               (["no table rendered"] if not state["tables"] else [])
-    print(f"{folder}/report.pdf written; in Chromium: {state['tables']} tables, {len(state['images'])} images, "
-          f"{len(state['requests_out'])} requests out; screenshot {folder}/report-screenshot.png")
+    state = publish(folder, paper)
+    axe = ("not run (axe-core not installed: npm ci)" if state["accessibility"] is None
+           else f"{len(state['accessibility'])} WCAG 2.1 AA violation(s)")
+    print(f"{folder}/report.pdf written ({paper.upper()}); in Chromium: {state['tables']} tables, "
+          f"{len(state['images'])} images, {len(state['requests_out'])} requests out; axe-core: {axe}; "
+          f"screenshot {folder}/report-screenshot.png")
+    problems = problems_found(state)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -23,7 +23,8 @@ from helpers.codebook import DEFAULT_LANGUAGE, dataset_title, label_language
 from helpers.files import read_csv_for_people, write_text
 from helpers.i18n import say, ui
 from helpers.analysis import claims as paper_claims
-from helpers.analysis.tables import group_sizes, table_note
+from helpers.analysis.tables import group_column, group_sizes, table_note
+from helpers.publish import distribution_stem
 
 TEMPLATES = Path(__file__).parent / "templates"
 KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval", "jinja2", "pyyaml")
@@ -35,17 +36,17 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def html_table(table: pd.DataFrame, group_by: str | None = None, lang: str = DEFAULT_LANGUAGE) -> dict:
-    """Header and rows for the template; with `group_by`, a heading row starts each group (as Table 3 does).
-
-    Numbers are shown the way `lang` writes them (4.33 -> 4,33 in Russian and Kazakh).
-    """
+    """Header and rows for the template: the first column of each row is its row header; with `group_by`, a
+    row-group header starts each group (as Table 3's factors do). Numbers are shown the way `lang` writes
+    them (4.33 -> 4,33 in Russian and Kazakh)."""
     columns = [c for c in table.columns if c != group_by]
     rows, current = [], None
     for record in table.to_dict("records"):
         if group_by and record[group_by] != current:
             current = record[group_by]
             rows.append({"heading": current})
-        rows.append({"cells": [(local_number(record[c], lang), _is_number(record[c])) for c in columns]})
+        rows.append({"header": record[columns[0]],
+                     "cells": [(local_number(record[c], lang), _is_number(record[c])) for c in columns[1:]]})
     return {"columns": columns, "rows": rows}
 
 
@@ -209,7 +210,7 @@ def write_report(html: str, path: Path) -> Path:
 
 
 
-FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix", "answer_distribution")
+FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix")
 PAPER_TABLES = ("table1", "table2", "table3")
 
 
@@ -242,17 +243,14 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     words = ui(lang)
     tables = [{"id": name, "label": words["table_label"].format(number=i), "caption": codebook.table_text(name, "caption", lang) or "",
                "note": table_note(name, codebook, respondents, lang),
-               "body": html_table(table[name], group_by=table[name].columns[0] if name == "table3" else None, lang=lang)}
+               "body": html_table(table[name], group_by=group_column(name, table[name], lang), lang=lang)}
               for i, name in enumerate(PAPER_TABLES, start=1)]
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
         tables.append({"id": "pilot_bodies", "label": words["table_label"].format(number=len(tables) + 1),
                        "caption": words["pilot_caption"], "note": words["pilot_note"],
                        "body": html_table(read_table(comparison_path), lang=lang)})
-    drawn = [f for f in FIGURES if (paths.figures / f"{f}.png").exists()]
-    figures = [{"id": f, "label": words["figure_label"].format(number=i), "title": words["figures"][f][0],
-                "caption": words["figures"][f][1].format(scale=codebook.scale_values), "src": embed_png(paths.figures / f"{f}.png")}
-               for i, f in enumerate(drawn, start=1)]
+    figures = report_figures(paths, codebook, lang)
     claims_table = read_table(paths.tables / "claims.csv")
     agreement = read_table(paths.tables / "agreement.csv")
     reliability = read_table(paths.tables / "reliability.csv")
@@ -262,7 +260,8 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     rejected_file = Markup("<code>{}</code>").format(f"data/processed/{paths.name}/rejected.csv")
     notebooks = Markup("<code>{}</code>").format(paths.relative(paths.notebooks))
     return {
-        "t": words, "lang": lang, "dataset": paths.name, "title": dataset_title(codebook, lang, paths.name),
+        "t": words, "lang": lang, "source_lang": DEFAULT_LANGUAGE, "dataset": paths.name,
+        "title": dataset_title(codebook, lang, paths.name),
         "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": words["report_intro"],
         "translated": lang in (codebook.dataset.get("translated") or []),
@@ -347,3 +346,88 @@ def agreement_sentences(agreement: pd.DataFrame, reliability: pd.DataFrame, diff
 def _int(text) -> int:
     """A count read back from CSV, where a column with gaps was written as 4.0."""
     return int(float(text))
+
+
+# --- figures and their alt text -----------------------------------------------------------------
+def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+    """The figures the figures step drew, in report order, each with a title, a caption and alt text from the data."""
+    words = ui(lang)
+    factors = codebook.factors(lang)
+    candidates = [(f, words["figures"][f][0], f) for f in FIGURES]
+    candidates += [(distribution_stem(f.factor_id), f"{words['figures']['answer_distribution'][0]}: {f.factor}",
+                    "answer_distribution") for f in factors.itertuples()]
+    drawn = [c for c in candidates if (paths.figures / f"{c[0]}.png").exists()]
+    texts = {"scale": ", ".join(str(v) for v in codebook.scale_values),
+             "questions": len(codebook.questions(lang))}
+    figures = []
+    for number, (stem, title, kind) in enumerate(drawn, start=1):
+        figures.append({"id": stem, "label": f"{words['figure']} {number}", "title": title,
+                        "caption": words["figures"][kind][1].format(**texts),
+                        "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
+                        "alt_lang": words_language("alt", lang),
+                        "src": embed_png(paths.figures / f"{stem}.png")})
+    return figures
+
+
+def words_language(key: str, lang: str) -> str:
+    """The language the report's word `key` is shown in: `lang` where ui_text.yaml has it, else English (the fallback)."""
+    import yaml
+
+    from helpers.i18n import UI_TEXT
+
+    own = (yaml.safe_load(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {})
+    return lang if key in own else DEFAULT_LANGUAGE
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What a figure shows, in words, with its numbers: read from the tables the pipeline wrote beside it."""
+    alt = ui(lang)["alt"]
+    if kind == "statement_heatmap":
+        summary = pd.read_csv(tables / "statement_summary.csv", dtype={"stakeholder": str})
+        ranking = read_table(tables / "factor_ranking.csv")
+        groups = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
+        high, low = summary.loc[summary["mean"].idxmax()], summary.loc[summary["mean"].idxmin()]
+        return alt["statement_heatmap"].format(
+            statements=summary["statement_id"].nunique(), factors=summary["factor_id"].nunique(),
+            groups=summary["stakeholder"].nunique(), high=_number(high["mean"]), high_statement=high["statement"],
+            high_group=groups.get(high["stakeholder"], high["stakeholder"]), low=_number(low["mean"]),
+            low_statement=low["statement"], low_group=groups.get(low["stakeholder"], low["stakeholder"]),
+            factor_means="; ".join(f"{r['factor_short']} {_number(float(r['mean']))}" for r in ranking.to_dict("records")))
+    if kind == "factor_priority":
+        ranking = read_table(tables / "factor_ranking.csv")
+        return alt["factor_priority"].format(
+            ranking="; ".join(f"{r['rank']}. {r['factor_short']} {_number(float(r['mean']))} "
+                              f"({_number(float(r['lowest_group_mean']))}–{_number(float(r['highest_group_mean']))})"
+                              for r in ranking.to_dict("records")))
+    if kind == "choice_matrix":
+        counts = pd.read_csv(tables / "option_counts.csv", dtype={"letter": str, "text": str})
+        totals = counts.groupby(["question_id", "letter"], sort=False)[["n_chose", "n_group"]].sum()
+        totals["share"] = totals["n_chose"] / totals["n_group"]
+        parts = []
+        for number, (question_id, block) in enumerate(totals.groupby(level=0, sort=False), start=1):
+            top = block["share"].idxmax()
+            parts.append(alt["choice_question"].format(number=number, letter=top[1], share=f"{block['share'].max():.0%}"))
+        return alt["choice_matrix"].format(questions=len(parts), options=len(totals),
+                                           groups=counts["stakeholder"].nunique(), top="; ".join(parts))
+    distribution = pd.read_csv(tables / "answer_distribution.csv", dtype={"stakeholder": str})
+    statements = codebook.statements(lang)
+    factor_id = stem[len(distribution_stem("")):]
+    ids = statements.loc[statements["factor_id"] == factor_id, "statement_id"].tolist()
+    values = codebook.scale_values
+    middle = (values[0] + values[-1]) / 2
+    block = distribution.loc[distribution["statement_id"].isin(ids)].groupby("statement_id", sort=False).sum(numeric_only=True)
+    parts = []
+    for number, statement_id in enumerate(ids, start=1):
+        row = block.loc[statement_id]
+        n = row["n"]
+        agree = sum(row[str(v)] for v in values if v > middle) / n if n else 0
+        disagree = sum(row[str(v)] for v in values if v < middle) / n if n else 0
+        parts.append(alt["distribution_statement"].format(number=number, agree=f"{agree:.0%}",
+                                                          disagree=f"{disagree:.0%}", n=int(n)))
+    factor = codebook.factors(lang).set_index("factor_id").loc[factor_id, "factor"]
+    return alt["answer_distribution"].format(factor=factor, statements=len(ids),
+                                             groups=distribution["stakeholder"].nunique(), shares="; ".join(parts))
