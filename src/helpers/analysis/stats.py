@@ -2,13 +2,21 @@
 
 - Kendall's W: concordance of the factor rankings across respondents, from
   scipy's Friedman test (tie-corrected, ranks every respondent at once; W = Q / (n (k - 1))),
-  with the chi-square test.
+  with the chi-square p and, with few respondents and factors, an exact (or seeded
+  permutation) p from scipy's permutation test: the chi-square is poor there.
 - Cronbach's alpha (pingouin) of each factor's statements, only with enough
   respondents; otherwise a plain statement of why not.
 - Krippendorff's alpha, ordinal, over the whole scale (the krippendorff
-  package): how far respondents agree statement by statement.
+  package): how far respondents agree statement by statement, with a seeded
+  bootstrap CI over statements.
 - Kruskal-Wallis (scipy) across stakeholder groups, per statement and factor,
-  when several groups have several respondents.
+  when several groups have several respondents, with epsilon-squared, Holm and
+  Benjamini-Hochberg across the statements (statsmodels), and Dunn's pairwise
+  test with Holm's correction (scikit-posthocs).
+- Group means with seeded bootstrap CIs, and the share agreeing with Wilson
+  intervals (statsmodels).
+- Scale checks per factor: item-total correlations and alpha if an item is deleted;
+  exploratory loadings (scikit-learn) where n allows.
 Each is checked against a published worked example in tests/test_stats.py.
 """
 from __future__ import annotations
@@ -24,6 +32,20 @@ from helpers.codebook import DEFAULT_LANGUAGE, Codebook
 MIN_RESPONDENTS_FOR_ALPHA = 30
 #: Kruskal-Wallis compares groups that each have at least this many respondents.
 MIN_GROUP_SIZE_FOR_TESTS = 5
+#: Every random draw (bootstrap, permutation) starts from this seed: same data, same bytes out.
+SEED = 20200101
+BOOTSTRAP_RESAMPLES = 2000
+#: Kendall's W: the exact p enumerates (k!)^m rearrangements up to this many; below PERMUTATION_BELOW
+#: respondents a seeded permutation p is shown instead; from there on, the chi-square approximation.
+EXACT_LIMIT = 500_000
+PERMUTATION_BELOW = 30
+PERMUTATIONS = 9999
+#: Alpha below this is flagged: the statements do not form a scale here.
+LOW_ALPHA = 0.6
+#: The factor structure is checked (exploratory loadings) with at least this many complete respondents
+#: per statement, and at least MIN_RESPONDENTS_FOR_STRUCTURE in all: the usual rule of thumb.
+RESPONDENTS_PER_ITEM_FOR_STRUCTURE = 10
+MIN_RESPONDENTS_FOR_STRUCTURE = 100
 
 
 def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
@@ -32,8 +54,27 @@ def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
             .groupby(["respondent_id", "stakeholder", "factor_id"], sort=False)["score"].mean().reset_index())
 
 
-def kendalls_w(likert: pd.DataFrame, codebook: Codebook) -> dict:
-    """Kendall's W of the factor rankings across respondents (respondents with a score for every factor)."""
+def format_p(p: float) -> str:
+    """'p = 0.063', 'p < 0.001' (never 'p = 0.000'); 'p not computed' for a missing value."""
+    if p is None or pd.isna(p):
+        return "p not computed"
+    return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
+
+
+def agree_from(codebook: Codebook) -> int:
+    """The lowest scale value that means agreement: the points above the scale's middle (4 and 5 of 1-5)."""
+    values = sorted(codebook.scale_values)
+    middle = (values[0] + values[-1]) / 2
+    return min(v for v in values if v > middle)
+
+
+def kendalls_w(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED) -> dict:
+    """Kendall's W of the factor rankings across respondents (respondents with a score for every factor).
+
+    `p` is the p the report shows, `p_method` says which: exact when every rearrangement of the
+    respondents' rankings can be enumerated (at most EXACT_LIMIT), a seeded permutation p when the
+    respondents are fewer than PERMUTATION_BELOW, else the chi-square approximation. `p_chi2` is always there.
+    """
     from scipy.stats import friedmanchisquare
 
     factors = codebook.factors()["factor_id"]
@@ -42,26 +83,63 @@ def kendalls_w(likert: pd.DataFrame, codebook: Codebook) -> dict:
             .reindex(columns=factors).dropna())
     m = len(wide)
     if m < 2 or k < 3:
-        return {"W": np.nan, "chi2": np.nan, "df": k - 1, "p": np.nan, "n_respondents": m, "n_factors": k,
+        return {"W": np.nan, "chi2": np.nan, "df": k - 1, "p": np.nan, "p_method": "", "p_chi2": np.nan,
+                "n_respondents": m, "n_factors": k,
                 "note": f"needs at least 3 factors and 2 respondents who scored all of them (here {k} and {m})"}
     # scipy ranks all respondents in one array operation; pingouin's friedman loops over them in Python.
     result = friedmanchisquare(*wide.to_numpy().T)
+    p, method = friedman_small_sample_p(wide.to_numpy(), seed)
+    if method == "":
+        p, method = float(result.pvalue), "chi-square approximation"
     return {"W": float(result.statistic) / (m * (k - 1)), "chi2": float(result.statistic), "df": k - 1,
-            "p": float(result.pvalue), "n_respondents": m, "n_factors": k, "note": ""}
+            "p": p, "p_method": method, "p_chi2": float(result.pvalue), "n_respondents": m, "n_factors": k, "note": ""}
+
+
+def friedman_small_sample_p(scores: np.ndarray, seed: int = SEED) -> tuple[float, str]:
+    """(p, how) for the Friedman / Kendall's W test of `scores` (respondents x factors), or (nan, '') when
+    the chi-square approximation is good enough (PERMUTATION_BELOW respondents or more).
+
+    Each respondent's scores are rearranged across the factors (scipy's permutation_test with
+    permutation_type='samples'); the statistic is the spread of the factor rank sums, which orders
+    rearrangements as W does (a respondent's ties move with its scores, so the tie correction is fixed).
+    """
+    from math import factorial
+
+    from scipy.stats import permutation_test, rankdata
+
+    m, k = scores.shape
+    if m >= PERMUTATION_BELOW:
+        return np.nan, ""
+    total = factorial(k) ** m
+
+    def spread(*columns, axis=-1):
+        ranks = rankdata(np.stack(columns, axis=0), axis=0)  # rank within each respondent
+        sums = ranks.sum(axis=-1)
+        return ((sums - sums.mean(axis=0)) ** 2).sum(axis=0)
+
+    exact = total <= EXACT_LIMIT
+    result = permutation_test(tuple(scores.T), spread, permutation_type="samples", vectorized=True,
+                              n_resamples=np.inf if exact else PERMUTATIONS, alternative="greater",
+                              batch=20000, rng=np.random.default_rng(seed))
+    how = (f"exact (all {total:,} rearrangements)" if exact
+           else f"permutation ({PERMUTATIONS:,} rearrangements, seed {seed})")
+    return float(result.pvalue), how
 
 
 def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
                        min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA) -> pd.DataFrame:
-    """Per factor: Cronbach's alpha of its statements with its 95 % CI, or why it is not reported."""
+    """Per factor: Cronbach's alpha of its statements with its 95 % CI, or why it is not reported.
+
+    `scale` says in words whether the statements form a scale here (alpha of LOW_ALPHA or more).
+    """
     import pingouin
 
     rows = []
     for factor in codebook.factors(lang).itertuples():
-        items = likert.loc[likert["factor_id"] == factor.factor_id]
-        wide = items.pivot(index="respondent_id", columns="statement_id", values="score").astype(float).dropna()
+        wide = _factor_items(likert, factor.factor_id)
         n, k = len(wide), wide.shape[1]
         row = {"factor_id": factor.factor_id, "factor": factor.factor, "n_statements": k, "n_complete": n,
-               "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "note": ""}
+               "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": "", "note": ""}
         if k < 2:
             row["note"] = "one statement: alpha needs at least two"
         elif n < min_respondents:
@@ -69,23 +147,181 @@ def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEF
                            f"{min_respondents}; alpha from so few would mostly reflect chance")
         else:
             alpha, ci = pingouin.cronbach_alpha(data=wide)
-            row.update(alpha=float(alpha), ci_low=float(ci[0]), ci_high=float(ci[1]))
+            row.update(alpha=float(alpha), ci_low=float(ci[0]), ci_high=float(ci[1]), scale=scale_verdict(float(alpha)))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook) -> dict:
-    """Krippendorff's ordinal alpha: respondents as raters, statements as units, over the full scale."""
+def scale_verdict(alpha: float) -> str:
+    """Alpha in words: whether the factor mean stands for a scale here."""
+    if alpha < 0:
+        return ("negative alpha: these statements do not form a scale here; the factor mean is shown for "
+                "comparison with the paper only")
+    if alpha < LOW_ALPHA:
+        return (f"alpha below {LOW_ALPHA}: these statements do not form a scale here; the factor mean is shown for "
+                "comparison with the paper only")
+    return "the statements form a scale here"
+
+
+def _factor_items(likert: pd.DataFrame, factor_id: str) -> pd.DataFrame:
+    """Respondents x the factor's statements, respondents who answered every one of them."""
+    items = likert.loc[likert["factor_id"] == factor_id]
+    return items.pivot(index="respondent_id", columns="statement_id", values="score").astype(float).dropna()
+
+
+def item_statistics(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
+                    min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA) -> pd.DataFrame:
+    """Per statement: its corrected item-total correlation (with the sum of the factor's other statements)
+    and the factor's alpha if the statement were deleted; empty where alpha is not computed."""
+    import pingouin
+
+    rows = []
+    statements = codebook.statements(lang)
+    for factor_id, block in statements.groupby("factor_id", sort=False):
+        wide = _factor_items(likert, factor_id)
+        if wide.shape[1] < 3 or len(wide) < min_respondents:
+            continue  # with two statements alpha-if-deleted is undefined; with few respondents, chance
+        for statement in block.itertuples():
+            if statement.statement_id not in wide.columns:
+                continue
+            rest = wide.drop(columns=statement.statement_id)
+            rows.append({"factor_id": factor_id, "statement_id": statement.statement_id,
+                         "statement": statement.statement, "n_complete": len(wide),
+                         "item_total_r": float(np.corrcoef(wide[statement.statement_id], rest.sum(axis=1))[0, 1]),
+                         "alpha_if_deleted": float(pingouin.cronbach_alpha(data=rest)[0])})
+    return pd.DataFrame(rows, columns=["factor_id", "statement_id", "statement", "n_complete", "item_total_r",
+                                       "alpha_if_deleted"])
+
+
+def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Does the codebook's grouping of statements into factors show in the answers?
+
+    Exploratory factor analysis (scikit-learn, varimax rotation) with as many factors as the codebook
+    has, on respondents who answered every statement, standardised. Per statement: its loadings, the
+    extracted factor it loads on most, and whether that is the one most of its codebook factor's
+    statements load on. Empty (with `note` in attrs) below the rule stated in the constants:
+    RESPONDENTS_PER_ITEM_FOR_STRUCTURE complete respondents per statement and MIN_RESPONDENTS_FOR_STRUCTURE in all.
+    """
+    from sklearn.decomposition import FactorAnalysis
+
+    statements = codebook.statements(lang)
+    wide = (likert.pivot(index="respondent_id", columns="statement_id", values="score").astype(float)
+            .reindex(columns=statements["statement_id"]).dropna())
+    n, p = wide.shape
+    k = len(codebook.factors())
+    needed = max(MIN_RESPONDENTS_FOR_STRUCTURE, RESPONDENTS_PER_ITEM_FOR_STRUCTURE * p)
+    columns = ["factor_id", "statement_id", "statement", "loads_on", "loading", "fits_codebook"]
+    if n < needed or k < 2:
+        table = pd.DataFrame(columns=columns)
+        table.attrs["note"] = (f"not checked: {n} respondents answered all {p} statements; the check needs "
+                               f"{RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
+                               f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)")
+        return table
+    standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
+    model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
+    loadings = pd.DataFrame(model.components_.T, index=wide.columns,
+                            columns=[f"F{i + 1}" for i in range(k)])
+    strongest = loadings.abs().idxmax(axis=1)
+    table = statements[["factor_id", "statement_id", "statement"]].copy()
+    table["loads_on"] = table["statement_id"].map(strongest)
+    table["loading"] = [float(loadings.loc[s, f]) for s, f in zip(table["statement_id"], table["loads_on"])]
+    home = table.groupby("factor_id")["loads_on"].agg(lambda f: f.mode().iloc[0])
+    table["fits_codebook"] = table["loads_on"] == table["factor_id"].map(home)
+    # A codebook factor whose statements share their extracted factor with another codebook factor does not stand apart.
+    shared = home.duplicated(keep=False)
+    table.loc[table["factor_id"].map(shared), "fits_codebook"] = False
+    for name in loadings.columns:
+        table[name] = table["statement_id"].map(loadings[name]).round(3)
+    table.attrs["note"] = ""
+    table.attrs["n"] = n
+    return table
+
+
+def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED,
+                      n_resamples: int = 1000) -> dict:
+    """Krippendorff's ordinal alpha: respondents as raters, statements as units, over the full scale.
+
+    The 95 % CI is a seeded percentile bootstrap over the statements (the units), as Hayes and
+    Krippendorff (2007) resample units.
+    """
     import krippendorff
 
     matrix = likert.pivot(index="respondent_id", columns="statement_id", values="score").astype(float)
     pairable = (matrix.notna().sum(axis=0) >= 2).sum()
     if len(matrix) < 2 or pairable < 1:
-        return {"alpha": np.nan, "n_respondents": len(matrix), "n_statements": matrix.shape[1],
-                "note": "needs at least two respondents answering the same statement"}
-    alpha = krippendorff.alpha(reliability_data=matrix.to_numpy(), level_of_measurement="ordinal",
-                               value_domain=codebook.scale_values)
-    return {"alpha": float(alpha), "n_respondents": len(matrix), "n_statements": matrix.shape[1], "note": ""}
+        return {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n_respondents": len(matrix),
+                "n_statements": matrix.shape[1], "note": "needs at least two respondents answering the same statement"}
+    data = matrix.to_numpy()
+
+    def alpha_of(units):
+        return krippendorff.alpha(reliability_data=data[:, units], level_of_measurement="ordinal",
+                                  value_domain=codebook.scale_values)
+
+    alpha = alpha_of(np.arange(data.shape[1]))
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_resamples):
+        units = rng.integers(0, data.shape[1], size=data.shape[1])
+        if len(np.unique(data[:, units][~np.isnan(data[:, units])])) > 1:  # alpha needs some variation
+            draws.append(alpha_of(units))
+    low, high = np.percentile(draws, [2.5, 97.5]) if draws else (np.nan, np.nan)
+    return {"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n_respondents": len(matrix),
+            "n_statements": matrix.shape[1], "note": ""}
+
+
+def bootstrap_mean_ci(values: np.ndarray, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+    """95 % percentile bootstrap CI of a mean (scipy), seeded; (nan, nan) for fewer than two values."""
+    from scipy.stats import bootstrap
+
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return np.nan, np.nan
+    if np.all(values == values[0]):
+        return float(values[0]), float(values[0])
+    result = bootstrap((values,), np.mean, n_resamples=n_resamples, method="percentile", vectorized=True,
+                       rng=np.random.default_rng(seed))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def wilson_interval(agree: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a share (statsmodels); (nan, nan) when n is 0."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if n == 0:
+        return np.nan, np.nan
+    low, high = proportion_confint(agree, n, alpha=0.05, method="wilson")
+    return float(low), float(high)
+
+
+def group_mean_intervals(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
+                         seed: int = SEED) -> pd.DataFrame:
+    """Per stakeholder group x factor and x statement: n, mean with its bootstrap CI, and the share
+    agreeing (above the scale's middle) with its Wilson interval. A factor's value for a respondent is
+    the mean of their answers to its statements. With one respondent in a group there is no interval."""
+    threshold = agree_from(codebook)
+    scored = likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
+    factor_scores = respondent_factor_scores(scored).rename(columns={"factor_id": "id"})
+    levels = [("factor", factor_scores, codebook.factors(lang).set_index("factor_id")["factor_short"]),
+              ("statement", scored.rename(columns={"statement_id": "id"}),
+               codebook.statements(lang).set_index("statement_id")["statement"])]
+    order = {g: i for i, g in enumerate(codebook.stakeholders()["code"])}
+    rows = []
+    for level, frame, labels in levels:
+        for (item_id, group), scores in frame.groupby(["id", "stakeholder"], sort=False, observed=True)["score"]:
+            values = scores.to_numpy()
+            low, high = bootstrap_mean_ci(values, seed)
+            agree = int((values >= threshold).sum())
+            share_low, share_high = wilson_interval(agree, len(values))
+            rows.append({"level": level, "id": item_id, "label": labels.get(item_id, item_id), "stakeholder": group,
+                         "n": len(values), "mean": float(values.mean()), "ci_low": low, "ci_high": high,
+                         "share_agree": agree / len(values), "agree_low": share_low, "agree_high": share_high})
+    table = pd.DataFrame(rows, columns=["level", "id", "label", "stakeholder", "n", "mean", "ci_low", "ci_high",
+                                        "share_agree", "agree_low", "agree_high"])
+    item_order = {i: j for j, i in enumerate([*codebook.factors()["factor_id"], *codebook.statements()["statement_id"]])}
+    table = table.sort_values(["level", "id", "stakeholder"], kind="stable",
+                              key=lambda c: c.map(item_order) if c.name == "id" else
+                              c.map(order) if c.name == "stakeholder" else c)
+    return table.reset_index(drop=True)
 
 
 def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
@@ -99,7 +335,7 @@ def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
 
     sizes = likert.groupby("stakeholder")["respondent_id"].nunique()
     groups = [g for g in codebook.stakeholders()["code"] if sizes.get(g, 0) >= min_group]
-    columns = ["level", "id", "label", "n_groups", "n", "H", "p"]
+    columns = ["level", "id", "label", "n_groups", "n", "H", "p", "epsilon2", "p_holm", "p_bh"]
     if len(groups) < 2:
         table = pd.DataFrame(columns=columns)
         table.attrs["note"] = (f"not computed: fewer than two stakeholder groups have {min_group} or more respondents "
@@ -117,9 +353,67 @@ def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
     for factor in codebook.factors(lang).itertuples():
         samples = by_factor.get(factor.factor_id, [])
         rows.append(_kruskal_row("factor", factor.factor_id, factor.factor, samples, kruskal))
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns[:7])
+    table["epsilon2"] = epsilon_squared(table["H"], table["n"])
+    # The statement-level tests are one family (so are the factor-level ones): corrected within it.
+    for level in ("statement", "factor"):
+        rows_at = table["level"] == level
+        table.loc[rows_at, "p_holm"] = adjust_p(table.loc[rows_at, "p"], "holm")
+        table.loc[rows_at, "p_bh"] = adjust_p(table.loc[rows_at, "p"], "fdr_bh")
     table.attrs["note"] = ""
     return table
+
+
+def epsilon_squared(h, n):
+    """Effect size of a Kruskal-Wallis H over n observations: epsilon-squared = H / ((n^2 - 1) / (n + 1)),
+    Tomczak & Tomczak (2014), eq. 5; from 0 (no difference) to 1."""
+    n = np.asarray(n, dtype=float)
+    return np.asarray(h, dtype=float) / ((n ** 2 - 1) / (n + 1))
+
+
+def adjust_p(p: pd.Series, method: str) -> pd.Series:
+    """p-values corrected for the family they form (statsmodels' multipletests: 'holm', 'fdr_bh');
+    missing p-values stay missing and do not count in the family."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = pd.Series(p, dtype=float)
+    adjusted = pd.Series(np.nan, index=p.index)
+    present = p.notna()
+    if present.any():
+        adjusted[present] = multipletests(p[present].to_numpy(), method=method)[1]
+    return adjusted
+
+
+def pairwise_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
+                         min_group: int = MIN_GROUP_SIZE_FOR_TESTS) -> pd.DataFrame:
+    """Dunn's test between every two stakeholder groups (of `min_group` or more respondents), for every
+    statement and factor, p corrected by Holm within each item's pairs (scikit-posthocs)."""
+    import scikit_posthocs
+
+    sizes = likert.groupby("stakeholder", observed=True)["respondent_id"].nunique()
+    groups = [g for g in codebook.stakeholders()["code"] if sizes.get(g, 0) >= min_group]
+    columns = ["level", "id", "label", "group_a", "group_b", "p_holm"]
+    if len(groups) < 2:
+        return pd.DataFrame(columns=columns)
+    scored = likert.loc[likert["stakeholder"].isin(groups)].dropna(subset=["score"])
+    scored = scored.assign(score=scored["score"].astype(float), stakeholder=scored["stakeholder"].astype(str))
+    items = [("statement", scored.rename(columns={"statement_id": "id"}), codebook.statements(lang)
+              .set_index("statement_id")["statement"]),
+             ("factor", respondent_factor_scores(scored).rename(columns={"factor_id": "id"}),
+              codebook.factors(lang).set_index("factor_id")["factor"])]
+    rows = []
+    for level, frame, labels in items:
+        for item_id in labels.index:
+            block = frame.loc[frame["id"] == item_id]
+            present = [g for g in groups if (block["stakeholder"] == g).any()]
+            if len(present) < 2 or block["score"].nunique() < 2:
+                continue
+            matrix = scikit_posthocs.posthoc_dunn(block, val_col="score", group_col="stakeholder", p_adjust="holm")
+            for i, a in enumerate(present):
+                for b in present[i + 1:]:
+                    rows.append({"level": level, "id": item_id, "label": labels[item_id], "group_a": a, "group_b": b,
+                                 "p_holm": float(matrix.loc[a, b])})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _samples(scores: pd.DataFrame, item: str) -> dict[str, list[np.ndarray]]:
@@ -139,3 +433,53 @@ def _kruskal_row(level, item_id, label, samples, kruskal) -> dict:
     result = kruskal(*samples)
     return {"level": level, "id": item_id, "label": label, "n_groups": len(samples), "n": n,
             "H": float(result.statistic), "p": float(result.pvalue)}
+
+
+def factor_means_by_weighting(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per factor: the mean with groups weighted equally (the mean of group means, as Table 3's order) and
+    with respondents weighted equally (the mean of respondents' factor scores), with the rank under each."""
+    scores = respondent_factor_scores(likert)
+    by_group = scores.groupby(["factor_id", "stakeholder"], observed=True)["score"].mean().groupby("factor_id").mean()
+    by_respondent = scores.groupby("factor_id")["score"].mean()
+    factors = codebook.factors(lang)
+    table = factors[["factor_id", "factor_short"]].copy()
+    table["mean_groups"] = table["factor_id"].map(by_group)
+    table["mean_respondents"] = table["factor_id"].map(by_respondent)
+    table = table.dropna(subset=["mean_groups"])
+    table["rank_groups"] = table["mean_groups"].rank(ascending=False, method="min").astype(int)
+    table["rank_respondents"] = table["mean_respondents"].rank(ascending=False, method="min").astype(int)
+    return table.sort_values(["rank_groups", "factor_id"], kind="stable").reset_index(drop=True)
+
+
+def factor_differences(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED,
+                       n_resamples: int = BOOTSTRAP_RESAMPLES) -> pd.DataFrame:
+    """Every ordered pair of factors: the difference of their means (groups weighted equally) with a 95 %
+    bootstrap CI, respondents resampled within their group (seeded). No CI when no group has two respondents:
+    then the difference is that of individuals, not an estimate."""
+    scores = respondent_factor_scores(likert)
+    factors = [f for f in codebook.factors()["factor_id"] if f in set(scores["factor_id"])]
+    wide = scores.pivot(index=["respondent_id", "stakeholder"], columns="factor_id", values="score").reindex(columns=factors)
+    groups = wide.groupby(level="stakeholder", observed=True)
+    means = groups.mean().mean(axis=0).to_numpy()
+    several = (groups.size() > 1).any()
+    draws = None
+    if several:
+        rng = np.random.default_rng(seed)
+        total = np.zeros((n_resamples, len(factors)))
+        for _, block in groups:
+            values = block.to_numpy(dtype=float)
+            picks = rng.integers(0, len(values), size=(n_resamples, len(values)))
+            with np.errstate(invalid="ignore"):
+                total += np.nanmean(values[picks], axis=1)
+        draws = total / groups.ngroups
+    rows = []
+    for i, a in enumerate(factors):
+        for j, b in enumerate(factors):
+            if i == j:
+                continue
+            low = high = np.nan
+            if draws is not None:
+                low, high = np.percentile(draws[:, i] - draws[:, j], [2.5, 97.5])
+            rows.append({"factor_a": a, "factor_b": b, "difference": float(means[i] - means[j]),
+                         "ci_low": float(low), "ci_high": float(high)})
+    return pd.DataFrame(rows, columns=["factor_a", "factor_b", "difference", "ci_low", "ci_high"])
