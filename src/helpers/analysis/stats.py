@@ -43,8 +43,8 @@ PERMUTATIONS = 9999
 #: Alpha below this is flagged: the statements do not form a scale here.
 LOW_ALPHA = 0.6
 #: The factor structure is checked (exploratory loadings) with at least this many complete respondents
-#: per statement, and at least MIN_RESPONDENTS_FOR_STRUCTURE in all: the usual rule of thumb.
-RESPONDENTS_PER_ITEM_FOR_STRUCTURE = 10
+#: per statement, and at least MIN_RESPONDENTS_FOR_STRUCTURE in all (Gorsuch's rule of thumb, 1983).
+RESPONDENTS_PER_ITEM_FOR_STRUCTURE = 5
 MIN_RESPONDENTS_FOR_STRUCTURE = 100
 
 
@@ -219,8 +219,9 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
         return table
     standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
     model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
-    loadings = pd.DataFrame(model.components_.T, index=wide.columns,
-                            columns=[f"F{i + 1}" for i in range(k)])
+    components = model.components_.T
+    components = components * np.where(components.sum(axis=0) < 0, -1, 1)  # a factor's sign is arbitrary: mostly positive
+    loadings = pd.DataFrame(components, index=wide.columns, columns=[f"F{i + 1}" for i in range(k)])
     strongest = loadings.abs().idxmax(axis=1)
     table = statements[["factor_id", "statement_id", "statement"]].copy()
     table["loads_on"] = table["statement_id"].map(strongest)
