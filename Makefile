@@ -4,7 +4,7 @@
 #   data/raw/$(DATA)/ (export + codebook.yaml, read-only)
 #     01_clean   -> data/processed/$(DATA)/{respondents,choices,likert}.csv
 #     02_tables  -> reports/$(DATA)/tables/*.csv
-#     03_priorities -> reports/$(DATA)/tables/{agreement,reliability,group_differences,claims}.csv
+#     03_priorities -> reports/$(DATA)/tables/{agreement,reliability,group_means,group_differences,claims,...}.csv
 #     04_figures -> reports/$(DATA)/figures/*.{png,svg}
 #     05_report  -> reports/$(DATA)/report.html
 #
@@ -57,6 +57,8 @@ PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
 TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py
 STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
+# The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
+REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
 RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
@@ -96,7 +98,7 @@ $(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES
 $(RUN)/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
-$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS)
+$(RUN)/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) $(INGEST) $(REFERENCE_FILES)
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
 $(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py
@@ -104,7 +106,7 @@ $(RUN)/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/REPORT_LANG $(PARA
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2
+$(RUN)/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/REPORT_LANG $(PARAMS)/PILOT_BODY $(RUN)/04_figures.ipynb $(RUN)/03_priorities.ipynb $(RUN)/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PUBLISH) $(H)/analysis/stats.py $(H)/publish/report.py $(H)/publish/templates/report.html.j2
 	$(PAPERMILL) $< $@ -p dataset $(DATA) -p lang $(REPORT_LANG) -p pilot_body '$(PILOT_BODY)'
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.

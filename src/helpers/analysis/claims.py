@@ -439,3 +439,9 @@ def check_group_choices(claim, data: _Data):
 CHECKS = {"factor_order": check_factor_order, "choice_order": check_choice_order,
           "statements_agreed": check_statements_agreed, "important_and_lowest": check_important_and_lowest,
           "all_chose": check_all_chose, "proposed": check_proposed, "group_choices": check_group_choices}
+
+
+def replication_table(checked: pd.DataFrame, dataset: str, root: Path | None = None) -> pd.DataFrame:
+    """The findings table of `dataset` with the paper's own verdict beside each (empty on the paper's data)."""
+    reference = None if dataset == reference_dataset() else reference_verdicts(root)
+    return with_paper_verdicts(checked, reference)
