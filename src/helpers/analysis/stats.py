@@ -61,6 +61,15 @@ def format_p(p: float) -> str:
     return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
 
 
+def p_as_text(table: pd.DataFrame, columns=("p", "p_chi2", "p_holm", "p_bh")) -> pd.DataFrame:
+    """A copy of `table` for display, its p-value columns written as 'p < 0.001' / 'p = 0.063'."""
+    shown = table.copy()
+    for column in columns:
+        if column in shown.columns:
+            shown[column] = [format_p(v) if isinstance(v, (int, float)) else v for v in shown[column]]
+    return shown
+
+
 def agree_from(codebook: Codebook) -> int:
     """The lowest scale value that means agreement: the points above the scale's middle (4 and 5 of 1-5)."""
     values = sorted(codebook.scale_values)
