@@ -11,7 +11,7 @@ from helpers.analysis.claims import (NOT, PARTLY, PARTLY_CHECKABLE, SUPPORTED, U
                                      paper_claims)
 from helpers.codebook import Codebook, read_codebook
 from helpers.ingest.clean import clean_dataset, clean_export
-from helpers.paths import dataset_paths
+from helpers.paths import REPO_ROOT, dataset_paths
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_majority_is_more_than_half():
 def test_every_role_is_defined_and_every_claim_names_roles_not_ids(codebook):
     vocabulary = claims_module.role_vocabulary()
     assert claims_module.unknown_roles(codebook) == []
-    assert claims_module.unknown_roles(read_codebook(dataset_paths("example-v2").codebook)) == []
+    assert claims_module.unknown_roles(read_codebook(dataset_paths("example-v2", root=REPO_ROOT).codebook)) == []
     text = claims_module.CLAIMS_FILE.read_text(encoding="utf-8")
     for claim in paper_claims():
         for key in ("question_role", "option_role", "statement_role"):
