@@ -250,3 +250,25 @@ def test_factor_structure_finds_the_codebooks_factors_and_a_misplaced_statement(
     assert structure.loc[~structure["fits_codebook"], "statement_id"].tolist() == ["s2"]
     few = stats.factor_structure(as_likert(items[:50]), codebook_for(6))
     assert few.empty and "needs 5 per statement and at least 100" in few.attrs["note"]
+
+
+def test_the_bootstrap_by_distinct_values_is_scipys_bootstrap():
+    from scipy.stats import bootstrap
+
+    values = np.array([1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 3, 2, 4, 4, 5, 1, 3], dtype=float)
+    ours = stats.bootstrap_mean_ci(values, n_resamples=20000)
+    theirs = bootstrap((values,), np.mean, n_resamples=20000, method="percentile", rng=np.random.default_rng(0))
+    assert ours == pytest.approx((theirs.confidence_interval.low, theirs.confidence_interval.high), abs=0.03)
+
+
+def test_krippendorff_from_unit_coincidences_equals_the_package():
+    import krippendorff
+
+    rng = np.random.default_rng(5)
+    data = rng.integers(1, 6, size=(30, 12)).astype(float)
+    data[rng.random(data.shape) < 0.15] = np.nan
+    data[:, 3] = np.nan
+    data[0, 3] = 2.0                                                    # a statement with a single answer pairs nothing
+    ours = stats.ordinal_alpha(stats.unit_coincidences(data, [1, 2, 3, 4, 5]).sum(axis=0))
+    theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=[1, 2, 3, 4, 5])
+    assert ours == pytest.approx(theirs, abs=1e-12)

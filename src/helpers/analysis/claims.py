@@ -116,9 +116,12 @@ def _share_text(agree: int, n: int) -> str:
 
 # --- the check of every claim -------------------------------------------------------------
 def check_claims(likert: pd.DataFrame, choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
-                 claims: list[dict] | None = None) -> pd.DataFrame:
-    """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers."""
+                 claims: list[dict] | None = None, factor_differences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers.
+
+    `factor_differences` (stats.factor_differences of the same answers) saves recomputing its bootstrap."""
     data = _Data(likert, choices, respondents, codebook)
+    data.factor_differences = factor_differences
     rows = []
     for claim in claims or paper_claims():
         data.partly_checkable = False
@@ -190,6 +193,7 @@ class _Data:
         self.several = bool((respondents["stakeholder"].value_counts() > 1).any())
         self.orders: dict[str, dict[str, float]] = {}  # claim id -> the factor values an order check compared
         self.partly_checkable = False
+        self.factor_differences: pd.DataFrame | None = None
 
     def group_names(self, roles: list[str]) -> str:
         """The stakeholder types of the data that carry any of `roles`, by name; 'none here' if none."""
@@ -257,7 +261,8 @@ def check_factor_order(claim, data: _Data):
         return UNCHECKABLE, f"the data have no scores for {', '.join(sorted(set(wanted) - set(by_groups)))}"
     values = {f: by_groups[f] for f in wanted}
     data.orders[claim["id"]] = values
-    differences = stats.factor_differences(data.likert, data.codebook)
+    differences = (data.factor_differences if data.factor_differences is not None
+                   else stats.factor_differences(data.likert, data.codebook))
     intervals = {(r.factor_a, r.factor_b): (r.ci_low, r.ci_high) for r in differences.itertuples()}
     verdict = _order_verdict(claim["order"], values, intervals)
     names = data.factor_names
@@ -309,8 +314,7 @@ def _choice_intervals(chosen: dict[str, np.ndarray], seed: int = stats.SEED,
     """Bootstrap 95 % CI (respondents resampled, seeded) of the difference in the share choosing two factors."""
     factors = list(chosen)
     matrix = np.column_stack([chosen[f] for f in factors]).astype(float)
-    picks = np.random.default_rng(seed).integers(0, len(matrix), size=(n_resamples, len(matrix)))
-    shares = matrix[picks].mean(axis=1)
+    shares = stats.resampled_means(matrix, np.random.default_rng(seed), n_resamples)
     return {(a, b): tuple(np.percentile(shares[:, i] - shares[:, j], [2.5, 97.5]))
             for i, a in enumerate(factors) for j, b in enumerate(factors) if i != j}
 

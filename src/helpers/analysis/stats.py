@@ -251,8 +251,10 @@ def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED
                       n_resamples: int = 1000) -> dict:
     """Krippendorff's ordinal alpha: respondents as raters, statements as units, over the full scale.
 
-    The 95 % CI is a seeded percentile bootstrap over the statements (the units), as Hayes and
-    Krippendorff (2007) resample units.
+    The estimate is the krippendorff package's. Its 95 % CI is a seeded percentile bootstrap over the
+    statements (the units, as Hayes and Krippendorff 2007 resample): alpha depends on the units only
+    through the sum of their coincidence matrices, so a resample is a weighted sum of each statement's
+    matrix, computed once (unit_coincidences; equal to the package's alpha with every weight 1, see the tests).
     """
     import krippendorff
 
@@ -262,35 +264,60 @@ def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED
         return {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n_respondents": len(matrix),
                 "n_statements": matrix.shape[1], "note": "needs at least two respondents answering the same statement"}
     data = matrix.to_numpy()
-
-    def alpha_of(units):
-        return krippendorff.alpha(reliability_data=data[:, units], level_of_measurement="ordinal",
-                                  value_domain=codebook.scale_values)
-
-    alpha = alpha_of(np.arange(data.shape[1]))
-    rng = np.random.default_rng(seed)
-    draws = []
-    for _ in range(n_resamples):
-        units = rng.integers(0, data.shape[1], size=data.shape[1])
-        if len(np.unique(data[:, units][~np.isnan(data[:, units])])) > 1:  # alpha needs some variation
-            draws.append(alpha_of(units))
+    alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=codebook.scale_values)
+    per_unit = unit_coincidences(data, codebook.scale_values)
+    weights = np.random.default_rng(seed).multinomial(len(per_unit), np.full(len(per_unit), 1 / len(per_unit)),
+                                                      size=n_resamples)
+    draws = [ordinal_alpha(np.tensordot(w, per_unit, axes=1)) for w in weights]
+    draws = [d for d in draws if np.isfinite(d)]  # a resample with no variation has no alpha
     low, high = np.percentile(draws, [2.5, 97.5]) if draws else (np.nan, np.nan)
     return {"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n_respondents": len(matrix),
             "n_statements": matrix.shape[1], "note": ""}
 
 
-def bootstrap_mean_ci(values: np.ndarray, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
-    """95 % percentile bootstrap CI of a mean (scipy), seeded; (nan, nan) for fewer than two values."""
-    from scipy.stats import bootstrap
+def unit_coincidences(data: np.ndarray, values: list[int]) -> np.ndarray:
+    """Units x values x values: each unit's (column's) coincidence matrix (Krippendorff 2011, section B);
+    units with fewer than two values are left out, as they pair nothing."""
+    counts = np.stack([(data == v).sum(axis=0) for v in values], axis=1).astype(float)
+    pairable = counts.sum(axis=1)
+    counts, pairable = counts[pairable >= 2], pairable[pairable >= 2]
+    pairs = counts[:, :, None] * counts[:, None, :]
+    diagonal = np.arange(len(values))
+    pairs[:, diagonal, diagonal] -= counts
+    return pairs / (pairable - 1)[:, None, None]
 
+
+def ordinal_alpha(coincidences: np.ndarray) -> float:
+    """Krippendorff's alpha with the ordinal metric, from a coincidence matrix (values in scale order)."""
+    n_c = coincidences.sum(axis=0)
+    n = n_c.sum()
+    cumulative = np.cumsum(n_c)
+    c, k = np.meshgrid(np.arange(len(n_c)), np.arange(len(n_c)), indexing="ij")
+    low, high = np.minimum(c, k), np.maximum(c, k)
+    between = cumulative[high] - np.where(low > 0, cumulative[np.maximum(low - 1, 0)], 0)
+    distance = (between - (n_c[c] + n_c[k]) / 2) ** 2
+    expected = (np.outer(n_c, n_c) * distance).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(1 - (n - 1) * (coincidences * distance).sum() / expected)
+
+
+def bootstrap_mean_ci(values: np.ndarray, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+    """95 % percentile bootstrap CI of a mean, seeded; (nan, nan) for fewer than two values.
+
+    Resampling n values with replacement only changes how often each distinct value occurs: the counts are
+    drawn as one multinomial per resample, the same bootstrap at a cost that does not grow with n (a few
+    distinct scores, however many respondents). Checked against scipy.stats.bootstrap in the tests.
+    """
     values = np.asarray(values, dtype=float)
     if len(values) < 2:
         return np.nan, np.nan
-    if np.all(values == values[0]):
-        return float(values[0]), float(values[0])
-    result = bootstrap((values,), np.mean, n_resamples=n_resamples, method="percentile", vectorized=True,
-                       rng=np.random.default_rng(seed))
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    distinct, counts = np.unique(values, return_counts=True)
+    if len(distinct) == 1:
+        return float(distinct[0]), float(distinct[0])
+    draws = np.random.default_rng(seed).multinomial(len(values), counts / len(values), size=n_resamples)
+    means = draws @ distinct / len(values)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def wilson_interval(agree: int, n: int) -> tuple[float, float]:
@@ -461,6 +488,34 @@ def factor_means_by_weighting(likert: pd.DataFrame, codebook: Codebook, lang: st
     return table.sort_values(["rank_groups", "factor_id"], kind="stable").reset_index(drop=True)
 
 
+def resampled_means(values: np.ndarray, rng: np.random.Generator, n_resamples: int, batch: int = 100) -> np.ndarray:
+    """n_resamples x columns: column means (ignoring gaps) of `values` resampled by rows with replacement.
+
+    A resample only changes how often each row is drawn: each is a row of counts, and the means one matrix
+    product. With few distinct rows (yes/no choices) the counts of the distinct rows are drawn as one
+    multinomial, at a cost that does not grow with the respondents; otherwise each row's count comes from a
+    bincount over the batch, so memory stays at batch x rows however many respondents there are."""
+    n = len(values)
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    distinct, inverse = np.unique(np.where(present, values, -np.inf), axis=0, return_inverse=True)
+    few = len(distinct) <= 1000
+    if few:
+        weights = np.bincount(inverse.ravel(), minlength=len(distinct)) / n
+        present, filled = np.isfinite(distinct), np.where(np.isfinite(distinct), distinct, 0.0)
+    out = []
+    for start in range(0, n_resamples, batch):
+        size = min(batch, n_resamples - start)
+        if few:
+            counts = rng.multinomial(n, weights, size=size).astype(float)
+        else:
+            picks = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+            counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append((counts @ filled) / (counts @ present))
+    return np.vstack(out)
+
+
 def factor_differences(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED,
                        n_resamples: int = BOOTSTRAP_RESAMPLES) -> pd.DataFrame:
     """Every ordered pair of factors: the difference of their means (groups weighted equally) with a 95 %
@@ -475,13 +530,7 @@ def factor_differences(likert: pd.DataFrame, codebook: Codebook, seed: int = SEE
     draws = None
     if several:
         rng = np.random.default_rng(seed)
-        total = np.zeros((n_resamples, len(factors)))
-        for _, block in groups:
-            values = block.to_numpy(dtype=float)
-            picks = rng.integers(0, len(values), size=(n_resamples, len(values)))
-            with np.errstate(invalid="ignore"):
-                total += np.nanmean(values[picks], axis=1)
-        draws = total / groups.ngroups
+        draws = sum(resampled_means(block.to_numpy(dtype=float), rng, n_resamples) for _, block in groups) / groups.ngroups
     rows = []
     for i, a in enumerate(factors):
         for j, b in enumerate(factors):
