@@ -154,12 +154,13 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
               for i, name in enumerate(PAPER_TABLES, start=1)]
     measured = {name: read_table(paths.tables / f"{name}.csv") for name in
                 ("agreement", "reliability", "item_statistics", "factor_structure", "group_means", "group_differences",
-                 "pairwise_differences", "factor_weighting", "claims", "claims_disagreements")}
+                 "pairwise_differences", "factor_weighting", "factor_differences", "claims", "claims_disagreements")}
     means = group_means_table(measured["group_means"], groups, words)
     if means is not None:
         tables.append({"id": "group_means", "label": f"{words['table']} {len(tables) + 1}",
-                       "caption": words["group_means_caption"],
-                       "note": words["group_means_note"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
+                       "caption": words["group_means"],
+                       "note": words["group_means_caption"] + " " + words["group_means_note"].format(
+                           resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
                        "body": html_table(means, group_by="part")})
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
@@ -187,7 +188,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "intro": "Every table, figure and number below is recomputed from the survey data each time this report is built.",
         "scope": scope,
         "summary": summary_lines(groups, measured["factor_weighting"], claims_table, reproduction, measured["reliability"],
-                                 words),
+                                 words, measured["factor_differences"]),
         "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words),
         "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words),
         "reproduction": reproduction,
@@ -238,8 +239,9 @@ def _reproduction(paths, codebook, computed: dict, lang: str, pilot_body: str, w
 
 
 def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.DataFrame, reproduction: dict,
-                  reliability: pd.DataFrame, words: dict) -> list[str]:
-    """At most ten lines: who answered, the factor order, how many findings hold, scales, reproduction status."""
+                  reliability: pd.DataFrame, words: dict, differences: pd.DataFrame | None = None) -> list[str]:
+    """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
+    apart), how many findings hold, scales, reproduction status."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
     lines = [words["summary_respondents"].format(n=int(groups["n"].sum()), groups=sizes)]
     if not (groups["n"] > 1).any():
@@ -247,6 +249,9 @@ def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.Data
     order = weighting.astype({"mean_groups": float, "mean_respondents": float, "rank_groups": int, "rank_respondents": int})
     lines.append(words["summary_order"].format(order=", ".join(
         f"{r.rank_groups}. {r.factor_short} ({r.mean_groups:.2f})" for r in order.itertuples())))
+    unsure = indistinguishable_neighbours(order, differences)
+    if unsure:
+        lines.append(words["summary_indistinguishable"].format(pairs="; ".join(unsure)))
     if (order["rank_groups"] != order["rank_respondents"]).any():
         by_respondents = order.sort_values(["rank_respondents", "factor_id"], kind="stable")
         lines.append(words["summary_order_respondents"].format(order=", ".join(
@@ -269,6 +274,24 @@ def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.Data
     lines.append(words["summary_scales"].format(status=scales))
     lines.append(words["summary_reproduction"].format(status=reproduction["text"]))
     return lines[:10]
+
+
+def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame | None) -> list[str]:
+    """'A and B (difference 0.08, 95 % CI -0.02 to 0.18)' for each two factors next to each other in the order
+    whose difference's CI includes 0; none without CIs (one respondent per group)."""
+    if differences is None or differences.empty or (differences["ci_low"] == "").all():
+        return []
+    table = differences.set_index(["factor_a", "factor_b"])
+    names = dict(zip(order["factor_id"], order["factor_short"]))
+    ranked = order.sort_values(["rank_groups", "factor_id"], kind="stable")["factor_id"].tolist()
+    pairs = []
+    for above, below in zip(ranked, ranked[1:]):
+        row = table.loc[(above, below)]
+        low, high = float(row["ci_low"]), float(row["ci_high"])
+        if low <= 0 <= high:
+            pairs.append(f"{names[above]} and {names[below]} (difference {float(row['difference']):.2f}, "
+                         f"95 % CI {low:.2f} to {high:.2f})")
+    return pairs
 
 
 def _answer_counts(likert: pd.DataFrame) -> dict:
