@@ -95,6 +95,8 @@ def test_report_on_the_papers_data_says_what_was_found_and_what_cannot_be(built)
     for heading in ("Data and methods", "Limitations", "“Other” answers, as written"):
         assert f">{heading}</h2>" in page
     assert "the “groups” are 4 individuals" in text
+    # Said wherever types are compared: in the summary, before the priorities and before the findings.
+    assert text.count("Each stakeholder type is one person here") == 3
     assert "p = 0.051 (exact (all 331,776 rearrangements); chi-square approximation p = 0.063)" in text
     assert "contrary: Public-sector PM rates it 2" in text and "p = 0.000" not in text
     # The "Other" answers, escaped: shown as text, never run.

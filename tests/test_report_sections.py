@@ -67,6 +67,7 @@ def test_the_example_report_reads_as_a_replication(example):
         assert f">{heading}</h2>" in page
     assert "Statements whose scores differ between stakeholder types:" in text and "Holm-corrected" in text
     assert "ε² = " in text and "pairs that differ (Dunn, Holm-corrected p < 0.05)" in text
+    assert "Each stakeholder type is one person here" not in text
     assert "Цифровизация" in text                                        # the "Other" answers, as written
     assert "Table 4. Group means with 95 % intervals" in text and "Mean score per stakeholder type with its 95 % bootstrap" in text
     assert "Not told apart by these data (95 % CI of the difference includes 0):" in summary

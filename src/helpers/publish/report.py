@@ -192,6 +192,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words),
         "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words),
         "reproduction": reproduction,
+        "one_each": not (groups["n"] > 1).any(),
         "priorities": priority_summary(ranking, per_group, groups), "tables": tables, "figures": figures,
         "quarantine": cleaning,
         "claims": claims_table.to_dict("records"), "replication": replication,
