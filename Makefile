@@ -4,7 +4,7 @@
 #   data/raw/$(DATA)/ (export + codebook.yaml, read-only)
 #     01_clean   -> data/processed/$(DATA)/{respondents,choices,likert}.csv
 #     02_tables  -> reports/$(DATA)/<lang>/tables/*.csv
-#     03_priorities -> reports/$(DATA)/<lang>/tables/{agreement,reliability,group_differences,claims}.csv
+#     03_priorities -> reports/$(DATA)/<lang>/tables/{agreement,reliability,group_means,group_differences,claims,...}.csv
 #     04_figures -> reports/$(DATA)/<lang>/figures/*.{png,svg}
 #     05_report  -> reports/$(DATA)/<lang>/report.html
 #
@@ -79,6 +79,8 @@ PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
 TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py
 STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
+# The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
+REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
 RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
@@ -122,7 +124,7 @@ $(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES
 $(OUT)/%/notebooks/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
-$(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) | check-parameters
+$(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) $(INGEST) $(REFERENCE_FILES) | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py | check-parameters
@@ -130,7 +132,7 @@ $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes report --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.

@@ -7,7 +7,7 @@ import pytest
 from helpers.analysis import tables
 from helpers.ingest.clean import clean_dataset
 
-PAPER_TABLES = Path(__file__).parent / "paper"
+PAPER_TABLES = Path(__file__).parents[1] / "data" / "raw" / "amirova2020" / "published"
 
 
 def paper_table(name: str) -> pd.DataFrame:

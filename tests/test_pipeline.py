@@ -1,5 +1,6 @@
 """The notebooks run end to end under papermill on a scratch copy of the data."""
 import hashlib
+import html as html_module
 import subprocess
 import sys
 import os
@@ -88,6 +89,26 @@ def test_report_is_self_contained_and_escapes_free_text(built):
     assert "1. Strategy (4.58), 2. Organization (4.08), 3. Human capital (3.80), 4. Resources (3.44)" in html
     digest = hashlib.sha256((root / "data" / "raw" / "amirova2020" / "survey.csv").read_bytes()).hexdigest()
     assert digest in html
+
+
+def test_report_on_the_papers_data_says_what_was_found_and_what_cannot_be(built):
+    root, _ = built
+    page = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    text = html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    summary = page[page.index('<section id="summary"'):page.index("</section>")]
+    assert summary.count("<li>") <= 10 and "Respondents: 4 (Public-sector PM 1," in summary
+    # The planted free text changed one cell of Table 2: the reproduction status is computed, and names it.
+    assert "144 of 145 cells equal the published tables; 1 differ:" in text
+    assert "table2, row 1, column “Project manager from the private sector”" in text
+    for heading in ("Data and methods", "Limitations", "“Other” answers, as written"):
+        assert f">{heading}</h2>" in page
+    assert "the “groups” are 4 individuals" in text
+    # Said wherever types are compared: in the summary, before the priorities and before the findings.
+    assert text.count("Each stakeholder type is one person here") == 3
+    assert "p = 0.051 (exact (all 331,776 rearrangements); chi-square approximation p = 0.063)" in text
+    assert "contrary: Public-sector PM rates it 2" in text and "p = 0.000" not in text
+    # The "Other" answers, escaped: shown as text, never run.
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
 
 
 def test_tables_are_computed_from_the_data(built):

@@ -7,6 +7,8 @@ with the changes its conclusion recommends: a fifth factor, Leadership
 simply has none). The wording of the Leadership statements and the Russian
 and Kazakh labels are this project's own, written for the synthetic data.
 
+Answers come from a latent model (factor levels per respondent, group shifts, item
+noise), described in the example's README (EXAMPLE_README below).
 Generation is vectorised (numpy), so 100,000 respondents take about a second.
 """
 from __future__ import annotations
@@ -49,10 +51,11 @@ RU_PILOT_BODIES = {
     "ministry_of_justice": "Министерство юстиции",
 }
 EXTRA_STAKEHOLDERS = [
-    {"code": "unit_head", "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения",
-                                    "kk": "Құрылымдық бөлімше басшысы"},
+    {"code": "unit_head", "role": "civil_servant",
+     "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения",
+               "kk": "Құрылымдық бөлімше басшысы"},
      "short": {"en": "Unit head", "ru": "Рук. подразделения", "kk": "Бөлімше басшысы"}},
-    {"code": "specialist", "label": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
+    {"code": "specialist", "role": "civil_servant", "label": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
      "short": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"}},
 ]
 SCALE_LABELS = {
@@ -86,6 +89,31 @@ EDUCATION_LABELS = {
     "Master": {"en": "Master", "ru": "Магистр", "kk": "Магистр"},
     "PhD": {"en": "PhD", "ru": "Доктор философии", "kk": "Философия докторы"},
 }
+#: v2 lists Leadership among the factors of the first question; "Other" moves to the last letter.
+LEADERSHIP_OPTION = {"letter": "E", "text": {"en": "Leadership (management styles and quality)",
+                                             "ru": "Лидерство (стиль и качество управления)",
+                                             "kk": "Көшбасшылық (басқару стилі мен сапасы)"},
+                     "factor": "leadership", "role": "leadership_option"}
+
+# The latent model (documented for readers in MODEL_README). Levels are on the scale's units.
+GROUP_SHIFT_SD = 0.3          # how far a stakeholder type's level on a factor lies from the others'
+PERSON_SD = 0.75              # spread of respondents' own levels within a type
+FACTOR_CORRELATION = 0.4      # respondents who value one factor tend to value the others
+ITEM_NOISE_SD = 0.6           # a statement's own noise: with PERSON_SD, Cronbach's alpha of 0.7-0.9
+STATEMENT_BASELINE = (3.3, 4.2)  # a statement's mean answer before the group and personal parts
+NO_OPINION_RATE = (0.01, 0.06)   # share of "no opinion" answers, per statement
+FACTOR_OPTION_RATE = (0.35, 0.65)  # how often an option naming a factor is ticked at an average level
+CHOICE_SLOPE = 1.2            # log-odds of ticking it per unit of that factor's level
+PLAIN_OPTION_RATE = (0.15, 0.45)
+GROUP_CHOICE_SHIFT_SD = 0.5   # stakeholder types differ in the options they tick (log-odds)
+UNKNOWN_OPTION_RATE = 0.1
+OTHER_RATE = 0.08
+BLANK_SHARE = 0.01            # answers left blank
+BREAK_OFF_SHARE = 0.03        # respondents who stop part-way through the statements
+#: What respondents write under "Other" (several propose leadership, in their own words; some leave it blank).
+OTHER_TEXTS = ["Лидерство (стиль и качество управления)", "Лидерство руководителя", "Стиль управления",
+               "Цифровизация", "Оплата труда", "Обучение сотрудников", "Меритократия", "Leadership", ""]
+OTHER_TEXT_WEIGHTS = [0.22, 0.12, 0.08, 0.14, 0.14, 0.1, 0.06, 0.04, 0.1]
 
 
 def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encoding: str = "utf-8",
@@ -120,6 +148,10 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
     book["scale"] = {"values": [1, 2, 3, 4, 5], "labels": copy.deepcopy(SCALE_LABELS),
                      "missing": [NO_OPINION["ru"], NO_OPINION["en"], NO_OPINION["kk"]]}
     book["factors"].append(copy.deepcopy(LEADERSHIP))
+    efficiency = next(q for q in book["questions"] if "efficiency_factors_question" in _as_list(q.get("role")))
+    other = next(o for o in efficiency["options"] if o.get("other"))
+    other["letter"] = chr(ord(LEADERSHIP_OPTION["letter"]) + 1)
+    efficiency["options"].insert(efficiency["options"].index(other), copy.deepcopy(LEADERSHIP_OPTION))
     book["tables"]["table1"]["caption"] = {"en": "Profile of the respondents", "ru": "Профиль респондентов",
                                            "kk": "Респонденттердің профилі"}
     for table in ("table1", "table2", "table3"):
@@ -131,15 +163,27 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
     return book
 
 
+def _as_list(value) -> list:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
 def generate_export(book: dict, n_respondents: int, seed: int, score_language: str | None = None,
-                    blank_share: float = 0.02, no_opinion_share: float = 0.03) -> pd.DataFrame:
+                    blank_share: float | None = None, break_off_share: float | None = None) -> pd.DataFrame:
     """A survey export for `book`: one row per respondent, every cell text, as a survey tool writes it.
+
+    Answers come from a latent model (see MODEL_README): each respondent has a level on every
+    factor (their group's shift plus a personal part, correlated across factors); a statement's
+    answer is its own baseline plus the level of its factor plus noise, rounded onto the scale;
+    an option linked to a factor is chosen more often the higher that level. No-opinion answers
+    vary by statement, a few answers are blank, and a few respondents stop part-way.
 
     `score_language` None writes scores as numbers and codes as codes; a
     language ("ru") writes scale labels, stakeholder types, pilot bodies and
     durations in that language, as a survey form in that language would.
     """
     rng = np.random.default_rng(seed)
+    blank_share = BLANK_SHARE if blank_share is None else blank_share
+    break_off_share = BREAK_OFF_SHARE if break_off_share is None else break_off_share
     codebook = Codebook("codebook_v2", book)
     n = n_respondents
     stakeholders = codebook.stakeholders()["code"].to_numpy()
@@ -161,24 +205,29 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
     columns["position_experience"] = _durations(np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool),
                                                 score_language)
     columns["education"] = np.array(EDUCATION)[rng.choice(3, size=n, p=[0.55, 0.4, 0.05])]
+
+    factors = codebook.factors()["factor_id"].tolist()
+    level = _factor_levels(rng, group, len(stakeholders), len(factors))
     for question in book["questions"]:
-        letters = np.array([str(o["letter"]) for o in question["options"]])
-        ticked = rng.random((n, len(letters))) < 0.35
-        ticked[np.arange(n), rng.integers(0, len(letters), size=n)] = True  # everyone answers
-        columns[question["id"]] = np.array([" ".join(letters[row]) for row in ticked])
-        if question.get("other_column"):
-            other = {str(o["letter"]) for o in question["options"] if o.get("other")}
-            has_other = np.array([any(l in other for l in letters[row]) for row in ticked])
-            columns[question["other_column"]] = np.where(has_other, "Лидерство (стиль и качество управления)", "")
-    statements = codebook.statements()["statement_id"].to_numpy()
-    base = rng.uniform(2.6, 4.6, size=(len(stakeholders), len(statements)))
-    scores = np.clip(np.rint(base[group] + rng.normal(0, 0.9, size=(n, len(statements)))), 1, 5).astype(int)
+        columns.update(_question_answers(rng, question, level, group, factors))
+    statements = codebook.statements()
+    factor_of = statements["factor_id"].map({f: i for i, f in enumerate(factors)}).to_numpy()
+    baseline = rng.uniform(*STATEMENT_BASELINE, size=len(statements))
+    noise = rng.normal(0, ITEM_NOISE_SD, size=(n, len(statements)))
+    scores = np.clip(np.rint(baseline + level[:, factor_of] + noise), 1, 5).astype(int)
     labels = {v: (SCALE_LABELS[v][score_language] if score_language else str(v)) for v in range(1, 6)}
     as_text = np.vectorize(labels.get, otypes=[object])(scores)
-    draw = rng.random((n, len(statements)))
-    as_text[draw < blank_share] = ""
-    as_text[(draw >= blank_share) & (draw < blank_share + no_opinion_share)] = NO_OPINION[score_language or "en"]
-    for j, statement in enumerate(statements):
+    # "No opinion" is likelier on some statements than others, and likelier for respondents unsure of the factor.
+    no_opinion_rate = rng.uniform(*NO_OPINION_RATE, size=len(statements))
+    unsure = np.abs(level[:, factor_of]) < 0.15
+    no_opinion = rng.random((n, len(statements))) < no_opinion_rate * np.where(unsure, 2.0, 0.8)
+    as_text[no_opinion] = NO_OPINION[score_language or "en"]
+    blank = rng.random((n, len(statements))) < blank_share
+    stops = rng.random(n) < break_off_share
+    first_skipped = rng.integers(len(statements) // 2, len(statements), size=n)
+    blank |= stops[:, None] & (np.arange(len(statements))[None, :] >= first_skipped[:, None])
+    as_text[blank] = ""
+    for j, statement in enumerate(statements["statement_id"]):
         columns[statement] = as_text[:, j]
     frame = pd.DataFrame(columns)
     if score_language:
@@ -186,6 +235,48 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
             names = {e["code"]: (e["label"].get(score_language) or e["label"]["en"]) for e in entries}
             frame[column] = frame[column].map(names)
     return frame[export_columns(codebook)]
+
+
+def _factor_levels(rng: np.random.Generator, group: np.ndarray, n_groups: int, n_factors: int) -> np.ndarray:
+    """Respondents x factors: the group's shift plus a personal level, correlated across factors."""
+    shifts = rng.normal(0, GROUP_SHIFT_SD, size=(n_groups, n_factors))
+    correlation = np.full((n_factors, n_factors), FACTOR_CORRELATION) + np.eye(n_factors) * (1 - FACTOR_CORRELATION)
+    personal = rng.multivariate_normal(np.zeros(n_factors), correlation * PERSON_SD ** 2, size=len(group))
+    return shifts[group] + personal
+
+
+def _question_answers(rng, question: dict, level: np.ndarray, group: np.ndarray, factors: list[str]) -> dict:
+    """The ticked letters of one multiple-choice question (and the free text of its 'Other' option)."""
+    n = len(group)
+    options = question["options"]
+    letters = np.array([str(o["letter"]) for o in options])
+    logits = np.empty((n, len(options)))
+    n_groups = int(group.max()) + 1
+    for j, option in enumerate(options):
+        if option.get("factor") in factors:  # chosen more often by those who rate that factor higher
+            base = rng.uniform(*FACTOR_OPTION_RATE)
+            logits[:, j] = _logit(base) + CHOICE_SLOPE * level[:, factors.index(option["factor"])]
+        else:
+            base = OTHER_RATE if option.get("other") else UNKNOWN_OPTION_RATE if option.get("known") is False \
+                else rng.uniform(*PLAIN_OPTION_RATE)
+            logits[:, j] = _logit(base) + rng.normal(0, GROUP_CHOICE_SHIFT_SD, size=n_groups)[group]
+    ticked = rng.random((n, len(options))) < 1 / (1 + np.exp(-logits))
+    # Everyone answers: who ticked nothing picks the option they lean to most.
+    nothing = ~ticked.any(axis=1)
+    ticked[np.flatnonzero(nothing), np.argmax(logits[nothing] + rng.gumbel(size=(int(nothing.sum()), len(options))),
+                                              axis=1)] = True
+    answers = {question["id"]: np.array([" ".join(letters[row]) for row in ticked])}
+    if question.get("other_column"):
+        other = np.array([bool(o.get("other")) for o in options])
+        has_other = (ticked & other).any(axis=1)
+        texts = np.array(OTHER_TEXTS, dtype=object)
+        picked = texts[rng.choice(len(texts), size=n, p=OTHER_TEXT_WEIGHTS)]
+        answers[question["other_column"]] = np.where(has_other, picked, "")
+    return answers
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
 
 
 def _durations(months: np.ndarray, lower_bound: np.ndarray, language: str | None = None) -> np.ndarray:
@@ -218,17 +309,48 @@ EXAMPLE = {"name": "example-v2", "n_respondents": 360, "seed": 2021, "n_pilot_bo
 
 EXAMPLE_README = """# example-v2: SYNTHETIC data (questionnaire v2)
 
-**These are not real survey answers.** The folder was written by `python -m helpers.tools.synthetic example-v2`
-(seed {seed}) to show and test the pipeline on data shaped like a real pilot-body export:
+**These are not real survey answers.** The folder was written by `make example-data`
+(`python -m helpers.tools.synthetic example-v2`, seed {seed}) to show and test the pipeline on data shaped like a
+real pilot-body export; rerunning it writes the same bytes.
 
 - questionnaire v2: the paper's questionnaire plus the fifth factor it recommends, Leadership (management styles
-  and quality), whose three statements are this project's own wording; no "freezing of vacancies" answer;
+  and quality), whose three statements are this project's own wording, and Leadership listed as option E of the
+  first question ("Other" moves to F); no "freezing of vacancies" answer;
 - {n_respondents} respondents, {n_pilot_bodies} pilot bodies, 6 stakeholder types;
 - `survey.csv` as Excel in a Russian locale saves it: Windows-1251, semicolon-separated, Likert answers as Russian
   labels ("Полностью согласен" = 5), "Затрудняюсь ответить" (no opinion) and some blank answers.
 
+## How the answers are made (a latent model)
+
+Each respondent belongs to a stakeholder type (civil servants far outnumber project managers) and has a *level* on
+each factor of the model: the type's shift (normal, sd {group_shift}) plus a personal part (normal, sd {person_sd}),
+the personal parts of the factors correlated {factor_correlation} with each other.
+
+- **Statements.** An answer is the statement's own baseline (uniform {baseline[0]}-{baseline[1]}) plus the
+  respondent's level on the statement's factor plus noise (normal, sd {noise}), rounded to the nearest point and
+  kept within 1-5. Statements of one factor therefore go together: Cronbach's alpha lies between 0.7 and 0.9.
+- **Choices.** An option naming a factor is ticked with a probability of {factor_rate[0]}-{factor_rate[1]} at an
+  average level, rising with the respondent's level on that factor (logistic, slope {slope}); other options
+  {plain_rate[0]}-{plain_rate[1]}, each stakeholder type leaning its own way; options whose wording is unknown
+  {unknown_rate}, "Other" {other_rate}. Whoever ticks nothing picks the option they lean to most. Under "Other"
+  respondents write a few short texts (leadership in their own words, digitalisation, pay, training), some nothing.
+- **Missing answers.** "No opinion" at a rate drawn per statement ({no_opinion[0]}-{no_opinion[1]}), more often where
+  the respondent's level is near the middle; about {blank:.0%} of answers blank; about {break_off:.0%} of
+  respondents stop part-way through the statements (the rest of their answers blank).
+
+The verdicts the report gives on this dataset are those of this model, not of any real survey.
+
 Run `make report DATA=example-v2`.
 """
+
+
+def example_readme() -> str:
+    """The README of data/raw/example-v2: what the folder is and the model that made it, numbers from the code."""
+    return EXAMPLE_README.format(
+        **EXAMPLE, group_shift=GROUP_SHIFT_SD, person_sd=PERSON_SD, factor_correlation=FACTOR_CORRELATION,
+        baseline=STATEMENT_BASELINE, noise=ITEM_NOISE_SD, factor_rate=FACTOR_OPTION_RATE, slope=CHOICE_SLOPE,
+        plain_rate=PLAIN_OPTION_RATE, unknown_rate=UNKNOWN_OPTION_RATE, other_rate=OTHER_RATE,
+        no_opinion=NO_OPINION_RATE, blank=BLANK_SHARE, break_off=BREAK_OFF_SHARE)
 
 
 def write_example(root=REPO_ROOT) -> Path:
@@ -236,7 +358,7 @@ def write_example(root=REPO_ROOT) -> Path:
     folder = write_synthetic_dataset(Path(root) / "data" / "raw" / EXAMPLE["name"], EXAMPLE["n_respondents"], EXAMPLE["seed"],
                                      EXAMPLE["n_pilot_bodies"], EXAMPLE["encoding"], EXAMPLE["delimiter"],
                                      EXAMPLE["score_language"])
-    (folder / "README.md").write_text(EXAMPLE_README.format(**EXAMPLE), encoding="utf-8")
+    (folder / "README.md").write_text(example_readme(), encoding="utf-8")
     return folder
 
 

@@ -1,0 +1,95 @@
+"""The report's own sections: summary, data and methods, limitations, reproduction status, uncertainty, the
+replication table and the "Other" answers, on the paper's data (test_pipeline builds it) and on example-v2."""
+import html
+import os
+import re
+
+import pandas as pd
+import pytest
+
+from helpers.analysis.claims import PARTLY
+from helpers.i18n import ui
+from helpers.paths import REPO_ROOT, ROOT_VARIABLE
+from helpers.pipeline import run_notebook, sandbox_root
+from helpers.publish import report
+
+STEPS = ("01_clean", "02_tables", "03_priorities", "05_report")  # the figures are not needed for these checks
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """example-v2 through the pipeline (without the figures), in a scratch tree that also holds the paper's data."""
+    root = sandbox_root(tmp_path_factory.mktemp("example"), ("amirova2020", "example-v2"))
+    previous = os.environ.get(ROOT_VARIABLE)
+    os.environ[ROOT_VARIABLE] = str(root)
+    try:
+        for step in STEPS:
+            run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb",
+                         root / "reports" / "example-v2" / "notebooks" / f"{step}.ipynb", {"dataset": "example-v2"})
+    finally:
+        if previous is None:
+            os.environ.pop(ROOT_VARIABLE)
+        else:
+            os.environ[ROOT_VARIABLE] = previous
+    return root / "reports" / "example-v2"
+
+
+def text_of(path) -> str:
+    page = path.read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))))
+
+
+def test_every_group_mean_has_an_interval_and_every_test_its_effect_size_and_pairs(example):
+    means = pd.read_csv(example / "tables" / "group_means.csv")
+    assert len(means) == 6 * (5 + 18) and means[["ci_low", "ci_high", "agree_low", "agree_high"]].notna().all().all()
+    differences = pd.read_csv(example / "tables" / "group_differences.csv")
+    tested = differences.dropna(subset=["H"])
+    assert len(tested) == 18 + 5 and tested[["epsilon2", "p_holm", "p_bh"]].notna().all().all()
+    pairs = pd.read_csv(example / "tables" / "pairwise_differences.csv")
+    assert set(zip(pairs["level"], pairs["id"])) == set(zip(tested["level"], tested["id"]))
+    assert (pairs.groupby(["level", "id"]).size() == 15).all()          # 6 types: 15 pairs each, Holm within
+    reliability = pd.read_csv(example / "tables" / "reliability.csv")
+    assert reliability["alpha"].between(0.6, 0.95).all()
+
+
+def test_the_example_report_reads_as_a_replication(example):
+    page = (example / "report.html").read_text(encoding="utf-8")
+    text = text_of(example / "report.html")
+    assert "p = 0.000" not in page and "p < 0.001" in text
+    words = ui("en")
+    assert " ".join(words["claim_columns_replication"]) in text
+    claims = pd.read_csv(example / "tables" / "claims.csv", keep_default_na=False).set_index("id")
+    assert claims.loc["turnover", "paper_verdict"] == PARTLY and (claims["paper_verdict"] != "").all()
+    summary = page[page.index('<section id="summary"'):page.index("</section>")]
+    assert 4 <= summary.count("<li>") <= 10
+    assert "Respondents: 360" in text and "not compared: this dataset's codebook names no published tables" in text
+    for heading in (words["methods"], words["limitations"], words["other_answers"], words["scales"]):
+        assert f">{heading}</h2>" in page
+    assert "Statements whose scores differ between stakeholder types:" in text and "Holm-corrected" in text
+    assert "ε² = " in text and "pairs that differ (Dunn, Holm-corrected p < 0.05)" in text
+    assert "Each stakeholder type is one person here" not in text
+    assert "Цифровизация" in text                                        # the "Other" answers, as written
+    assert "Table 4. Group means with 95 % intervals" in text and "Mean score per stakeholder type with its 95 % bootstrap" in text
+    assert "Not told apart by these data (95 % CI of the difference includes 0):" in summary
+
+
+def test_reproduction_status_names_every_differing_cell():
+    words = ui("en")
+    published = {"table3": pd.DataFrame({"Factor": ["Strategy", "Strategy"], "A": ["5", "4"]})}
+    assert report.reproduction_status({"table3": published["table3"].copy()}, published, words)["text"] == \
+        "4 of 4 cells equal the published tables."
+    changed = published["table3"].copy()
+    changed.iloc[1, 1] = "3"
+    status = report.reproduction_status({"table3": changed}, published, words)
+    assert status["text"] == "3 of 4 cells equal the published tables; 1 differ:"
+    assert status["differences"] == ["table3, row 2, column “A”: published “4”, here “3”"]
+    narrow = report.reproduction_status({"table3": changed[["Factor"]]}, published, words)
+    assert narrow["n_equal"] == 0 and "published table has 2 × 2" in narrow["differences"][0]
+
+
+def test_published_tables_must_lie_in_the_dataset_folder(tmp_path):
+    class Book:
+        source, dataset = "codebook.yaml", {"published_tables": {"table1": "../elsewhere.csv"}}
+
+    with pytest.raises(ValueError, match="lies outside"):
+        report.published_tables(tmp_path, Book())
