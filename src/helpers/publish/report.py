@@ -489,8 +489,6 @@ def agreement_sentences(agreement: pd.DataFrame, words: dict) -> list[str]:
     """Kendall's W and Krippendorff's alpha in words, every number from agreement.csv."""
     sentences = []
     for row in agreement.to_dict("records"):
-        kendall = "W" in row and row["measure"].startswith("Kendall")
-        measure = ui(lang)["kendall_w" if kendall else "krippendorff_alpha"]
         if row.get("note"):
             sentences.append(words["not_computed"].format(measure=row["measure"], note=row["note"]))
         elif row["measure"].startswith("Kendall"):
