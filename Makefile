@@ -132,7 +132,7 @@ $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes report --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.

@@ -34,14 +34,14 @@ def published(tmp_path_factory):
     try:
         for name in DATASETS:
             for step in STEPS:
-                run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb",
-                             root / "reports" / name / "notebooks" / f"{step}.ipynb", {"dataset": name})
+                folder = root / "reports" / name / ("" if step == "01_clean" else "en") / "notebooks"
+                run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", folder / f"{step}.ipynb", {"dataset": name})
     finally:
         if previous is None:
             os.environ.pop(ROOT_VARIABLE)
         else:
             os.environ[ROOT_VARIABLE] = previous
-    return {name: (root / "reports" / name, browser.publish(root / "reports" / name)) for name in DATASETS}
+    return {name: (root / "reports" / name / "en", browser.publish(root / "reports" / name / "en")) for name in DATASETS}
 
 
 def pdf_pages(pdf: Path) -> list[dict]:

@@ -106,8 +106,8 @@ def test_a_mistyped_option_is_never_recoded_as_other_and_valid_options_are_kept(
 def test_words_taken_as_other_text_keep_the_options_and_are_listed_as_notices(tmp_path):
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
-    q1 = lines[0].split(";").index("q1")
-    lines[1] = set_field(lines[1], q1, "A, B, Better leadership")
+    header = lines[0].split(";")
+    lines[1] = set_field(set_field(lines[1], header.index("q1"), "A, B, Better leadership"), header.index("q1_other"), "")
     write_lines(paths, lines)
     clean = load(paths)
     chosen = clean.choices[clean.choices["source_row"] == 2] if "source_row" in clean.choices else None
@@ -126,7 +126,9 @@ def test_control_characters_are_a_problem_of_their_row_and_never_printed_raw(tmp
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
     other, q1 = lines[0].split(";").index("q1_other"), lines[0].split(";").index("q1")
-    lines[3] = set_field(set_field(lines[3], other, text), q1, "E")
+    book = read_codebook(paths.codebook)
+    other_letter = next(str(o["letter"]) for o in book.raw["questions"][0]["options"] if o.get("other"))
+    lines[3] = set_field(set_field(lines[3], other, text), q1, other_letter)
     write_lines(paths, lines)
     with pytest.raises(DataValidationError) as caught:
         load(paths)

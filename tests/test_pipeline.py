@@ -93,7 +93,7 @@ def test_report_is_self_contained_and_escapes_free_text(built):
 
 def test_report_on_the_papers_data_says_what_was_found_and_what_cannot_be(built):
     root, _ = built
-    page = (root / "reports" / "amirova2020" / "report.html").read_text(encoding="utf-8")
+    page = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     text = html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
     summary = page[page.index('<section id="summary"'):page.index("</section>")]
     assert summary.count("<li>") <= 10 and "Respondents: 4 (Public-sector PM 1," in summary

@@ -24,14 +24,14 @@ def example(tmp_path_factory):
     os.environ[ROOT_VARIABLE] = str(root)
     try:
         for step in STEPS:
-            run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb",
-                         root / "reports" / "example-v2" / "notebooks" / f"{step}.ipynb", {"dataset": "example-v2"})
+            folder = root / "reports" / "example-v2" / ("" if step == "01_clean" else "en") / "notebooks"
+            run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", folder / f"{step}.ipynb", {"dataset": "example-v2"})
     finally:
         if previous is None:
             os.environ.pop(ROOT_VARIABLE)
         else:
             os.environ[ROOT_VARIABLE] = previous
-    return root / "reports" / "example-v2"
+    return root / "reports" / "example-v2" / "en"
 
 
 def text_of(path) -> str:

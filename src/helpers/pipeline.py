@@ -262,9 +262,10 @@ def step_label(notebook: Path) -> str:
     return f"[{steps.index(notebook.name) + 1}/{len(steps)}] {notebook.stem}"
 
 
-def report_step(notebook: Path, seconds: float) -> None:
-    """One line per finished step, on stdout: `[2/5] 02_tables … 3.1 s`."""
-    print(f"{step_label(notebook)} … {seconds:.1f} s", flush=True)
+def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None:
+    """One line per finished step, on stdout: `[2/5] 02_tables … 3.1 s` (`[2/5] 02_tables (ru) …` for a
+    report's language when several are built)."""
+    print(f"{step_label(notebook)}{f' ({lang})' if lang else ''} … {seconds:.1f} s", flush=True)
 
 
 def normalise_executed(output: Path, source: Path) -> None:
@@ -450,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
         print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
         return 1
-    report_step(args.notebook, time.perf_counter() - started)
+    report_step(args.notebook, time.perf_counter() - started, parameters.get("lang"))
     return 0
 
 

@@ -53,7 +53,7 @@ STEP_RULE = re.compile(r"^\$\((?:RUN\)|OUT\)/%/notebooks)/(\w+)\.ipynb:(.*)$", r
 PDF_RULE = re.compile(r"^\$\(OUT\)/(?:%/)?report\.pdf:(.*)$", re.M)
 STEP_PREREQUISITE = re.compile(r"\$\((?:RUN\)|OUT\)/%/notebooks)/(\w+)\.ipynb")
 # What the runner prints when a step is done: `[2/5] 02_tables … 3.1 s`.
-STEP_LINE = re.compile(r"^\[\d+/\d+\] (\S+) … ([0-9.]+) s$")
+STEP_LINE = re.compile(r"^\[\d+/\d+\] (\S+)(?: \(\w+\))? … ([0-9.]+) s$")
 
 
 # --- the shape of the pipeline, read from its Makefile ---------------------------------------------------------
