@@ -12,6 +12,9 @@ import tempfile
 from helpers.paths import ROOT_VARIABLE
 from helpers.pipeline import sandbox_root
 
+# A notebook saved from JupyterLab with another dataset fails in one line saying so, not cell by cell.
+pytest_plugins = ["helpers.tools.notebook_guard"]
+
 
 def pytest_configure(config):
     if getattr(config.option, "nbval", False) and not os.environ.get(ROOT_VARIABLE):
