@@ -212,8 +212,26 @@ example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from i
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: test baseline lab clean help lint format
-test: $(ENV_STAMP) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
-	$(PY) -m pytest $(NBVAL) tests notebooks
+# Tests run in TEST_JOBS processes (pytest-xdist); conftest.py keeps what must share a process together.
+TEST_JOBS ?= 2
+test: $(ENV_STAMP) lint ## Lint, unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
+	$(PY) -m pytest -n $(TEST_JOBS) $(NBVAL) tests notebooks
+
+# Lint: ruff's checks (pyproject.toml) and the notebooks still holding nbval's reference (make's default
+# parameters, kernel python3), each problem in one line. The same checks run as pre-commit hooks.
+lint: $(ENV_STAMP) ## ruff check, and whether a notebook was saved with other parameters than the nbval reference
+	@$(PY) -m ruff check --quiet . && echo "ruff: no findings"
+	@$(PY) -m helpers.tools.notebook_guard $(NOTEBOOKS)
+
+format: $(ENV_STAMP) ## Rewrite the Python files in ruff's format (pyproject.toml) and apply ruff's safe fixes
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# nbdime's git integration for this clone only (.git/config and .git/info/attributes): `git diff` and merges
+# of notebooks by cell, outputs apart. JupyterLab shows the same diffs (nbdime's extension is installed).
+.PHONY: nbdime
+nbdime: $(ENV_STAMP) ## Readable notebook diffs and merges in git for this clone (nbdime)
+	$(VENV)/bin/nbdime config-git --enable
 
 baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)

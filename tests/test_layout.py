@@ -51,7 +51,7 @@ def makefile_prerequisites(step: str) -> set[str]:
     database = subprocess.run(["make", "-pnq", "-f", "Makefile", "DATA=amirova2020", "help"], cwd=REPO_ROOT,
                               capture_output=True, text=True).stdout
     target = f"reports/amirova2020/notebooks/{step}.ipynb:"
-    line = next(l for l in database.splitlines() if l.startswith(target))
+    line = next(row for row in database.splitlines() if row.startswith(target))
     return {p for p in line[len(target):].split() if p.startswith("src/helpers/")}
 
 

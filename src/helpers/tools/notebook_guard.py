@@ -114,8 +114,20 @@ def pytest_collection_modifyitems(session, config, items):
     items[:] = kept
 
 
+def invalid(path: Path) -> str | None:
+    """One line when the file is not a valid nbformat 4 notebook (a bad merge, a hand edit), else None."""
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as error:  # any reason a notebook cannot be read back is worth the same one line
+        return f"{path} is not a valid notebook: {str(error).splitlines()[0]}"
+    return None
+
+
 def main(paths: list[str]) -> int:
-    lines = [line for line in (drift(Path(p)) for p in paths) if line]
+    """The pre-commit hook and `make lint`: one line per notebook that is invalid or not the reference."""
+    lines = [line for line in (invalid(Path(p)) or drift(Path(p)) for p in paths) if line]
     for line in lines:
         print(line)
     return 1 if lines else 0

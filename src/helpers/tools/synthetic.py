@@ -137,7 +137,7 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
         columns[question["id"]] = np.array([" ".join(letters[row]) for row in ticked])
         if question.get("other_column"):
             other = {str(o["letter"]) for o in question["options"] if o.get("other")}
-            has_other = np.array([any(l in other for l in letters[row]) for row in ticked])
+            has_other = np.array([any(letter in other for letter in letters[row]) for row in ticked])
             columns[question["other_column"]] = np.where(has_other, "Лидерство (стиль и качество управления)", "")
     statements = codebook.statements()["statement_id"].to_numpy()
     base = rng.uniform(2.6, 4.6, size=(len(stakeholders), len(statements)))
