@@ -261,3 +261,11 @@ BENCH_SCALE ?= 10000 100000
 .PHONY: bench
 bench: $(ENV_STAMP) ## Time a cold `make report` against its floor, and the pipeline at national scale; writes docs/benchmarks.md
 	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md
+
+# Set-up timings in a page of their own: make env and fresh clone -> report with uv beside pip, and make test,
+# each in fresh clones of the committed state. `make bench` runs them too.
+SETUP_REPEAT ?= 3
+.PHONY: bench-setup
+bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip) and make test: docs/benchmarks-setup.md
+	$(PY) -m helpers.tools.bench_setup --repeat $(SETUP_REPEAT) --output docs/benchmarks-setup.md
+bench: bench-setup

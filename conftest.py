@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from helpers.paths import ROOT_VARIABLE
 from helpers.pipeline import sandbox_root
 
@@ -41,6 +43,7 @@ def xdist_scope(nodeid: str, sharing: frozenset[str]) -> str:
     return "planted_run" if path in sharing else path
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs with -n: group tests by xdist_scope (xdist's own loadgroup cannot mark nodes under pytest 9)."""
     from xdist.scheduler import LoadScopeScheduling
