@@ -77,3 +77,24 @@ def test_the_pre_commit_hook_names_a_notebook_saved_on_another_kernel(tmp_path, 
 
 def test_the_reference_parameters_are_make_s_defaults():
     assert notebook_guard.makefile_defaults() == {"dataset": "amirova2020", "on_invalid": "stop", "lang": "en", "pilot_body": ""}
+
+
+def test_tables_are_rich_in_lab_and_plain_text_in_reference_runs(monkeypatch, capsys):
+    import IPython.display
+    import pandas as pd
+
+    from helpers.notebook import show
+
+    frame = pd.DataFrame({"factor": ["Strategy", "Resources", "Organization"], "mean": [4.25, 3.5, 4.08]})
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append((bundle, raw)))
+    # A run on a scratch tree (nbval, make baseline): exactly what print(frame.to_string(...)) gave.
+    monkeypatch.setenv(ROOT_VARIABLE, "/tmp/scratch")
+    show(frame, index=False, max_rows=2)
+    assert capsys.readouterr().out == frame.to_string(index=False, max_rows=2) + "\n" and shown == []
+    # JupyterLab: an HTML table, with the same text beside it.
+    monkeypatch.delenv(ROOT_VARIABLE)
+    show(frame, index=False)
+    (bundle, raw), = shown
+    assert raw and bundle["text/plain"] == frame.to_string(index=False)
+    assert bundle["text/html"].startswith('<table border="1" class="dataframe">') and "<td>Strategy</td>" in bundle["text/html"]
