@@ -141,3 +141,33 @@ def test_a_venv_left_by_python_3_10_is_rebuilt(tmp_path):
     assert version == str(sys.version_info[:2])
     # Nothing was installed by the stand-in, and make says so in one line rather than going on.
     assert result.returncode != 0 and "package(s) differ from requirements.lock" in result.stdout
+
+
+def active_env_like_this_one(folder: Path) -> Path:
+    """An activated env holding exactly this environment's packages (its own folder, the same site-packages)."""
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin" / "python").symlink_to(Path(sys._base_executable).resolve())
+    shutil.copy(Path(sys.prefix) / "pyvenv.cfg", folder / "pyvenv.cfg")
+    (folder / "lib").symlink_to(Path(sys.prefix) / "lib")
+    return folder
+
+
+def dry_run(**variables: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", "-C", str(REPO_ROOT), "figures", "DATA=amirova2020"],
+                          env={**env, **variables}, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="the tests run in a venv (make test's .venv)")
+def test_an_active_env_that_matches_the_lock_is_used_and_another_is_named(tmp_path):
+    active = active_env_like_this_one(tmp_path / "active")
+    used = dry_run(VIRTUAL_ENV=str(active))
+    assert f"{active}/bin/python -m helpers.pipeline run notebooks/04_figures.ipynb" in used.stdout
+    assert "Not using" not in used.stdout
+    # The base Python has none of the packages: one line says why, and .venv is used.
+    other = dry_run(CONDA_PREFIX=sys.base_prefix)
+    assert other.stdout.splitlines()[0].startswith(f"Not using the active environment {sys.base_prefix}: ")
+    assert "differ from requirements.lock" in other.stdout.splitlines()[0]
+    assert ".venv/bin/python -m helpers.pipeline run notebooks/04_figures.ipynb" in other.stdout
+    # USE_ENV=venv: .venv whatever is active.
+    assert ".venv/bin/python -m helpers.pipeline run" in dry_run(VIRTUAL_ENV=str(active), USE_ENV="venv").stdout
