@@ -227,11 +227,13 @@ format: $(ENV_STAMP) ## Rewrite the Python files in ruff's format (pyproject.tom
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# nbdime's git integration for this clone only (.git/config and .git/info/attributes): `git diff` and merges
-# of notebooks by cell, outputs apart. JupyterLab shows the same diffs (nbdime's extension is installed).
+# nbdime's git integration for this clone only (its .git/config): `git diff` and merges of notebooks go cell by
+# cell, outputs apart (.gitattributes names the drivers). JupyterLab shows the same diffs (nbdime's extension).
 .PHONY: nbdime
 nbdime: $(ENV_STAMP) ## Readable notebook diffs and merges in git for this clone (nbdime)
-	$(VENV)/bin/nbdime config-git --enable
+	git config diff.jupyternotebook.command "$(abspath $(VENV))/bin/git-nbdiffdriver diff"
+	git config merge.jupyternotebook.driver "$(abspath $(VENV))/bin/git-nbmergedriver merge %O %A %B %L %P"
+	git config merge.jupyternotebook.name "jupyter notebook merge driver"
 
 baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
