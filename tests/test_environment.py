@@ -171,3 +171,19 @@ def test_an_active_env_that_matches_the_lock_is_used_and_another_is_named(tmp_pa
     assert ".venv/bin/python -m helpers.pipeline run notebooks/04_figures.ipynb" in other.stdout
     # USE_ENV=venv: .venv whatever is active.
     assert ".venv/bin/python -m helpers.pipeline run" in dry_run(VIRTUAL_ENV=str(active), USE_ENV="venv").stdout
+
+
+@pytest.mark.skipif(not (REPO_ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
+def test_make_nbdime_makes_git_diff_notebooks_cell_by_cell(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
+    # This environment stands in for the clone's own (the drivers are its absolute paths).
+    subprocess.run(["make", "--no-print-directory", "-C", str(clone), "nbdime", f"VENV={sys.prefix}", "ENV_STAMP="],
+                   check=True, capture_output=True, env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")})
+    notebook = clone / "notebooks" / "01_clean.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace('dataset: str = \\"amirova2020\\"', 'dataset: str = \\"example-v2\\"'),
+                        encoding="utf-8")
+    diff = subprocess.run(["git", "-C", str(clone), "diff", "--no-color"], capture_output=True, text=True, check=True).stdout
+    diff = re.sub(r"\x1b\[[0-9;]*m", "", diff)  # nbdime colours its output whatever git is told
+    assert "## modified /cells/1/source:" in diff
+    assert '+dataset: str = "example-v2"  # a folder under data/raw' in diff
