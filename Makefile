@@ -124,7 +124,7 @@ $(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt
 	    "$$uv" pip sync --python $(PY) --require-hashes $(LOCK); \
 	    "$$uv" pip install --python $(PY) --no-deps --quiet -e .; \
 	else \
-	    echo "Installing $(LOCK) into $(VENV) with pip (uv not available; about a minute)"; \
+	    echo "Installing $(LOCK) into $(VENV) with pip (uv not available: this takes minutes, not seconds)"; \
 	    test -e $(VENV) || $(PYTHON) -m venv $(VENV); \
 	    $(PY) -m pip install --disable-pip-version-check --progress-bar on --require-hashes --no-deps -r $(LOCK); \
 	    $(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e .; \
