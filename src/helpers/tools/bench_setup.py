@@ -97,7 +97,7 @@ def page(times: dict[str, dict[str, list[float]]], repeat: int, load: tuple[floa
         uv, pip = runs["uv"], runs["pip"]
         ratio = f"{statistics.median(pip) / statistics.median(uv):.1f}" if uv and pip else "—"
         met = "yes" if statistics.median(uv) <= targets[name] else "no"
-        every = ", ".join(f"{v:.1f}" for v in uv) + (" | pip " + ", ".join(f"{v:.1f}" for v in pip) if pip else "")
+        every = "uv " + ", ".join(f"{v:.1f}" for v in uv) + ("; pip " + ", ".join(f"{v:.1f}" for v in pip) if pip else "")
         rows.append(f"| {name} | {seconds(uv)} | {seconds(pip)} | {ratio} | ≤ {targets[name]} s | {met} | {every} |")
     return "\n".join([
         "# Set-up benchmarks",
