@@ -56,11 +56,34 @@ $(foreach lang,$(REPORT_LANG),$(if $(call without-name-characters,$(lang),$(NAME
 $(if $(filter-out a4 letter,$(PAPER)),$(error PAPER=$(PAPER): use a4 or letter))
 export DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
 
-# The interpreter that creates .venv: Python 3.11 where it is installed under that name.
+# The interpreter that creates .venv: Python 3.11 where it is installed under that name. Supported:
+# 3.11, 3.12, 3.13 (as pyproject.toml, environment.yml and README.md say); any other is refused in one sentence.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+LOCK := requirements.lock
+ENV_CHECK := src/helpers/tools/env_check.py
+# Which environment runs the notebooks and tests:
+#   auto   (default) an activated conda env or venv when it already has every package of the lock at its
+#          pinned version and `helpers` from this copy; otherwise .venv (a line says why the active one is not used)
+#   venv   always .venv
+#   active install the lock (and this package) into the activated env and use it: no second environment
+USE_ENV ?= auto
+ACTIVE_ENV := $(filter-out $(abspath $(VENV)),$(abspath $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))))
+ifneq ($(ACTIVE_ENV),)
+ifeq ($(USE_ENV),auto)
+ACTIVE_ENV_PROBLEM := $(shell $(ACTIVE_ENV)/bin/python $(ENV_CHECK) matches $(LOCK) 2>&1 || echo " ")
+ifeq ($(strip $(ACTIVE_ENV_PROBLEM)),)
+VENV := $(ACTIVE_ENV)
+else
+$(info Not using the active environment $(ACTIVE_ENV): $(strip $(ACTIVE_ENV_PROBLEM)); using .venv (make USE_ENV=active installs the lock into it instead).)
+endif
+else ifeq ($(USE_ENV),active)
+VENV := $(ACTIVE_ENV)
+endif
+endif
 PY := $(VENV)/bin/python
-ENV_STAMP := $(VENV)/.installed
+# .venv's stamp records what it was built from; an active env that already matches needs no stamp.
+ENV_STAMP := $(if $(filter .venv,$(VENV)),$(VENV)/.installed,$(if $(filter active,$(USE_ENV)),.env-active))
 
 RAW := data/raw/$(DATA)
 PROCESSED := data/processed/$(DATA)
@@ -88,18 +111,73 @@ PAPERMILL := $(PY) -m helpers.pipeline run
 
 ## Environment ---------------------------------------------------------------
 
-$(ENV_STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+# Installs with uv (https://docs.astral.sh/uv/; seconds instead of a minute), fetched from PyPI with pip once
+# if it is not on PATH; with pip when uv cannot be had (or USE_PIP=1). Both install exactly requirements.lock,
+# hashes checked, then this package (editable, no dependencies of its own to resolve).
+UV_VERSION := 0.13.9
+UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/amirova2020/uv-$(UV_VERSION)
+UV ?= $(shell command -v uv 2>/dev/null || { test -x $(UV_HOME)/bin/uv && echo $(UV_HOME)/bin/uv; })
+USE_PIP ?=
+# Never let uv download a Python of its own: the Python is PYTHON's (or .venv's).
+export UV_PYTHON_DOWNLOADS := never
+
+# Finds uv, or fetches it with pip in one step; prints its path, or nothing (then pip installs).
+define find_uv
+$(if $(USE_PIP),,$(or $(UV),$(shell $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION) >&2 && echo $(UV_HOME)/bin/uv)))
+endef
+
+CHECK_PYTHON = command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11, 3.12 or 3.13, or run make PYTHON=/path/to/python3.11"; exit 1; }; \
+    $(PYTHON) $(ENV_CHECK) python || exit 1
+
+# A .venv is kept when its Python runs and is supported (and is PYTHON's version when PYTHON was given),
+# rebuilt otherwise (e.g. one left by Python 3.10, or by a Python since uninstalled). A missing or wrong
+# Python is refused in one sentence before anything is created.
+$(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt
 	@# A linked .venv belongs to another copy of the project (make bench links its scratch copy to this one):
 	@# `pip install -e .` here would point that environment at this folder. Refuse rather than repoint it.
 	@test ! -L $(VENV) || { echo "$(VENV) links to another project's environment: run make env there"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $@
+	@if test -e $(VENV) && ! { $(PY) $(ENV_CHECK) python >/dev/null 2>&1 && \
+	    { test "$(origin PYTHON)" = file || test "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" = "$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)"; }; }; then \
+	    $(CHECK_PYTHON); echo "$(VENV) was made with another Python ($$($(PY) --version 2>&1 | head -n 1)): rebuilding it"; rm -rf $(VENV); fi
+	@test -e $(VENV) || { $(CHECK_PYTHON); }
+	@$(PYTHON) $(ENV_CHECK) direct requirements.txt $(LOCK)
+	@uv='$(strip $(find_uv))'; set -e; \
+	if test -n "$$uv"; then \
+	    echo "Installing $(LOCK) into $(VENV) with uv"; \
+	    test -e $(VENV) || "$$uv" venv --quiet --python $(PYTHON) $(VENV); \
+	    "$$uv" pip sync --python $(PY) --require-hashes $(LOCK); \
+	    "$$uv" pip install --python $(PY) --no-deps --quiet -e .; \
+	else \
+	    echo "Installing $(LOCK) into $(VENV) with pip (uv not available: this takes minutes, not seconds)"; \
+	    test -e $(VENV) || $(PYTHON) -m venv $(VENV); \
+	    $(PY) -m pip install --disable-pip-version-check --progress-bar on --require-hashes --no-deps -r $(LOCK); \
+	    $(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e .; \
+	fi
+	@$(PY) $(ENV_CHECK) matches $(LOCK)
+	@touch $@
 
-.PHONY: env
-env: $(ENV_STAMP) ## Create .venv with the pinned requirements (done by every target that needs it)
+# USE_ENV=active: the activated environment gets the lock and this package (uv or pip; nothing is removed).
+.env-active: $(LOCK) pyproject.toml requirements.txt
+	@$(PY) $(ENV_CHECK) python
+	@$(PY) $(ENV_CHECK) direct requirements.txt $(LOCK)
+	@$(PY) $(ENV_CHECK) matches $(LOCK) >/dev/null || { uv='$(strip $(find_uv))'; set -e; \
+	    echo "Installing $(LOCK) into the active environment $(VENV)"; \
+	    if test -n "$$uv"; then "$$uv" pip install --python $(PY) --require-hashes -r $(LOCK); "$$uv" pip install --python $(PY) --no-deps --quiet -e .; \
+	    else $(PY) -m pip install --require-hashes --no-deps -r $(LOCK); $(PY) -m pip install --quiet --no-deps -e .; fi; }
+	@touch $@
+
+.PHONY: env lock
+env: $(ENV_STAMP) ## Create .venv from requirements.lock with uv (pip if need be); done by every target that needs it
+	@echo "Environment: $(VENV) ($$($(PY) --version))"
+
+# uv resolves for every platform and for Python 3.11 to 3.13 at once; environment.yml lists the same pins.
+lock: ## Re-resolve requirements.txt into requirements.lock (every package, hashed) and environment.yml
+	@uv='$(strip $(find_uv))'; test -n "$$uv" || { echo "make lock needs uv: pip install uv==$(UV_VERSION)"; exit 1; }; \
+	"$$uv" pip compile requirements.txt --universal --python-version 3.11 --generate-hashes --quiet \
+	    --custom-compile-command "make lock" --output-file $(LOCK)
+	@{ sed -n '/^name:/q;p' environment.yml; printf 'name: amirova2020\nchannels:\n  - conda-forge\ndependencies:\n  - python>=3.11,<3.14\n  - pip\n  - pip:\n'; \
+	  $(PYTHON) $(ENV_CHECK) conda $(LOCK) | sed 's/^/      - /'; } > environment.yml.tmp && mv environment.yml.tmp environment.yml
+	@echo "$(LOCK) and environment.yml written from requirements.txt: commit them (make env installs the lock)"
 
 ## Pipeline --------------------------------------------------------------------
 
@@ -191,28 +269,56 @@ example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from i
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: test baseline lab clean help
+.PHONY: test baseline lab clean help lint format
 # axe-core, from the npm registry (package.json, package-lock.json): the tests run it in Chromium on the reports.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the accessibility test (axe-core) is skipped; install Node.js to run it"; fi
 
-test: $(ENV_STAMP) $(AXE) ## Unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
-	$(PY) -m pytest $(NBVAL) tests notebooks
+# Tests run in TEST_JOBS processes (pytest-xdist); conftest.py keeps what must share a process together.
+TEST_JOBS ?= 2
+test: $(ENV_STAMP) $(AXE) lint ## Lint, unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
+	$(PY) -m pytest -n $(TEST_JOBS) $(NBVAL) tests notebooks
+
+# Lint: ruff's checks (pyproject.toml) and the notebooks still holding nbval's reference (make's default
+# parameters, kernel python3), each problem in one line. The same checks run as pre-commit hooks.
+lint: $(ENV_STAMP) ## ruff check, and whether a notebook was saved with other parameters than the nbval reference
+	@$(PY) -m ruff check --quiet . && echo "ruff: no findings"
+	@$(PY) -m helpers.tools.notebook_guard $(NOTEBOOKS)
+
+format: $(ENV_STAMP) ## Rewrite the Python files in ruff's format (pyproject.toml) and apply ruff's safe fixes
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# nbdime's git integration for this clone only (its .git/config): `git diff` and merges of notebooks go cell by
+# cell, outputs apart (.gitattributes names the drivers). JupyterLab shows the same diffs (nbdime's extension).
+.PHONY: nbdime
+nbdime: $(ENV_STAMP) ## Readable notebook diffs and merges in git for this clone (nbdime)
+	git config diff.jupyternotebook.command "$(abspath $(VENV))/bin/git-nbdiffdriver diff"
+	git config merge.jupyternotebook.driver "$(abspath $(VENV))/bin/git-nbmergedriver merge %O %A %B %L %P"
+	git config merge.jupyternotebook.name "jupyter notebook merge driver"
 
 baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval reference) on purpose; review the diff
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
 
-lab: $(ENV_STAMP) ## Open the notebooks in JupyterLab with this environment's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab at the repository root, so reports/, data/ and src/helpers open beside notebooks/. The named
+# kernel points at this environment's Python, for any Jupyter on the machine (a kernelspec in the user's
+# Jupyter folder). Notebooks saved from Lab on another dataset are caught by the tests (helpers.tools.notebook_guard).
+PORT ?= 8888
+KERNEL_NAME := amirova2020
+LAB_ARGS ?=
+lab: $(ENV_STAMP) ## JupyterLab at the repository root (PORT=8888), with the kernel "Amirova 2020 (.venv)"
+	@$(PY) -m ipykernel install --user --name $(KERNEL_NAME) --display-name "Amirova 2020 ($(notdir $(VENV)))" >/dev/null
+	@echo "Kernel \"Amirova 2020 ($(notdir $(VENV)))\" ($(KERNEL_NAME)) registered; JupyterLab on port $(PORT), rooted at $(CURDIR)"
+	exec $(PY) -m jupyterlab --ServerApp.root_dir=$(CURDIR) --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean: ## Delete generated outputs (data/processed, reports); never data/raw
 	rm -rf data/processed/*/ reports/*/
 
 help: ## List the targets
-	@echo "Usage: make <target> [DATA=<folder under data/raw>]"
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | expand -t 14
+	@echo "Usage: make <target> [DATA=<folder under data/raw>, now $(DATA)]"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | sed 's/\$$(DATA)/$(DATA)/g' | expand -t 14
 
 ## Benchmarks ------------------------------------------------------------------
 
@@ -221,3 +327,11 @@ BENCH_SCALE ?= 1000 10000 100000 1000000
 .PHONY: bench
 bench: $(ENV_STAMP) ## Time a cold `make report` against its three floors (DAG, lean, bare), and at 1k-1M respondents; writes docs/benchmarks.md
 	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md
+
+# Set-up timings in a page of their own: make env and fresh clone -> report with uv beside pip, and make test,
+# each in fresh clones of the committed state. `make bench` runs them too.
+SETUP_REPEAT ?= 3
+.PHONY: bench-setup
+bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip) and make test: docs/benchmarks-setup.md
+	$(PY) -m helpers.tools.bench_setup --repeat $(SETUP_REPEAT) --output docs/benchmarks-setup.md
+bench: bench-setup

@@ -8,9 +8,15 @@ runs nbval on altered data) keeps its own tree.
 """
 import os
 import tempfile
+from pathlib import Path
+
+import pytest
 
 from helpers.paths import ROOT_VARIABLE
 from helpers.pipeline import sandbox_root
+
+# A notebook saved from JupyterLab with another dataset fails in one line saying so, not cell by cell.
+pytest_plugins = ["helpers.tools.notebook_guard"]
 
 
 def pytest_configure(config):
@@ -25,3 +31,29 @@ def pytest_unconfigure(config):
     if scratch is not None:
         os.environ.pop(ROOT_VARIABLE, None)
         scratch.cleanup()
+
+
+def xdist_scope(nodeid: str, sharing: frozenset[str]) -> str:
+    """Which tests one pytest-xdist worker runs together: the nbval cells of all notebooks, in order (each
+    notebook reads what the one before wrote in the shared scratch tree); the files whose tests use the
+    session's pipeline run (so it is built once); any other file on its own."""
+    path = nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        return "nbval"
+    return "planted_run" if path in sharing else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs with -n: group tests by xdist_scope (xdist's own loadgroup cannot mark nodes under pytest 9)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    root = Path(str(config.rootpath))
+    sharing = frozenset(p.relative_to(root).as_posix() for p in (root / "tests").glob("test_*.py")
+                        if "planted_run" in p.read_text(encoding="utf-8"))
+
+    class ByScope(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid, sharing)
+
+    return ByScope(config, log)

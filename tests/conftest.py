@@ -1,4 +1,5 @@
-"""Fixtures: the paper's codebook and export, and small exports built from them."""
+"""Fixtures: the paper's codebook and export, small exports built from them, and one pipeline run shared
+by every test that reads a whole run's outputs (the most expensive thing the suite does)."""
 from pathlib import Path
 
 import pandas as pd
@@ -7,6 +8,7 @@ import pytest
 from helpers.codebook import read_codebook
 from helpers.ingest.load import read_export
 from helpers.paths import REPO_ROOT
+from pipeline_runs import checksums, outputs, planted, run_pipeline
 
 PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
 
@@ -43,3 +45,14 @@ def write_csv(frame: pd.DataFrame, folder: Path, name: str = "survey.csv") -> Pa
     path = Path(folder) / name
     frame.to_csv(path, index=False)
     return path
+
+
+
+@pytest.fixture(scope="session")
+def planted_run(tmp_path_factory):
+    """One run of the whole pipeline for the session, on the planted data: its root, the raw files' checksums
+    before the run, and every output as written (a snapshot: later tests add files, e.g. a screenshot)."""
+    root = planted(tmp_path_factory.mktemp("pipeline"))
+    before = checksums(root / "data" / "raw")
+    run_pipeline(root)
+    return root, before, outputs(root)

@@ -11,7 +11,6 @@ from helpers.ingest.encoding import detect_encoding
 from helpers.errors import DataValidationError
 from helpers.paths import dataset_paths
 
-from conftest import PAPER
 
 
 def make_dataset(root, codebook_raw: dict, export: pd.DataFrame, name="x", file="survey.csv", encoding="utf-8",

@@ -1,19 +1,22 @@
-"""Smoke test: JupyterLab starts with this environment and serves every notebook through its REST API."""
+"""`make lab` starts JupyterLab at the repository root with the named kernel; driven through its REST API."""
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
+import websocket
 
 from helpers.paths import REPO_ROOT
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+KERNEL = "amirova2020"
 
 
 def free_port() -> int:
@@ -22,50 +25,102 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str, token: str):
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+def call(url: str, token: str, method: str = "GET", body: dict | None = None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
+    """`make lab PORT=…` with Jupyter's user folders in a scratch home (the kernelspec lands there)."""
     port, token = free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_DATA_DIR": str(home / "data")}
+    env.pop("MAKEFLAGS", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--notebook-dir={REPO_ROOT / 'notebooks'}", "--ServerApp.open_browser=False",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        ["make", "--no-print-directory", "-C", str(REPO_ROOT), "lab", f"PORT={port}",
+         f"LAB_ARGS=--no-browser --ip=127.0.0.1 --IdentityProvider.token={token}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     try:
         while True:
             try:
-                get(f"{base}/api/status", token)
+                call(f"{base}/api/status", token)
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start: " + (server.stderr.read() if server.poll() is not None else "timeout"))
+                    raise RuntimeError("make lab did not start: " + (server.stdout.read() if server.poll() is not None else "timeout"))
                 time.sleep(0.3)
-        yield base, token
+        yield base, token, home
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_lab_lists_the_notebooks_and_the_python3_kernel(lab):
-    base, token = lab
-    listing = get(f"{base}/api/contents/", token)
-    assert sorted(item["name"] for item in listing["content"] if item["type"] == "notebook") == [p.name for p in NOTEBOOKS]
-    assert "python3" in get(f"{base}/api/kernelspecs", token)["kernelspecs"]
+def test_lab_is_rooted_at_the_repository(lab):
+    base, token, _ = lab
+    listing = {item["name"]: item["type"] for item in call(f"{base}/api/contents/", token)["content"]}
+    assert {"notebooks", "reports", "data", "src"} <= {name for name, kind in listing.items() if kind == "directory"}
+    inside = call(f"{base}/api/contents/notebooks", token)["content"]
+    assert sorted(item["name"] for item in inside if item["type"] == "notebook") == [p.name for p in NOTEBOOKS]
+
+
+def test_the_named_kernel_is_registered_for_any_jupyter(lab):
+    base, token, home = lab
+    specs = call(f"{base}/api/kernelspecs", token)["kernelspecs"]
+    assert specs[KERNEL]["spec"]["display_name"] == "Amirova 2020 (.venv)"
+    # Registered in the user's Jupyter folder, pointing at this environment's Python.
+    spec = json.loads((home / "data" / "kernels" / KERNEL / "kernel.json").read_text())
+    assert Path(spec["argv"][0]).parent == REPO_ROOT / ".venv" / "bin"
+
+
+def execute(base: str, token: str, kernel_id: str, code: str) -> str:
+    """Run `code` in the kernel over its websocket; its printed output."""
+    ws = websocket.create_connection(f"{base.replace('http', 'ws')}/api/kernels/{kernel_id}/channels?token={token}", timeout=60)
+    try:
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex, "version": "5.3"},
+                            "parent_header": {}, "metadata": {}, "channel": "shell",
+                            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}}))
+        printed = []
+        while True:
+            message = json.loads(ws.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                raise AssertionError("\n".join(message["content"]["traceback"]))
+            elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                return "".join(printed)
+    finally:
+        ws.close()
+
+
+def test_a_notebook_session_on_the_named_kernel_imports_helpers_from_this_copy(lab):
+    base, token, _ = lab
+    session = call(f"{base}/api/sessions", token, "POST",
+                   {"path": "notebooks/01_clean.ipynb", "type": "notebook", "kernel": {"name": KERNEL}})
+    try:
+        assert session["kernel"]["name"] == KERNEL
+        printed = execute(base, token, session["kernel"]["id"], "import helpers, os; print(helpers.__file__); print(os.getcwd())")
+        module, cwd = printed.split()
+        assert Path(module) == REPO_ROOT / "src" / "helpers" / "__init__.py"
+        assert Path(cwd) == REPO_ROOT / "notebooks"
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions/{session['id']}", method="DELETE",
+                                                      headers={"Authorization": f"token {token}"}), timeout=30)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_lab_opens_each_notebook(lab, path: Path):
-    base, token = lab
-    model = get(f"{base}/api/contents/{path.name}?content=1", token)
+    base, token, _ = lab
+    model = call(f"{base}/api/contents/notebooks/{path.name}?content=1", token)
     assert model["type"] == "notebook"
     cells = model["content"]["cells"]
     assert any("parameters" in c["metadata"].get("tags", []) for c in cells)

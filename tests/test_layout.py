@@ -52,7 +52,7 @@ def makefile_prerequisites(step: str) -> set[str]:
                               capture_output=True, text=True).stdout
     folder = "notebooks" if step == "01_clean" else "%/notebooks"  # steps 02-05: one run per language
     target = f"reports/amirova2020/{folder}/{step}.ipynb:"
-    line = next(l for l in database.splitlines() if l.startswith(target))
+    line = next(row for row in database.splitlines() if row.startswith(target))
     return {p for p in line[len(target):].split() if p.startswith("src/helpers/")}
 
 

@@ -5,7 +5,6 @@ import subprocess
 import sys
 import os
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,17 +13,9 @@ from helpers.publish.browser import check_report, find_chromium, print_pdf
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import main, run_notebook, sandbox_root
 
+from pipeline_runs import checksums
+
 STEPS = ("01_clean", "02_tables", "03_priorities", "04_figures", "05_report")
-
-
-def checksums(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_pipeline(root: Path) -> None:
-    for step in STEPS:
-        run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", executed(root, step), {"dataset": "amirova2020"})
 
 
 def executed(root: Path, step: str) -> Path:
@@ -34,22 +25,10 @@ def executed(root: Path, step: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The whole pipeline run once, with a `<script>` planted in the free-text answer."""
-    root = sandbox_root(tmp_path_factory.mktemp("pipeline"))
-    survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
-    survey.write_text(survey.read_text(encoding="utf-8").replace(
-        "Leadership (management styles and quality)", "<script>alert(1)</script>"), encoding="utf-8")
-    before = checksums(root / "data" / "raw")
-    previous = os.environ.get(ROOT_VARIABLE)
-    os.environ[ROOT_VARIABLE] = str(root)
-    try:
-        run_pipeline(root)
-    finally:
-        if previous is None:
-            os.environ.pop(ROOT_VARIABLE)
-        else:
-            os.environ[ROOT_VARIABLE] = previous
+def built(planted_run):
+    """The whole pipeline run once (shared with the other tests of a run; see conftest.py), with a `<script>`
+    planted in the free-text answer."""
+    root, before, _ = planted_run
     return root, before
 
 

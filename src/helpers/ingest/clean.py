@@ -12,7 +12,6 @@ missing column, an unreadable codebook) stop it either way.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

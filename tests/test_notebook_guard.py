@@ -1,0 +1,100 @@
+"""A notebook run in JupyterLab on another dataset and saved: one line says what changed and how to restore it."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+from helpers.paths import REPO_ROOT, ROOT_VARIABLE
+from helpers.pipeline import sandbox_root
+from helpers.tools import notebook_guard
+
+NOTEBOOK = REPO_ROOT / "notebooks" / "01_clean.ipynb"
+
+
+def set_parameter(notebook, name: str, value: str) -> None:
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    lines = cell.source.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.split(":")[0].split("=")[0].strip() == name)
+    lines[index] = lines[index].split("=")[0] + f'= "{value}"'
+    cell.source = "\n".join(lines)
+
+
+def nbval(notebook, root, *plugin) -> subprocess.CompletedProcess:
+    """nbval on one notebook outside this repository (so conftest.py is not loaded), optionally with the guard."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--rootdir", str(notebook.parent), "-p", "no:cacheprovider", "-p", "no:xdist", *plugin, "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), str(notebook)],
+        cwd=notebook.parent, env={**os.environ, ROOT_VARIABLE: str(root)}, capture_output=True, text=True, timeout=600)
+
+
+def test_a_notebook_saved_from_lab_with_another_dataset_fails_in_one_line(tmp_path, monkeypatch):
+    # As in Lab: set dataset = "example-v2" in the parameters cell, run every cell, save.
+    root = sandbox_root(tmp_path / "project", ("amirova2020", "example-v2"))
+    monkeypatch.setenv(ROOT_VARIABLE, str(root))
+    saved = tmp_path / "notebooks" / NOTEBOOK.name
+    saved.parent.mkdir()
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    set_parameter(notebook, "dataset", "example-v2")
+    NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(saved.parent)}}).execute()
+    nbformat.write(notebook, saved)
+
+    # nbval then runs it on the paper's data only, as `make test` does (conftest.py).
+    reference_root = sandbox_root(tmp_path / "reference")
+
+    # Without the guard: failures cell after cell, none saying why.
+    unguarded = nbval(saved, reference_root)
+    failed = [line for line in unguarded.stdout.splitlines() if line.startswith("FAILED")]
+    assert unguarded.returncode == 1 and len(failed) >= 3, unguarded.stdout[-2000:]
+    assert "git checkout" not in unguarded.stdout
+
+    # With it (conftest.py registers it for `make test`): one failure, one line naming the change and the way back.
+    guarded = nbval(saved, reference_root, "-p", "helpers.tools.notebook_guard")
+    assert guarded.returncode == 1
+    assert guarded.stdout.splitlines()[-1].startswith("=") and " 1 failed" in guarded.stdout.splitlines()[-1], guarded.stdout[-2000:]
+    line = notebook_guard.drift(saved)
+    assert line in guarded.stdout
+    assert "dataset = 'example-v2' (reference 'amirova2020')" in line and "git checkout" in line and "make baseline" in line
+
+
+def test_the_committed_notebooks_hold_the_reference():
+    assert [notebook_guard.drift(path) for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))] == [None] * 5
+
+
+def test_the_pre_commit_hook_names_a_notebook_saved_on_another_kernel(tmp_path, capsys):
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    notebook["metadata"]["kernelspec"]["name"] = "amirova2020"
+    changed = tmp_path / NOTEBOOK.name
+    changed.write_text(json.dumps(notebook), encoding="utf-8")
+    shutil.copy(NOTEBOOK, tmp_path / "unchanged.ipynb")
+    assert notebook_guard.main([str(changed), str(tmp_path / "unchanged.ipynb")]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 1 and "kernel 'amirova2020' (reference 'python3')" in printed[0]
+
+
+def test_the_reference_parameters_are_make_s_defaults():
+    assert notebook_guard.makefile_defaults() == {"dataset": "amirova2020", "on_invalid": "stop", "lang": "en", "pilot_body": ""}
+
+
+def test_tables_are_rich_in_lab_and_plain_text_in_reference_runs(monkeypatch, capsys):
+    import IPython.display
+    import pandas as pd
+
+    from helpers.notebook import show
+
+    frame = pd.DataFrame({"factor": ["Strategy", "Resources", "Organization"], "mean": [4.25, 3.5, 4.08]})
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append((bundle, raw)))
+    # A run on a scratch tree (nbval, make baseline): exactly what print(frame.to_string(...)) gave.
+    monkeypatch.setenv(ROOT_VARIABLE, "/tmp/scratch")
+    show(frame, index=False, max_rows=2)
+    assert capsys.readouterr().out == frame.to_string(index=False, max_rows=2) + "\n" and shown == []
+    # JupyterLab: an HTML table, with the same text beside it.
+    monkeypatch.delenv(ROOT_VARIABLE)
+    show(frame, index=False)
+    (bundle, raw), = shown
+    assert raw and bundle["text/plain"] == frame.to_string(index=False)
+    assert bundle["text/html"].startswith('<table border="1" class="dataframe">') and "<td>Strategy</td>" in bundle["text/html"]
