@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import claims as claims_module
-from helpers.analysis.claims import (NOT, PARTLY, PARTLY_CHECKABLE, SUPPORTED, UNCHECKABLE, check_claims, disagreements,
+from helpers.analysis.claims import (PARTLY, PARTLY_CHECKABLE, SUPPORTED, UNCHECKABLE, check_claims, disagreements,
                                      paper_claims)
 from helpers.codebook import Codebook, read_codebook
 from helpers.ingest.clean import clean_dataset, clean_export

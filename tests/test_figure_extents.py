@@ -11,7 +11,6 @@ groups and long labels, and 8 stakeholder groups.
 """
 from __future__ import annotations
 
-import copy
 import itertools
 from contextlib import contextmanager
 

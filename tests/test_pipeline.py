@@ -5,6 +5,7 @@ import subprocess
 import sys
 import os
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -1,5 +1,4 @@
 """The synthetic v2 generator: seeded, valid against its own codebook, questionnaire v2."""
-import pandas as pd
 
 from helpers.analysis import tables
 from helpers.ingest.clean import check_accounted_for, clean_dataset

@@ -23,7 +23,7 @@ import yaml
 from helpers.codebook import Codebook, check_codebook, name_other_columns, nest_statements
 from helpers.errors import DataValidationError, NOTICE
 from helpers.ingest.load import read_export
-from helpers.ingest.shapes import _option_lookup, norm, read_choice_cell, to_canonical
+from helpers.ingest.shapes import _option_lookup, norm, to_canonical
 from helpers.ingest.validate import validate_export
 from helpers.paths import dataset_paths
 

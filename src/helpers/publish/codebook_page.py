@@ -13,7 +13,6 @@ import html
 import json
 import sys
 
-import numpy as np
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, dataset_title, label, read_codebook

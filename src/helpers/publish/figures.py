@@ -37,7 +37,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook  # noqa: E402
 from helpers import i18n  # noqa: E402
 from helpers.i18n import ui  # noqa: E402
-from helpers.analysis.tables import format_score, unknown_wording  # noqa: E402
+from helpers.analysis.tables import unknown_wording  # noqa: E402
 from helpers.publish import distribution_stem  # noqa: E402
 
 FONT = "DejaVu Sans"
