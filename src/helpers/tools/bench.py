@@ -43,7 +43,7 @@ from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 
 FULL_IMPORTS = "import pandas, matplotlib, seaborn"
 BARE = "pass"
-PROJECT_FILES = ("Makefile", "requirements.txt", "pyproject.toml")
+PROJECT_FILES = ("Makefile", "requirements.txt", "requirements.lock", "pyproject.toml")
 PROJECT_DIRS = ("notebooks", "src")
 PRINT_STEP = "print"
 # A Makefile rule of a notebook step, and the steps among its prerequisites.

@@ -28,10 +28,14 @@ REFERENCE_KERNEL = "python3"
 
 
 def makefile_defaults(makefile: Path = REPO_ROOT / "Makefile") -> dict[str, str]:
-    """{notebook parameter: the value make passes by default}, from the recipes' `-p name $(VAR)` and `VAR ?= value`."""
+    """{notebook parameter: the value make passes by default}, from the recipes' `-p name $(VAR)`,
+    `--from-env name=VAR` and `VAR ?= value`. `-p lang $*` in the per-language rules passes a word of REPORT_LANG."""
     text = makefile.read_text(encoding="utf-8")
     variables = {name: value.strip() for name, value in re.findall(r"^([A-Z_]+) \?=[ \t]*(.*)$", text, re.M)}
     passed = dict(re.findall(r"-p (\w+) '?\$\((\w+)\)'?", text))
+    for pairs in re.findall(r"--from-env((?: \w+=\w+)+)", text):
+        passed.update(pair.split("=") for pair in pairs.split())
+    passed.update({name: "REPORT_LANG" for name in re.findall(r"-p (\w+) \$\*", text)})
     return {parameter: variables[variable] for parameter, variable in passed.items() if variable in variables}
 
 
