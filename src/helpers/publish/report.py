@@ -327,6 +327,7 @@ def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -
     for row in claims_table.to_dict("records"):
         own = translated.get(row["id"], {})
         rows.append({**row, "verdict": words.get(VERDICT_KEYS.get(row["verdict"], ""), row["verdict"]),
+                     "checkable": words["claim_partly_checkable"] if row.get("checkable") else "",
                      "where": own.get("where", row["where"]), "evidence": own.get("evidence", row["evidence"]),
                      "translation": own.get("quote", "")})
     return rows
