@@ -252,7 +252,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
                  "pairwise_differences", "factor_weighting", "factor_differences", "claims", "claims_disagreements")}
     means = group_means_table(measured["group_means"], groups, words, lang=lang)
     if means is not None:
-        tables.append({"id": "group_means", "label": f"{words['table']} {len(tables) + 1}",
+        tables.append({"id": "group_means", "label": words["table_label"].format(number=len(tables) + 1),
                        "caption": words["group_means"],
                        "note": words["group_means_caption"] + " " + words["group_means_note"].format(
                            resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
@@ -706,7 +706,7 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
              "questions": len(codebook.questions(lang))}
     figures = []
     for number, (stem, title, kind) in enumerate(drawn, start=1):
-        figures.append({"id": stem, "label": f"{words['figure']} {number}", "title": title,
+        figures.append({"id": stem, "label": words["figure_label"].format(number=number), "title": title,
                         "caption": words["figures"][kind][1].format(**texts),
                         "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
                         "alt_lang": words_language("alt", lang),
