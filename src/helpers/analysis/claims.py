@@ -416,11 +416,6 @@ def check_important_and_lowest(claim, data: _Data):
     return combine(states), "; ".join(parts)
 
 
-def stats_score(value: float) -> str:
-    """A single answer as '2', a mean as '2.92'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
-
-
 # --- choices ------------------------------------------------------------------------------
 def check_all_chose(claim, data: _Data):
     parts, states = [], []
