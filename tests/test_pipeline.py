@@ -88,7 +88,7 @@ def test_report_on_the_papers_data_says_what_was_found_and_what_cannot_be(built)
     assert "p = 0.051 (exact (all 331,776 rearrangements); chi-square approximation p = 0.063)" in text
     assert "contrary: Public-sector PM rates it 2" in text and "p = 0.000" not in text
     # The "Other" answers, escaped: shown as text, never run.
-    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
+    assert '<td class="answer">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in page
 
 
 def test_tables_are_computed_from_the_data(built):

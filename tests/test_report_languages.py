@@ -108,6 +108,9 @@ def test_three_reports_side_by_side_and_a_second_call_does_no_work(built):
         assert f'<html lang="{lang}">' in report(project, "example-v2", lang)
         for name in ("tables/table3.csv", "figures/factor_priority.png", "notebooks/05_report.ipynb"):
             assert (folder / name).stat().st_size > 0, (lang, name)
+    # make prints one line per step and language ("[2/5] 02_tables (ru) … 4.8 s"): the first call ran every step thrice.
+    assert first.stdout.count("] 02_tables") == len(LANGUAGES)
+    for lang in LANGUAGES:
         assert f"02_tables ({lang}) …" in first.stdout
     assert " … " not in second.stdout and "report.pdf written" not in second.stdout
     assert "Fallback" not in first.stdout  # every string translated: make report says nothing about fallbacks

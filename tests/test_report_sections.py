@@ -31,7 +31,7 @@ def example(tmp_path_factory):
             os.environ.pop(ROOT_VARIABLE)
         else:
             os.environ[ROOT_VARIABLE] = previous
-    return root / "reports" / "example-v2" / "en"
+    return root / "reports" / "example-v2" / "en"  # the English report: reports/<dataset>/<lang>/
 
 
 def text_of(path) -> str:

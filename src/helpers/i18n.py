@@ -89,9 +89,15 @@ def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str
     return format_decimal(value, pattern, locale=_locale(lang))
 
 
-def percent(share: float, lang: str = DEFAULT_LANGUAGE) -> str:
-    """0.75 -> '75%' (English, Kazakh), '75 %' (Russian), rounded to a whole percent."""
-    return format_percent(share, locale=_locale(lang))
+def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """0.75 -> '75%' (English, Kazakh), '75 %' (Russian), rounded to a whole percent or to `decimals` places
+    ('12.3%', '12,3 %'): the locale's own percent pattern with that many decimals."""
+    if not decimals:
+        return format_percent(share, locale=_locale(lang))
+    pattern = _locale(lang).percent_formats[None].pattern
+    last_zero = pattern.rindex("0")
+    pattern = pattern[:last_zero + 1] + "." + "0" * decimals + pattern[last_zero + 1:]
+    return format_percent(share, pattern, locale=_locale(lang))
 
 
 def plural(n: float, forms: dict[str, str] | list[str], lang: str = DEFAULT_LANGUAGE) -> str:

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from helpers import i18n
 from helpers.analysis import stats
-from helpers.codebook import Codebook
+from helpers.codebook import DEFAULT_LANGUAGE, Codebook
 
 CLAIMS_FILE = Path(__file__).with_name("paper_claims.yaml")
 SUPPORTED, PARTLY, NOT, UNCHECKABLE = "supported", "partly supported", "not supported", "cannot be checked here"
@@ -34,6 +35,9 @@ PARTLY_CHECKABLE = "partly checkable"
 #: A majority is strictly more than this share.
 MAJORITY = 0.5
 HOLDS, HOLDS_PARTLY, FAILS = "holds", "holds partly", "fails"
+#: The ui_text.yaml key of each verdict (the verdicts themselves stay these constants in claims.csv).
+VERDICT_WORDS = {SUPPORTED: "verdict_supported", PARTLY: "verdict_partly", NOT: "verdict_not",
+                 UNCHECKABLE: "verdict_uncheckable", PARTLY_CHECKABLE: "claim_partly_checkable"}
 
 
 def paper_claims() -> list[dict]:
@@ -107,20 +111,34 @@ def combine(states: list[str]) -> str:
     return PARTLY if any(s in (HOLDS, HOLDS_PARTLY) for s in states) else NOT
 
 
-def _share_text(agree: int, n: int) -> str:
+def _share_text(agree: int, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
     if n < 2:
-        return f"{agree} of {n}"
+        return i18n.say(lang, "claim_share", k=agree, n=n)
     low, high = stats.wilson_interval(agree, n)
-    return f"{agree} of {n} ({agree / n:.0%}, 95 % CI {low:.0%}–{high:.0%})"
+    return i18n.say(lang, "claim_share_ci", k=agree, n=n, share=i18n.percent(agree / n, lang),
+                    low=i18n.percent(low, lang), high=i18n.percent(high, lang))
+
+
+def _number(value: float, lang: str, decimals: int = 2) -> str:
+    """Python rounds (as the English text always did), Babel writes the rounded value in `lang`."""
+    return i18n.number(float(f"{float(value):.{decimals}f}"), lang, decimals)
+
+
+def _signed_percent(share: float, lang: str) -> str:
+    """+5%, -5%: a difference of shares with its sign."""
+    return ("+" if share >= 0 else "") + i18n.percent(share, lang)
 
 
 # --- the check of every claim -------------------------------------------------------------
 def check_claims(likert: pd.DataFrame, choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
-                 claims: list[dict] | None = None, factor_differences: pd.DataFrame | None = None) -> pd.DataFrame:
+                 claims: list[dict] | None = None, factor_differences: pd.DataFrame | None = None,
+                 lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers.
 
+    The reading and the numbers are written in `lang` (ui_text.yaml); quote, where and evidence are the
+    paper's English (the report shows their translation), verdict and checkable the constants above.
     `factor_differences` (stats.factor_differences of the same answers) saves recomputing its bootstrap."""
-    data = _Data(likert, choices, respondents, codebook)
+    data = _Data(likert, choices, respondents, codebook, lang)
     data.factor_differences = factor_differences
     rows = []
     for claim in claims or paper_claims():
@@ -135,20 +153,22 @@ def check_claims(likert: pd.DataFrame, choices: pd.DataFrame, respondents: pd.Da
     return table
 
 
-def with_paper_verdicts(table: pd.DataFrame, reference: pd.DataFrame | None) -> pd.DataFrame:
+def with_paper_verdicts(table: pd.DataFrame, reference: pd.DataFrame | None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The findings table with the verdict on the paper's own data beside this dataset's (a replication
-    table); `reference` is check_claims on the paper's data, None when this is the paper's data."""
+    table), in the words of `lang`; `reference` is check_claims on the paper's data, None when this is the paper's data."""
     table = table.copy()
     if reference is None:
         table.insert(table.columns.get_loc("verdict"), "paper_verdict", "")
         return table
+    words = i18n.ui(lang)
     verdicts = reference.set_index("id")
-    shown = (verdicts["verdict"] + np.where(verdicts["checkable"] != "", " (" + verdicts["checkable"] + ")", ""))
+    said = lambda column: verdicts[column].map(lambda v: words[VERDICT_WORDS[v]] if v in VERDICT_WORDS else v)  # noqa: E731
+    shown = said("verdict") + np.where(verdicts["checkable"] != "", " (" + said("checkable") + ")", "")
     table.insert(table.columns.get_loc("verdict"), "paper_verdict", table["id"].map(shown).fillna(""))
     return table
 
 
-def reference_verdicts(root: Path | None = None) -> pd.DataFrame | None:
+def reference_verdicts(root: Path | None = None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame | None:
     """check_claims on the paper's own data, read and cleaned from data/raw (nothing written); None when
     that folder is absent from this copy of the project."""
     from helpers.codebook import read_codebook
@@ -160,16 +180,19 @@ def reference_verdicts(root: Path | None = None) -> pd.DataFrame | None:
         return None
     codebook = read_codebook(paths.codebook)
     clean = clean_export(paths, codebook)
-    return check_claims(clean.likert, clean.choices, clean.respondents, codebook)
+    return check_claims(clean.likert, clean.choices, clean.respondents, codebook, lang=lang)
 
 
-def disagreements(table: pd.DataFrame, codebook: Codebook) -> list[str]:
-    """Where two checks of the same finding order the same factors differently, said in words."""
-    names = dict(zip(codebook.factors()["factor_id"], codebook.factors()["factor_short"]))
+def disagreements(table: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Where two checks of the same finding order the same factors differently, said in words of `lang`
+    (each check named by its evidence up to the colon, e.g. 'Table 3')."""
+    names = dict(zip(codebook.factors(lang)["factor_id"], codebook.factors(lang)["factor_short"]))
+    translated = i18n.finding_texts(lang)
     orders = table.attrs.get("orders", {})
     notes = []
     for finding, block in table.groupby("finding", sort=False):
-        measured = [(row.evidence, orders[row.id]) for row in block.itertuples() if row.id in orders]
+        measured = [((translated.get(row.id) or {}).get("evidence") or row.evidence, orders[row.id])
+                    for row in block.itertuples() if row.id in orders]
         for i, (first_label, first) in enumerate(measured):
             for second_label, second in measured[i + 1:]:
                 common = [f for f in first if f in second]
@@ -177,17 +200,18 @@ def disagreements(table: pd.DataFrame, codebook: Codebook) -> list[str]:
                            if (first[a] - first[b]) * (second[a] - second[b]) < 0]
                 for a, b in flipped:
                     above, below = (a, b) if first[a] > first[b] else (b, a)
-                    notes.append(f"Finding {finding}: by {first_label.split(':')[0]}, {names[above]} comes before "
-                                 f"{names[below]}; by {second_label.split(':')[0]}, the other way round.")
+                    notes.append(i18n.say(lang, "claim_disagreement", finding=finding, first=first_label.split(":")[0],
+                                          above=names[above], below=names[below], second=second_label.split(":")[0]))
     return notes
 
 
 class _Data:
-    def __init__(self, likert, choices, respondents, codebook: Codebook):
+    def __init__(self, likert, choices, respondents, codebook: Codebook, lang: str = DEFAULT_LANGUAGE):
         self.likert, self.choices, self.respondents, self.codebook = likert, choices, respondents, codebook
+        self.lang, self.words = lang, i18n.ui(lang)
         self.groups = set(respondents["stakeholder"])
-        self.labels = dict(zip(codebook.stakeholders()["code"], codebook.stakeholders()["short"]))
-        self.factor_names = dict(zip(codebook.factors()["factor_id"], codebook.factors()["factor_short"]))
+        self.labels = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
+        self.factor_names = dict(zip(codebook.factors(lang)["factor_id"], codebook.factors(lang)["factor_short"]))
         self.statements = set(codebook.statements()["statement_id"])
         self.agree_from = stats.agree_from(codebook)
         self.several = bool((respondents["stakeholder"].value_counts() > 1).any())
@@ -195,14 +219,31 @@ class _Data:
         self.partly_checkable = False
         self.factor_differences: pd.DataFrame | None = None
 
+    def say(self, key: str, **values) -> str:
+        return self.words[key].format(**values)
+
+    def number(self, value: float, decimals: int = 2) -> str:
+        return _number(value, self.lang, decimals)
+
+    def share(self, agree: int, n: int) -> str:
+        return _share_text(agree, n, self.lang)
+
+    def score(self, value: float) -> str:
+        """A single answer as '2', a mean as '2.92' ('2,92')."""
+        return str(int(value)) if float(value).is_integer() else self.number(value)
+
+    def verdict(self, verdict: str) -> str:
+        return self.words[VERDICT_WORDS[verdict]]
+
     def group_names(self, roles: list[str]) -> str:
         """The stakeholder types of the data that carry any of `roles`, by name; 'none here' if none."""
         codes = [c for role in roles for c in stakeholders_with_role(self.codebook, role) if c in self.groups]
-        return ", ".join(self.labels[c] for c in dict.fromkeys(codes)) or "none here"
+        return ", ".join(self.labels[c] for c in dict.fromkeys(codes)) or self.words["claim_none_here"]
 
     def reading(self, claim: dict) -> str:
-        """The claim's reading, its {role} slots filled with the data's stakeholder types of that role."""
-        text = claim.get("reading", "")
+        """The claim's reading (this project's translation into the language where ui_text.yaml's findings
+        have one), its {role} slots filled with the data's stakeholder types of that role."""
+        text = (i18n.finding_texts(self.lang).get(claim["id"]) or {}).get("reading") or claim.get("reading", "")
         return text.format(**{role: self.group_names([role]) for role in role_vocabulary()})
 
     def chose(self, options: list[tuple[str, str]]) -> pd.Index:
@@ -246,9 +287,9 @@ def _order_verdict(order, values: dict[str, float], intervals: dict | None = Non
     return NOT
 
 
-def _unsure_pairs(order, values, intervals, names, fmt) -> list[str]:
-    return [f"{names[a]} and {names[b]} are indistinguishable here (difference {fmt(values[a] - values[b])}, "
-            f"95 % CI {fmt(intervals[(a, b)][0])} to {fmt(intervals[(a, b)][1])})"
+def _unsure_pairs(order, values, intervals, names, fmt, words: dict) -> list[str]:
+    return [words["claim_indistinguishable"].format(a=names[a], b=names[b], difference=fmt(values[a] - values[b]),
+                                                    low=fmt(intervals[(a, b)][0]), high=fmt(intervals[(a, b)][1]))
             for (a, b), state in _pair_states(order, values, intervals).items() if state == "indistinguishable"]
 
 
@@ -258,7 +299,7 @@ def check_factor_order(claim, data: _Data):
     by_respondents = dict(zip(weighted["factor_id"], weighted["mean_respondents"]))
     wanted = [f for tier in claim["order"] for f in tier]
     if not set(wanted) <= set(by_groups):
-        return UNCHECKABLE, f"the data have no scores for {', '.join(sorted(set(wanted) - set(by_groups)))}"
+        return UNCHECKABLE, data.say("claim_no_scores", ids=", ".join(sorted(set(wanted) - set(by_groups))))
     values = {f: by_groups[f] for f in wanted}
     data.orders[claim["id"]] = values
     differences = (data.factor_differences if data.factor_differences is not None
@@ -266,23 +307,23 @@ def check_factor_order(claim, data: _Data):
     intervals = {(r.factor_a, r.factor_b): (r.ci_low, r.ci_high) for r in differences.itertuples()}
     verdict = _order_verdict(claim["order"], values, intervals)
     names = data.factor_names
-    parts = [", ".join(f"{names[f]} {values[f]:.2f}" for f in sorted(values, key=lambda f: -values[f]))]
+    parts = [", ".join(f"{names[f]} {data.number(values[f])}" for f in sorted(values, key=lambda f: -values[f]))]
     if data.several:
-        parts[0] = "groups weighted equally: " + parts[0]
-    parts += _unsure_pairs(claim["order"], values, intervals, names, lambda x: f"{x:.2f}")
+        parts[0] = data.say("claim_groups_weighted", values=parts[0])
+    parts += _unsure_pairs(claim["order"], values, intervals, names, data.number, data.words)
     other = {f: by_respondents[f] for f in wanted}
     if sorted(other, key=lambda f: -other[f]) != sorted(values, key=lambda f: -values[f]):
         other_verdict = _order_verdict(claim["order"], other)
-        parts.append("respondents weighted equally: " + ", ".join(
-            f"{names[f]} {other[f]:.2f}" for f in sorted(other, key=lambda f: -other[f]))
-            + (f" (the verdict would be {other_verdict}: it depends on the weighting)" if other_verdict != verdict else ""))
+        parts.append(data.say("claim_respondents_weighted", values=", ".join(
+            f"{names[f]} {data.number(other[f])}" for f in sorted(other, key=lambda f: -other[f])))
+            + (data.say("claim_weighting_matters", verdict=data.verdict(other_verdict)) if other_verdict != verdict else ""))
     return verdict, "; ".join(parts)
 
 
 def check_choice_order(claim, data: _Data):
     questions = questions_with_role(data.codebook, claim["question_role"])
     if not questions:
-        return UNCHECKABLE, f"no question of the questionnaire has the role {claim['question_role']}"
+        return UNCHECKABLE, data.say("claim_no_question_role", role=claim["question_role"])
     question = questions[0]
     by_factor: dict[str, list[tuple[str, str]]] = {}
     for option in question["options"]:
@@ -292,20 +333,20 @@ def check_choice_order(claim, data: _Data):
     n = len(data.respondents)
     chosen = {f: data.respondents["respondent_id"].isin(data.chose(by_factor[f])).to_numpy() for f in wanted if f in by_factor}
     if len(chosen) < 2:
-        return UNCHECKABLE, "fewer than two factors have an option in this question"
+        return UNCHECKABLE, data.say("claim_too_few_factors")
     counts = {f: float(c.sum()) for f, c in chosen.items()}
     missing = [data.factor_names.get(f, f) for f in wanted if f not in chosen]
     data.partly_checkable = bool(missing)
     data.orders[claim["id"]] = counts
     intervals = _choice_intervals(chosen) if data.several else None
     verdict = _order_verdict(claim["order"], counts, intervals)
-    parts = [", ".join(f"{data.factor_names[f]} chosen by {counts[f]:.0f} of {n}"
+    parts = [", ".join(data.say("claim_chosen_by", name=data.factor_names[f], k=f"{counts[f]:.0f}", n=n)
                        for f in sorted(counts, key=lambda f: -counts[f]))]
     if intervals:
         parts += _unsure_pairs(claim["order"], {f: c / n for f, c in counts.items()}, intervals, data.factor_names,
-                               lambda x: f"{x:+.0%}")
+                               lambda x: _signed_percent(x, data.lang), data.words)
     if missing:
-        parts.append(f"no option names {', '.join(missing)}: the other factors decide")
+        parts.append(data.say("claim_no_option_names", names=", ".join(missing)))
     return verdict, "; ".join(parts)
 
 
@@ -324,28 +365,29 @@ def check_statements_agreed(claim, data: _Data):
     statements = {role: statements_with_role(data.codebook, role) for role in claim["statement_roles"]}
     missing = [role for role, ids in statements.items() if not ids]
     if len(missing) == len(statements):
-        return UNCHECKABLE, f"no statement of the questionnaire has the role {', '.join(missing)}"
+        return UNCHECKABLE, data.say("claim_no_statement_role", role=", ".join(missing))
     data.partly_checkable = bool(missing)
     parts, states = [], []
     for statement in [s for ids in statements.values() for s in ids]:
         scores = data.likert.loc[data.likert["statement_id"] == statement, "score"].dropna().astype(float)
         agree = int((scores >= data.agree_from).sum())
         states.append(share_state(agree, len(scores)))
-        parts.append(f"{statement}: {_share_text(agree, len(scores))} agree (mean {scores.mean():.2f})")
+        parts.append(data.say("claim_statement_agree", statement=statement, share=data.share(agree, len(scores)),
+                              mean=data.number(scores.mean())))
     if missing:
-        parts.append(f"no statement has the role {', '.join(missing)}")
+        parts.append(data.say("claim_no_statement_has_role", role=", ".join(missing)))
     return combine(states), "; ".join(parts)
 
 
 def check_important_and_lowest(claim, data: _Data):
     statements = statements_with_role(data.codebook, claim["statement_role"])
     if not statements:
-        return UNCHECKABLE, f"no statement of the questionnaire has the role {claim['statement_role']}"
+        return UNCHECKABLE, data.say("claim_no_statement_role", role=claim["statement_role"])
     statement = statements[0]
     important = [g for r in claim["important_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups]
     lowest = [g for r in claim["lowest_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups]
     if not important or not lowest:
-        return UNCHECKABLE, "the data lack the stakeholder types this claim compares"
+        return UNCHECKABLE, data.say("claim_no_groups")
     important, lowest = list(dict.fromkeys(important)), list(dict.fromkeys(lowest))
     factor = data.codebook.statements().set_index("statement_id").loc[statement, "factor_id"]
     scored = data.likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
@@ -353,14 +395,14 @@ def check_important_and_lowest(claim, data: _Data):
     covered = scored.loc[(scored["statement_id"] == statement) & scored["stakeholder"].isin(important)]
     agree = int((covered["score"] >= data.agree_from).sum())
     states = [share_state(agree, len(covered))]
-    parts = [f"{' + '.join(data.labels[g] for g in important)}: {_share_text(agree, len(covered))} rate it "
-             f"{data.agree_from} or more"]
+    parts = [data.say("claim_rate_at_least", groups=" + ".join(data.labels[g] for g in important),
+                      share=data.share(agree, len(covered)), agree_from=data.agree_from)]
     means = covered.groupby("stakeholder", observed=True)["score"].agg(["mean", "size"])
     contrary = [g for g in important if g in means.index and means.loc[g, "mean"] < data.agree_from]
     for group in contrary:
         n = int(means.loc[group, "size"])
-        parts.append(f"contrary: {data.labels[group]} rates it {stats_score(means.loc[group, 'mean'])}"
-                     + (f" (mean of {n})" if n > 1 else ""))
+        parts.append(data.say("claim_contrary", group=data.labels[group], score=data.score(means.loc[group, "mean"]),
+                              mean_of=data.say("claim_mean_of", n=n) if n > 1 else ""))
     for group in lowest:
         answers = scored.loc[(scored["factor_id"] == factor) & (scored["stakeholder"] == group)]
         own = answers.groupby("statement_id")["score"].mean()
@@ -368,15 +410,10 @@ def check_important_and_lowest(claim, data: _Data):
         is_lowest = own[statement] <= own.min()
         states.append(HOLDS if is_lowest else FAILS)
         rank = int(own.rank(method="min")[statement])
-        parts.append(f"{data.labels[group]} rates it {stats_score(own[statement])}"
-                     + (f" (mean of {n_group})" if n_group > 1 else "") + f", rank {rank} from the bottom of "
-                     f"{len(own)} {data.factor_names[factor]} statements")
+        parts.append(data.say("claim_rank_lowest", group=data.labels[group], score=data.score(own[statement]),
+                              mean_of=data.say("claim_mean_of", n=n_group) if n_group > 1 else "", rank=rank,
+                              n=len(own), factor=data.factor_names[factor]))
     return combine(states), "; ".join(parts)
-
-
-def stats_score(value: float) -> str:
-    """A single answer as '2', a mean as '2.92'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
 # --- choices ------------------------------------------------------------------------------
@@ -385,36 +422,37 @@ def check_all_chose(claim, data: _Data):
     for role in claim["option_roles"]:
         options = options_with_role(data.codebook, role)
         if not options:
-            return UNCHECKABLE, f"no option of the questionnaire has the role {role}"
+            return UNCHECKABLE, data.say("claim_no_option_role", role=role)
         agree, n = data.share_choosing(options)
         # "All respondents": the part holds only if every one chose it; a majority holds it partly.
         states.append(HOLDS if agree == n else HOLDS_PARTLY if agree / n > MAJORITY else FAILS)
         where = ", ".join(f"{q} {letter}" for q, letter in options)
-        parts.append(f"{where}: chosen by {_share_text(agree, n)}")
+        parts.append(data.say("claim_options_chosen", options=where, share=data.share(agree, n)))
     return combine(states), "; ".join(parts)
 
 
 def check_proposed(claim, data: _Data):
     questions = questions_with_role(data.codebook, claim["question_role"])
     if not questions:
-        return UNCHECKABLE, f"no question of the questionnaire has the role {claim['question_role']}"
+        return UNCHECKABLE, data.say("claim_no_question_role", role=claim["question_role"])
     question = questions[0]
     listed = options_with_role(data.codebook, claim["option_role"], question)
     others = [(question["id"], str(o["letter"])) for o in question["options"] if o.get("other")]
     if not listed and not others:
-        return UNCHECKABLE, "the question neither lists the factor nor has an 'Other' option to propose it in"
+        return UNCHECKABLE, data.say("claim_nowhere_to_propose")
     picked = set(data.chose(listed)) if listed else set()
     texts = data.choices.loc[(data.choices["question_id"] == question["id"]), ["respondent_id", "free_text"]].dropna()
     pattern = "|".join(claim["keywords"]).casefold()
     mentions = texts.loc[texts["free_text"].str.casefold().str.contains(pattern, regex=True)]
     proposing = picked | set(mentions["respondent_id"])
     n = len(data.respondents)
-    parts = [f"{len(proposing)} of {n} respondents propose it"]
+    parts = [data.say("claim_proposed", k=len(proposing), n=n)]
     if listed:
-        parts.append(f"{len(picked)} chose {', '.join(f'{q} {letter}' for q, letter in listed)}")
+        parts.append(data.say("claim_picked", k=len(picked), options=", ".join(f"{q} {letter}" for q, letter in listed)))
     if others:
         examples = "; ".join(sorted(set(mentions["free_text"]))[:3])
-        parts.append(f"{mentions['respondent_id'].nunique()} named it under 'Other'" + (f" ({examples})" if examples else ""))
+        parts.append(data.say("claim_named_under_other", k=mentions["respondent_id"].nunique())
+                     + (f" ({examples})" if examples else ""))
     return (SUPPORTED if proposing else NOT), ", ".join(parts)
 
 
@@ -423,17 +461,19 @@ def check_group_choices(claim, data: _Data):
     for expectation in claim["expect"]:
         options = options_with_role(data.codebook, expectation["option_role"])
         if not options:
-            return UNCHECKABLE, f"no option of the questionnaire has the role {expectation['option_role']}"
+            return UNCHECKABLE, data.say("claim_no_option_role", role=expectation["option_role"])
         for role in expectation["stakeholder_roles"]:
             expected += 1
             groups = [g for g in stakeholders_with_role(data.codebook, role) if g in data.groups]
             if not groups:
-                parts.append(f"{role.replace('_', ' ')}: not in the data")
+                parts.append(data.say("claim_group_absent", group=data.words["claim_roles"].get(role, role.replace("_", " "))))
                 continue
             agree, n = data.share_choosing(options, groups)
             states.append(share_state(agree, n))
-            parts.append(f"{' + '.join(data.labels[g] for g in groups)}: {_share_text(agree, n)} chose "
-                         f"{'/'.join(letter for _, letter in options)} ({expectation['approach']})")
+            approach = expectation["approach"]
+            parts.append(data.say("claim_groups_chose", groups=" + ".join(data.labels[g] for g in groups),
+                                  share=data.share(agree, n), options="/".join(letter for _, letter in options),
+                                  approach=data.words.get("approach_" + approach.replace("-", "_"), approach)))
     if not states:
         return UNCHECKABLE, "; ".join(parts)
     data.partly_checkable = len(states) < expected
@@ -445,7 +485,9 @@ CHECKS = {"factor_order": check_factor_order, "choice_order": check_choice_order
           "all_chose": check_all_chose, "proposed": check_proposed, "group_choices": check_group_choices}
 
 
-def replication_table(checked: pd.DataFrame, dataset: str, root: Path | None = None) -> pd.DataFrame:
-    """The findings table of `dataset` with the paper's own verdict beside each (empty on the paper's data)."""
-    reference = None if dataset == reference_dataset() else reference_verdicts(root)
-    return with_paper_verdicts(checked, reference)
+def replication_table(checked: pd.DataFrame, dataset: str, root: Path | None = None,
+                      lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The findings table of `dataset` with the paper's own verdict beside each (empty on the paper's data),
+    that verdict in the words of `lang`."""
+    reference = None if dataset == reference_dataset() else reference_verdicts(root, lang)
+    return with_paper_verdicts(checked, reference, lang)

@@ -119,12 +119,14 @@ def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
     return overall.sort_values(["rank", "factor_id"], kind="stable").reset_index(drop=True)
 
 
-def format_cell_summary(mean: float, sd: float, n: int) -> str:
-    """One Table 3 cell for a group of several respondents: 'M (SD), n = k', two decimals throughout."""
+def format_cell_summary(mean: float, sd: float, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One Table 3 cell for a group of several respondents: 'M (SD), n = k', two decimals throughout, with the
+    decimal sign of `lang` (Python rounds, as the English table always did; Babel writes the rounded value)."""
     if n == 0:
         return ""
-    spread = f"{sd:.2f}" if n > 1 else "–"
-    return f"{mean:.2f} ({spread}), n = {n}"
+    two = lambda value: i18n.number(float(f"{value:.2f}"), lang, 2)  # noqa: E731
+    spread = two(sd) if n > 1 else "–"
+    return f"{two(mean)} ({spread}), n = {n}"
 
 
 def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -141,7 +143,7 @@ def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, 
         wide = wide.reindex(index=statements.index, columns=groups["stakeholder"]).astype("Int64")
     else:
         stats = likert.groupby(["stakeholder", "statement_id"], observed=True)["score"].agg(["mean", "std", "count"])
-        cells = pd.Series([format_cell_summary(r.mean, r.std, int(r.count)) for r in stats.itertuples()],
+        cells = pd.Series([format_cell_summary(r.mean, r.std, int(r.count), lang) for r in stats.itertuples()],
                           index=stats.index, dtype=object)
         wide = cells.unstack("stakeholder").reindex(index=statements.index, columns=groups["stakeholder"]).fillna("")
     words = ui(lang)

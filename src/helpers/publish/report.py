@@ -25,7 +25,6 @@ from helpers.files import read_csv_for_people, write_text
 from helpers.i18n import say, ui
 from helpers.analysis import claims as paper_claims
 from helpers.analysis import stats
-from helpers.analysis.stats import format_p
 from helpers.analysis.tables import group_column, group_sizes, table_note
 from helpers.publish import distribution_stem
 
@@ -251,9 +250,9 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     measured = {name: read_table(paths.tables / f"{name}.csv") for name in
                 ("agreement", "reliability", "item_statistics", "factor_structure", "group_means", "group_differences",
                  "pairwise_differences", "factor_weighting", "factor_differences", "claims", "claims_disagreements")}
-    means = group_means_table(measured["group_means"], groups, words)
+    means = group_means_table(measured["group_means"], groups, words, lang=lang)
     if means is not None:
-        tables.append({"id": "group_means", "label": f"{words['table']} {len(tables) + 1}",
+        tables.append({"id": "group_means", "label": words["table_label"].format(number=len(tables) + 1),
                        "caption": words["group_means"],
                        "note": words["group_means_caption"] + " " + words["group_means_note"].format(
                            resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
@@ -285,9 +284,9 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "translated": lang in (codebook.dataset.get("translated") or []),
         "scope": scope,
         "summary": summary_lines(groups, measured["factor_weighting"], claims_table, reproduction, measured["reliability"],
-                                 words, measured["factor_differences"]),
-        "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words),
-        "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words),
+                                 words, measured["factor_differences"], lang=lang),
+        "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang),
+        "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words, lang=lang),
         "reproduction": reproduction,
         "one_each": not (groups["n"] > 1).any(),
         "priorities": priority_summary(ranking, per_group, groups, lang), "tables": tables, "figures": figures,
@@ -295,11 +294,12 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "set_aside_where": Markup(escape(words["set_aside_where"])).format(file=rejected_file),
         "claims": localised_claims(claims_table, lang), "replication": replication,
         "claim_notes": measured["claims_disagreements"]["note"].tolist(),
-        "agreement": agreement_sentences(measured["agreement"], words),
-        "scales": scale_sentences(measured["reliability"], measured["item_statistics"], structure, n_structure, words),
+        "agreement": agreement_sentences(measured["agreement"], words, lang=lang),
+        "scales": scale_sentences(measured["reliability"], measured["item_statistics"], structure, n_structure, words,
+                                  lang=lang),
         "differences": difference_sentences(measured["group_differences"], measured["pairwise_differences"],
                                             measured["group_means"], labels, words,
-                                            _differences_note(groups, words)),
+                                            _differences_note(groups, words), lang=lang),
         "other_answers": [{"question": question_text.get(r.question, r.question), "text": r.text, "n": r.n}
                           for r in others.itertuples()],
         "cleaning": say(lang, "cleaning", n_raw=cleaning["n_raw"], n_processed=cleaning["n_processed"],
@@ -327,6 +327,7 @@ def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -
     for row in claims_table.to_dict("records"):
         own = translated.get(row["id"], {})
         rows.append({**row, "verdict": words.get(VERDICT_KEYS.get(row["verdict"], ""), row["verdict"]),
+                     "checkable": words["claim_partly_checkable"] if row.get("checkable") else "",
                      "where": own.get("where", row["where"]), "evidence": own.get("evidence", row["evidence"]),
                      "translation": own.get("quote", "")})
     return rows
@@ -348,8 +349,7 @@ def _complete_respondents(likert: pd.DataFrame) -> int:
 
 def _differences_note(groups: pd.DataFrame, words: dict) -> str:
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
-    return (f"fewer than two stakeholder types have {stats.MIN_GROUP_SIZE_FOR_TESTS} or more respondents; "
-            f"sizes: {sizes}")
+    return words["differences_too_few"].format(min_group=stats.MIN_GROUP_SIZE_FOR_TESTS, sizes=sizes)
 
 
 def _reproduction(paths, codebook, computed: dict, lang: str, pilot_body: str, words: dict) -> dict:
@@ -358,11 +358,12 @@ def _reproduction(paths, codebook, computed: dict, lang: str, pilot_body: str, w
         return {"text": words["reproduction_none"], "differences": [], "n_cells": 0, "n_equal": 0}
     if lang != DEFAULT_LANGUAGE or pilot_body:
         return {"text": words["reproduction_scope"], "differences": [], "n_cells": 0, "n_equal": 0}
-    return reproduction_status(computed, published, words)
+    return reproduction_status(computed, published, words, lang=lang)
 
 
 def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.DataFrame, reproduction: dict,
-                  reliability: pd.DataFrame, words: dict, differences: pd.DataFrame | None = None) -> list[str]:
+                  reliability: pd.DataFrame, words: dict, differences: pd.DataFrame | None = None,
+                  lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
     apart), how many findings hold, scales, reproduction status."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
@@ -371,17 +372,17 @@ def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.Data
         lines.append(words["summary_one_each"])
     order = weighting.astype({"mean_groups": float, "mean_respondents": float, "rank_groups": int, "rank_respondents": int})
     lines.append(words["summary_order"].format(order=", ".join(
-        f"{r.rank_groups}. {r.factor_short} ({r.mean_groups:.2f})" for r in order.itertuples())))
-    unsure = indistinguishable_neighbours(order, differences)
+        f"{r.rank_groups}. {r.factor_short} ({_number(r.mean_groups, lang)})" for r in order.itertuples())))
+    unsure = indistinguishable_neighbours(order, differences, words, lang)
     if unsure:
         lines.append(words["summary_indistinguishable"].format(pairs="; ".join(unsure)))
     if (order["rank_groups"] != order["rank_respondents"]).any():
         by_respondents = order.sort_values(["rank_respondents", "factor_id"], kind="stable")
         lines.append(words["summary_order_respondents"].format(order=", ".join(
-            f"{r.rank_respondents}. {r.factor_short} ({r.mean_respondents:.2f})" for r in by_respondents.itertuples())))
+            f"{r.rank_respondents}. {r.factor_short} ({_number(r.mean_respondents, lang)})" for r in by_respondents.itertuples())))
     verdicts = claims["verdict"].value_counts()
-    counts = ", ".join(f"{verdicts[v]} {v}" for v in ("supported", "partly supported", "not supported",
-                                                       "cannot be checked here") if v in verdicts)
+    counts = ", ".join(words["verdict_count"].format(n=verdicts[v], verdict=words[key])
+                       for v, key in VERDICT_KEYS.items() if v in verdicts)
     partly_checkable = int((claims["checkable"] != "").sum()) if "checkable" in claims else 0
     if partly_checkable:
         counts += "; " + words["summary_partly_checkable"].format(n=partly_checkable)
@@ -393,13 +394,14 @@ def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.Data
         alphas = computed["alpha"].astype(float)
         low = computed.loc[alphas < stats.LOW_ALPHA, "factor"].tolist()
         scales = (words["scale_some_low"].format(factors=", ".join(low)) if low else
-                  words["scale_all_fine"].format(low=f"{alphas.min():.2f}", high=f"{alphas.max():.2f}"))
+                  words["scale_all_fine"].format(low=_number(alphas.min(), lang), high=_number(alphas.max(), lang)))
     lines.append(words["summary_scales"].format(status=scales))
     lines.append(words["summary_reproduction"].format(status=reproduction["text"]))
     return lines[:10]
 
 
-def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame | None) -> list[str]:
+def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame | None, words: dict | None = None,
+                                 lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """'A and B (difference 0.08, 95 % CI -0.02 to 0.18)' for each two factors next to each other in the order
     whose difference's CI includes 0; none without CIs (one respondent per group)."""
     if differences is None or differences.empty or (differences["ci_low"] == "").all():
@@ -412,8 +414,9 @@ def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame 
         row = table.loc[(above, below)]
         low, high = float(row["ci_low"]), float(row["ci_high"])
         if low <= 0 <= high:
-            pairs.append(f"{names[above]} and {names[below]} (difference {float(row['difference']):.2f}, "
-                         f"95 % CI {low:.2f} to {high:.2f})")
+            pairs.append((words or ui(lang))["pair_indistinguishable"].format(
+                a=names[above], b=names[below], difference=_number(row["difference"], lang),
+                low=_number(low, lang), high=_number(high, lang)))
     return pairs
 
 
@@ -424,7 +427,8 @@ def _answer_counts(likert: pd.DataFrame) -> dict:
             "n_blank": int(reasons.get("blank", 0))}
 
 
-def methods_paragraphs(cleaning: dict, groups: pd.DataFrame, codebook, likert: pd.DataFrame, words: dict) -> list[str]:
+def methods_paragraphs(cleaning: dict, groups: pd.DataFrame, codebook, likert: pd.DataFrame, words: dict,
+                       lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """'Data and methods': the data as analysed, the scale, aggregation, uncertainty and tests, and why."""
     values = codebook.scale_values
     data = words["methods_data"].format(
@@ -441,7 +445,7 @@ def methods_paragraphs(cleaning: dict, groups: pd.DataFrame, codebook, likert: p
 
 
 def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, likert: pd.DataFrame, codebook,
-                     words: dict) -> list[str]:
+                     words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """'Limitations', each from the data: groups of one, small groups, small samples, scales, missing and set-aside rows."""
     lines = []
     if not (groups["n"] > 1).any():
@@ -454,7 +458,7 @@ def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, liker
     kendall = measured["agreement"].loc[measured["agreement"]["measure"].str.startswith("Kendall")]
     if len(kendall) and kendall.iloc[0]["p_method"] and not kendall.iloc[0]["p_method"].startswith("chi-square"):
         lines.append(words["limit_few"].format(n=_int(kendall.iloc[0]["n_respondents"]),
-                                               method=kendall.iloc[0]["p_method"].split(" (")[0]))
+                                               method=p_method_text(kendall.iloc[0]["p_method"], words, lang, short=True)))
     reliability = measured["reliability"]
     not_computed = reliability.loc[(reliability["alpha"] == "") & (reliability["n_statements"].astype(int) > 1), "factor"]
     if len(not_computed):
@@ -462,21 +466,20 @@ def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, liker
     computed = reliability.loc[reliability["alpha"] != ""]
     low = computed.loc[computed["alpha"].astype(float) < stats.LOW_ALPHA, "factor"]
     if len(low):
-        lines.append(words["limit_low_alpha"].format(factors=", ".join(low), low=stats.LOW_ALPHA))
+        lines.append(words["limit_low_alpha"].format(factors=", ".join(low), low=i18n.number(stats.LOW_ALPHA, lang, 1)))
     structure = measured["factor_structure"]
     if (groups["n"] > 1).any():
         if structure.empty:
             n = _complete_respondents(likert)
-            lines.append(words["limit_no_structure"].format(note=f"{n} respondents answered every statement; the check "
-                         f"needs {stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
-                         f"{stats.MIN_RESPONDENTS_FOR_STRUCTURE}"))
+            lines.append(words["limit_no_structure"].format(note=words["structure_needs"].format(
+                n=n, per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE, min_structure=stats.MIN_RESPONDENTS_FOR_STRUCTURE)))
         elif (structure["fits_codebook"] != "True").any():
             misfits = structure.loc[structure["fits_codebook"] != "True"]
             lines.append(words["limit_structure"].format(n=len(misfits), statements=", ".join(misfits["statement_id"])))
     counts = _answer_counts(likert)
     if counts["n_missing"]:
         lines.append(words["limit_missing"].format(n_missing=counts["n_missing"], n_answers=counts["n_answers"],
-                                                   share=f"{counts['n_missing'] / counts['n_answers']:.1%}"))
+                                                   share=i18n.percent(counts["n_missing"] / counts["n_answers"], lang, 1)))
     if cleaning["n_rejected"]:
         lines.append(words["limit_rejected"].format(n=cleaning["n_rejected"]))
     unknown = int((~codebook.options()["known"]).sum())
@@ -485,42 +488,50 @@ def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, liker
     return lines or [words["limit_none"]]
 
 
-def agreement_sentences(agreement: pd.DataFrame, words: dict) -> list[str]:
+def agreement_sentences(agreement: pd.DataFrame, words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Kendall's W and Krippendorff's alpha in words, every number from agreement.csv."""
     sentences = []
     for row in agreement.to_dict("records"):
+        kendall = "W" in row and row["measure"].startswith("Kendall")
+        measure = words["kendall_w" if kendall else "krippendorff_alpha"]
         if row.get("note"):
-            sentences.append(words["not_computed"].format(measure=row["measure"], note=row["note"]))
+            # the note from stats, in the report's words: what the measure needs, with the counts of the data
+            note = (words["kendall_needs"].format(k=_int(row["n_factors"]), m=_int(row["n_respondents"])) if kendall
+                    else words["krippendorff_needs"])
+            sentences.append(words["not_computed"].format(measure=measure, note=note))
         elif row["measure"].startswith("Kendall"):
             approximate = row["p_method"].startswith("chi-square")
             sentences.append(words["kendall_chi2" if approximate else "kendall"].format(
-                W=f"{float(row['W']):.3f}", m=_int(row["n_respondents"]), k=_int(row["n_factors"]),
-                p=format_p(float(row["p"])), method=row["p_method"], p_chi2=format_p(float(row["p_chi2"])),
-                chi2=f"{float(row['chi2']):.2f}", df=_int(row["df"])))
+                W=_number(row["W"], lang, 3), m=_int(row["n_respondents"]), k=_int(row["n_factors"]),
+                p=p_text(row["p"], lang), method=p_method_text(row["p_method"], words, lang),
+                p_chi2=p_text(row["p_chi2"], lang), chi2=_number(row["chi2"], lang), df=_int(row["df"])))
         else:
             sentences.append(words["krippendorff"].format(
-                alpha=f"{float(row['alpha']):.3f}", low=_number(row["ci_low"]), high=_number(row["ci_high"]),
+                alpha=_number(row["alpha"], lang, 3), low=_number(row["ci_low"], lang), high=_number(row["ci_high"], lang),
                 m=_int(row["n_respondents"]), k=_int(row["n_statements"])))
     return sentences
 
 
 def scale_sentences(reliability: pd.DataFrame, items: pd.DataFrame, structure: pd.DataFrame, n_structure: int | None,
-                    words: dict) -> list[str]:
+                    words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Cronbach's alpha per factor with its verdict in words, the weakest statement of each, and the factor structure."""
     sentences = []
     for row in reliability.to_dict("records"):
         if row["alpha"] == "":
-            sentences.append(words["scale_not_computed"].format(factor=row["factor"], note=row["note"]))
+            note = (words["scale_one_statement"] if _int(row["n_statements"]) < 2 else
+                    words["scale_too_few"].format(n=_int(row["n_complete"]), min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA))
+            sentences.append(words["scale_not_computed"].format(factor=row["factor"], note=note))
             continue
-        sentences.append(words["scale_alpha"].format(factor=row["factor"], alpha=f"{float(row['alpha']):.2f}",
-                                                     low=_number(row["ci_low"]), high=_number(row["ci_high"]),
-                                                     n=_int(row["n_complete"]), verdict=row["scale"]))
+        sentences.append(words["scale_alpha"].format(factor=row["factor"], alpha=_number(row["alpha"], lang),
+                                                     low=_number(row["ci_low"], lang), high=_number(row["ci_high"], lang),
+                                                     n=_int(row["n_complete"]),
+                                                     verdict=scale_verdict_text(float(row["alpha"]), words, lang)))
         own = items.loc[items["factor_id"] == row["factor_id"]] if len(items) else items
         if len(own):
             weakest = own.loc[own["item_total_r"].astype(float).idxmin()]
             sentences.append(words["scale_items"].format(
                 factor=row["factor"], statement=f"{weakest['statement_id']} “{weakest['statement']}”",
-                r=f"{float(weakest['item_total_r']):.2f}", alpha_without=f"{float(weakest['alpha_if_deleted']):.2f}"))
+                r=_number(weakest["item_total_r"], lang), alpha_without=_number(weakest["alpha_if_deleted"], lang)))
     if len(structure):
         misfits = structure.loc[structure["fits_codebook"] != "True"]
         k = len([c for c in structure.columns if c.startswith("F") and c[1:].isdigit()])
@@ -534,7 +545,7 @@ def scale_sentences(reliability: pd.DataFrame, items: pd.DataFrame, structure: p
 
 
 def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_means: pd.DataFrame,
-                         labels: dict[str, str], words: dict, note: str) -> list[str]:
+                         labels: dict[str, str], words: dict, note: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Kruskal-Wallis per factor with epsilon-squared, the statements that differ after Holm / BH, and Dunn's pairs."""
     if differences.empty:
         return [words["kruskal_none"].format(note=note)]
@@ -545,8 +556,8 @@ def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_m
         if row["H"] == "":
             continue
         sentences.append(words["kruskal_factor"].format(
-            factor=row["label"], H=f"{float(row['H']):.2f}", p=format_p(float(row["p"])),
-            epsilon2=f"{float(row['epsilon2']):.3f}", groups=_int(row["n_groups"]), n=_int(row["n"])))
+            factor=row["label"], H=_number(row["H"], lang), p=p_text(row["p"], lang),
+            epsilon2=_number(row["epsilon2"], lang, 3), groups=_int(row["n_groups"]), n=_int(row["n"])))
         differ = pairs.loc[(pairs["level"] == "factor") & (pairs["id"] == row["id"]) & (pairs["p_holm"].astype(float) < 0.05)]
         if differ.empty:
             sentences.append(words["dunn_none"].format(factor=row["label"]))
@@ -555,7 +566,7 @@ def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_m
         for pair in differ.itertuples():
             high, low = ((pair.group_a, pair.group_b) if means[(row["id"], pair.group_a)] >= means[(row["id"], pair.group_b)]
                          else (pair.group_b, pair.group_a))
-            listed.append(f"{labels[high]} > {labels[low]} ({format_p(float(pair.p_holm))})")
+            listed.append(f"{labels[high]} > {labels[low]} ({p_text(pair.p_holm, lang)})")
         sentences.append(words["dunn_pairs"].format(factor=row["label"], pairs="; ".join(listed)))
     statements = differences.loc[(differences["level"] == "statement") & (differences["p"] != "")]
     below = lambda column: int((statements[column].astype(float) < 0.05).sum())  # noqa: E731
@@ -564,13 +575,14 @@ def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_m
     return sentences
 
 
-def group_means_table(group_means: pd.DataFrame, groups: pd.DataFrame, words: dict) -> pd.DataFrame | None:
+def group_means_table(group_means: pd.DataFrame, groups: pd.DataFrame, words: dict,
+                      lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame | None:
     """Factor, item, then per stakeholder type 'mean [low–high]' (the mean alone for a type of one); None when every
     type has one respondent (there is no interval to show)."""
     if not (groups["n"] > 1).any():
         return None
     table = group_means.assign(cell=[
-        f"{float(r.mean):.2f}" + (f" [{float(r.ci_low):.2f}–{float(r.ci_high):.2f}]" if r.ci_low != "" else "")
+        _number(r.mean, lang) + (f" [{_number(r.ci_low, lang)}–{_number(r.ci_high, lang)}]" if r.ci_low != "" else "")
         for r in group_means.itertuples()])
     wide = table.pivot(index=["level", "id"], columns="stakeholder", values="cell")
     labels = table.drop_duplicates(["level", "id"]).set_index(["level", "id"])["label"]
@@ -597,7 +609,8 @@ def other_answers(choices: pd.DataFrame, codebook) -> pd.DataFrame:
     return counts.rename(columns={"question_id": "question", "free_text": "text"}).reset_index(drop=True)
 
 
-def reproduction_status(computed: dict[str, pd.DataFrame], published: dict[str, pd.DataFrame], words: dict) -> dict:
+def reproduction_status(computed: dict[str, pd.DataFrame], published: dict[str, pd.DataFrame], words: dict,
+                        lang: str = DEFAULT_LANGUAGE) -> dict:
     """Compare the computed tables with the published ones cell for cell: {n_cells, n_equal, text, differences}."""
     n_cells = n_equal = 0
     differences = []
@@ -633,8 +646,46 @@ def published_tables(raw_dir: Path, codebook) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _number(text) -> str:
-    return "–" if text in ("", None) or pd.isna(text) else f"{float(text):.2f}"
+def _number(text, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
+    """A number (or its text read back from CSV) as `lang` writes it; '–' when there is none. Python rounds (as the
+    English report always did) and Babel writes the rounded value, so English is unchanged."""
+    if text in ("", None) or pd.isna(text):
+        return "–"
+    return i18n.number(float(f"{float(text):.{decimals}f}"), lang, decimals)
+
+
+def p_text(p, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'p = 0.063', 'p < 0.001' (stats.format_p) with the decimal sign of `lang`; 'p not computed' in its words."""
+    if p in ("", None) or pd.isna(p):
+        return ui(lang)["p_not_computed"]
+    p = float(p)
+    return f"p < {_number(0.001, lang, 3)}" if p < 0.001 else f"p = {_number(p, lang, 3)}"
+
+
+def p_method_text(method: str, words: dict, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
+    """How a p was obtained (stats.kendalls_w's p_method, read back from agreement.csv) in the report's words:
+    'exact (all 13,824 rearrangements)', 'permutation (… rearrangements, seed …)' or the chi-square approximation;
+    `short`: the kind alone ('exact', 'permutation')."""
+    import re
+
+    exact = re.fullmatch(r"exact \(all ([\d,]+) rearrangements\)", method)
+    permutation = re.fullmatch(r"permutation \(([\d,]+) rearrangements, seed (\d+)\)", method)
+    if exact:
+        return words["p_exact_short"] if short else words["p_exact"].format(
+            total=i18n.number(int(exact.group(1).replace(",", "")), lang, 0))
+    if permutation:
+        return words["p_permutation_short"] if short else words["p_permutation"].format(
+            n=i18n.number(int(permutation.group(1).replace(",", "")), lang, 0), seed=permutation.group(2))
+    return words["p_chi2_approximation"] if method.startswith("chi-square") else method
+
+
+def scale_verdict_text(alpha: float, words: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """stats.scale_verdict in the report's words: whether a factor's statements form a scale here."""
+    if alpha < 0:
+        return words["scale_negative"]
+    if alpha < stats.LOW_ALPHA:
+        return words["scale_low"].format(low=i18n.number(stats.LOW_ALPHA, lang, 1))
+    return words["scale_fits"]
 
 
 def _int(text) -> int:
@@ -655,7 +706,7 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
              "questions": len(codebook.questions(lang))}
     figures = []
     for number, (stem, title, kind) in enumerate(drawn, start=1):
-        figures.append({"id": stem, "label": f"{words['figure']} {number}", "title": title,
+        figures.append({"id": stem, "label": words["figure_label"].format(number=number), "title": title,
                         "caption": words["figures"][kind][1].format(**texts),
                         "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
                         "alt_lang": words_language("alt", lang),
@@ -683,15 +734,15 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         high, low = summary.loc[summary["mean"].idxmax()], summary.loc[summary["mean"].idxmin()]
         return alt["statement_heatmap"].format(
             statements=summary["statement_id"].nunique(), factors=summary["factor_id"].nunique(),
-            groups=summary["stakeholder"].nunique(), high=_number(high["mean"]), high_statement=high["statement"],
-            high_group=groups.get(high["stakeholder"], high["stakeholder"]), low=_number(low["mean"]),
+            groups=summary["stakeholder"].nunique(), high=_number(high["mean"], lang), high_statement=high["statement"],
+            high_group=groups.get(high["stakeholder"], high["stakeholder"]), low=_number(low["mean"], lang),
             low_statement=low["statement"], low_group=groups.get(low["stakeholder"], low["stakeholder"]),
-            factor_means="; ".join(f"{r['factor_short']} {_number(float(r['mean']))}" for r in ranking.to_dict("records")))
+            factor_means="; ".join(f"{r['factor_short']} {_number(r['mean'], lang)}" for r in ranking.to_dict("records")))
     if kind == "factor_priority":
         ranking = read_table(tables / "factor_ranking.csv")
         return alt["factor_priority"].format(
-            ranking="; ".join(f"{r['rank']}. {r['factor_short']} {_number(float(r['mean']))} "
-                              f"({_number(float(r['lowest_group_mean']))}–{_number(float(r['highest_group_mean']))})"
+            ranking="; ".join(f"{r['rank']}. {r['factor_short']} {_number(r['mean'], lang)} "
+                              f"({_number(r['lowest_group_mean'], lang)}–{_number(r['highest_group_mean'], lang)})"
                               for r in ranking.to_dict("records")))
     if kind == "choice_matrix":
         counts = pd.read_csv(tables / "option_counts.csv", dtype={"letter": str, "text": str})
@@ -700,7 +751,7 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         parts = []
         for number, (question_id, block) in enumerate(totals.groupby(level=0, sort=False), start=1):
             top = block["share"].idxmax()
-            parts.append(alt["choice_question"].format(number=number, letter=top[1], share=f"{block['share'].max():.0%}"))
+            parts.append(alt["choice_question"].format(number=number, letter=top[1], share=i18n.percent(block["share"].max(), lang)))
         return alt["choice_matrix"].format(questions=len(parts), options=len(totals),
                                            groups=counts["stakeholder"].nunique(), top="; ".join(parts))
     distribution = pd.read_csv(tables / "answer_distribution.csv", dtype={"stakeholder": str})
@@ -716,8 +767,8 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         n = row["n"]
         agree = sum(row[str(v)] for v in values if v > middle) / n if n else 0
         disagree = sum(row[str(v)] for v in values if v < middle) / n if n else 0
-        parts.append(alt["distribution_statement"].format(number=number, agree=f"{agree:.0%}",
-                                                          disagree=f"{disagree:.0%}", n=int(n)))
+        parts.append(alt["distribution_statement"].format(number=number, agree=i18n.percent(agree, lang),
+                                                          disagree=i18n.percent(disagree, lang), n=int(n)))
     factor = codebook.factors(lang).set_index("factor_id").loc[factor_id, "factor"]
     return alt["answer_distribution"].format(factor=factor, statements=len(ids),
                                              groups=distribution["stakeholder"].nunique(), shares="; ".join(parts))
