@@ -186,8 +186,10 @@ lock: ## Re-resolve requirements.txt into requirements.lock (every package, hash
 # Written with make's own $(file ...): the value never passes through a shell.
 PARAMS := $(OUT)/.parameters
 same-text = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+# make -n (a dry run) writes nothing, not even a stamp.
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 $(PARAMS)/%: FORCE | $(PARAMS)
-	$(if $(and $(wildcard $@),$(call same-text,$(file <$@),$($*))),,$(file >$@,$($*)))
+	$(if $(DRY_RUN)$(and $(wildcard $@),$(call same-text,$(file <$@),$($*))),,$(file >$@,$($*)))
 $(PARAMS):
 	@mkdir -p $@
 .PHONY: FORCE
