@@ -285,8 +285,9 @@ test: $(ENV_STAMP) $(AXE) lint ## Lint, unit tests, tests of the pipeline, and n
 
 # Lint: ruff's checks (pyproject.toml) and the notebooks still holding nbval's reference (make's default
 # parameters, kernel python3), each problem in one line. The same checks run as pre-commit hooks.
-lint: $(ENV_STAMP) ## ruff check, and whether a notebook was saved with other parameters than the nbval reference
+lint: $(ENV_STAMP) ## ruff check and ruff format --check, and whether a notebook was saved with other parameters than the nbval reference
 	@$(PY) -m ruff check --quiet . && echo "ruff: no findings"
+	@$(PY) -m ruff format --check --quiet . || { echo "ruff format: the files above are not in the project's format: make format"; exit 1; }
 	@$(PY) -m helpers.tools.notebook_guard $(NOTEBOOKS)
 
 format: $(ENV_STAMP) ## Rewrite the Python files in ruff's format (pyproject.toml) and apply ruff's safe fixes

@@ -6,6 +6,7 @@ at a scratch tree holding a copy of the paper's raw data. The kernels that
 nbval starts inherit the variable. A caller that already set it (the test that
 runs nbval on altered data) keeps its own tree.
 """
+
 import os
 import tempfile
 from pathlib import Path
@@ -49,8 +50,11 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     root = Path(str(config.rootpath))
-    sharing = frozenset(p.relative_to(root).as_posix() for p in (root / "tests").glob("test_*.py")
-                        if "planted_run" in p.read_text(encoding="utf-8"))
+    sharing = frozenset(
+        p.relative_to(root).as_posix()
+        for p in (root / "tests").glob("test_*.py")
+        if "planted_run" in p.read_text(encoding="utf-8")
+    )
 
     class ByScope(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

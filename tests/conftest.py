@@ -1,5 +1,6 @@
 """Fixtures: the paper's codebook and export, small exports built from them, and one pipeline run shared
 by every test that reads a whole run's outputs (the most expensive thing the suite does)."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ def many_raw(paper_raw) -> pd.DataFrame:
         copy = paper_raw.copy()
         copy["respondent_id"] = copy["respondent_id"] + f"-{k}"
         if k:
-            copy["s01"] = str(k + 1)           # scores 2 and 3 for s01 in the copies
+            copy["s01"] = str(k + 1)  # scores 2 and 3 for s01 in the copies
             copy["age"] = (copy["age"].astype(int) + k * 10).astype(str)
         copies.append(copy)
     frame = pd.concat(copies, ignore_index=True)
@@ -45,7 +46,6 @@ def write_csv(frame: pd.DataFrame, folder: Path, name: str = "survey.csv") -> Pa
     path = Path(folder) / name
     frame.to_csv(path, index=False)
     return path
-
 
 
 @pytest.fixture(scope="session")

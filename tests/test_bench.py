@@ -1,9 +1,19 @@
 """The benchmark's pieces: the DAG read from the Makefile, the floors' notebooks, the critical path, the scale lines."""
+
 import subprocess
 
 from helpers.paths import REPO_ROOT
-from helpers.tools.bench import (BARE, PRINT_STEP, Run, _levels, floor_project, lean_cell, makefile_steps,
-                                 scale_lines, time_floor)
+from helpers.tools.bench import (
+    BARE,
+    PRINT_STEP,
+    Run,
+    _levels,
+    floor_project,
+    lean_cell,
+    makefile_steps,
+    scale_lines,
+    time_floor,
+)
 
 
 def test_the_dag_is_read_from_the_makefile():

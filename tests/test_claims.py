@@ -1,4 +1,5 @@
 """The paper's findings re-checked: verdicts on the paper's own data, and checks that cannot run say so."""
+
 import pytest
 
 import copy
@@ -7,8 +8,15 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import claims as claims_module
-from helpers.analysis.claims import (PARTLY, PARTLY_CHECKABLE, SUPPORTED, UNCHECKABLE, check_claims, disagreements,
-                                     paper_claims)
+from helpers.analysis.claims import (
+    PARTLY,
+    PARTLY_CHECKABLE,
+    SUPPORTED,
+    UNCHECKABLE,
+    check_claims,
+    disagreements,
+    paper_claims,
+)
 from helpers.codebook import Codebook, read_codebook
 from helpers.ingest.clean import clean_dataset, clean_export
 from helpers.paths import REPO_ROOT, dataset_paths
@@ -34,31 +42,39 @@ def test_every_claim_is_quoted_from_the_paper():
 def test_verdicts_on_the_papers_data(clean, codebook):
     table = check_claims(clean.likert, clean.choices, clean.respondents, codebook).set_index("id")
     assert table["verdict"].to_dict() == {
-        "factor_order_scores": PARTLY,          # Table 3 puts Organization (4.08) above Human capital (3.80)
-        "factor_order_choices": SUPPORTED,      # as far as it goes: no option of question 1 is known to name Resources
+        "factor_order_scores": PARTLY,  # Table 3 puts Organization (4.08) above Human capital (3.80)
+        "factor_order_choices": SUPPORTED,  # as far as it goes: no option of question 1 is known to name Resources
         "strategy_and_structure_agreed": SUPPORTED,
-        "turnover": PARTLY,                     # the Agency's project manager is a civil servant too, and rates it 2
-        "tasks_and_views": PARTLY,              # only 2 of 4 chose "your opinion is taken into account"
+        "turnover": PARTLY,  # the Agency's project manager is a civil servant too, and rates it 2
+        "tasks_and_views": PARTLY,  # only 2 of 4 chose "your opinion is taken into account"
         "leadership_proposed": SUPPORTED,
         "top_down_bottom_up": SUPPORTED,
     }
-    assert table["checkable"].to_dict() == {**{claim: "" for claim in table.index}, "factor_order_choices": PARTLY_CHECKABLE}
+    assert table["checkable"].to_dict() == {
+        **{claim: "" for claim in table.index},
+        "factor_order_choices": PARTLY_CHECKABLE,
+    }
     assert "no option names Resources: the other factors decide" in table.loc["factor_order_choices", "numbers"]
     turnover = table.loc["turnover"]
     assert "2 of 3" in turnover["numbers"] and "contrary: Public-sector PM rates it 2" in turnover["numbers"]
     assert "rank 1 from the bottom of 5 Human capital statements" in turnover["numbers"]
     # The reading names the groups the words cover, from the codebook's roles.
     assert "(Public-sector PM, Central government, Local government)" in turnover["reading"]
-    assert table.loc["factor_order_scores", "numbers"] == "Strategy 4.58, Organization 4.08, Human capital 3.80, Resources 3.44"
+    assert (
+        table.loc["factor_order_scores", "numbers"]
+        == "Strategy 4.58, Organization 4.08, Human capital 3.80, Resources 3.44"
+    )
     assert "q4 B: chosen by 2 of 4 (50%" in table.loc["tasks_and_views", "numbers"]
     notes = disagreements(check_claims(clean.likert, clean.choices, clean.respondents, codebook), codebook)
-    assert notes == ["Finding 1: by Table 3, Organization comes before Human capital; by Table 2, first question, "
-                     "the other way round."]
+    assert notes == [
+        "Finding 1: by Table 3, Organization comes before Human capital; by Table 2, first question, "
+        "the other way round."
+    ]
 
 
 def test_a_changed_answer_changes_the_verdict(paper_raw, codebook):
-    paper_raw.loc[2, "q4"] = "B"   # the public-sector PM now also chooses "opinion taken into account"
-    paper_raw.loc[4, "q4"] = "B"   # and so does the central government representative
+    paper_raw.loc[2, "q4"] = "B"  # the public-sector PM now also chooses "opinion taken into account"
+    paper_raw.loc[4, "q4"] = "B"  # and so does the central government representative
     clean = clean_dataset(paper_raw, codebook, "survey.csv")
     table = check_claims(clean.likert, clean.choices, clean.respondents, codebook).set_index("id")
     assert table.loc["tasks_and_views", "verdict"] == SUPPORTED
@@ -76,10 +92,10 @@ def test_missing_stakeholder_types_make_a_check_say_so(clean, codebook):
 
 
 def test_a_majority_is_more_than_half():
-    assert claims_module.share_state(2, 4) == claims_module.FAILS          # exactly half is no majority
-    assert claims_module.share_state(3, 5) == claims_module.HOLDS_PARTLY   # a majority, not beyond chance
-    assert claims_module.share_state(80, 100) == claims_module.HOLDS       # Wilson interval above one half
-    assert claims_module.share_state(3, 3) == claims_module.HOLDS          # every one of them
+    assert claims_module.share_state(2, 4) == claims_module.FAILS  # exactly half is no majority
+    assert claims_module.share_state(3, 5) == claims_module.HOLDS_PARTLY  # a majority, not beyond chance
+    assert claims_module.share_state(80, 100) == claims_module.HOLDS  # Wilson interval above one half
+    assert claims_module.share_state(3, 3) == claims_module.HOLDS  # every one of them
     assert claims_module.combine([claims_module.HOLDS, claims_module.FAILS]) == PARTLY
 
 
@@ -91,8 +107,12 @@ def test_every_role_is_defined_and_every_claim_names_roles_not_ids(codebook):
     for claim in paper_claims():
         for key in ("question_role", "option_role", "statement_role"):
             assert claim.get(key) is None or claim[key] in vocabulary
-        for role in [*claim.get("statement_roles", []), *claim.get("option_roles", []), *claim.get("important_for", []),
-                     *claim.get("lowest_for", [])]:
+        for role in [
+            *claim.get("statement_roles", []),
+            *claim.get("option_roles", []),
+            *claim.get("important_for", []),
+            *claim.get("lowest_for", []),
+        ]:
             assert role in vocabulary, role
     for paper_id in ("q1", "q3", "q4", "q5", "s02", "s08", "s09", "central_gov", "private_pm"):
         assert f" {paper_id}" not in text and f"[{paper_id}" not in text, paper_id
@@ -116,7 +136,9 @@ def test_a_renumbered_questionnaire_is_still_checked(paper_raw, codebook):
     original = clean_dataset(paper_raw, codebook, "survey.csv")
     same = check_claims(original.likert, original.choices, original.respondents, codebook).set_index("id")
     assert (moved["verdict"] == same["verdict"]).all()
-    assert "q2 C: chosen by 4 of 4" in moved.loc["tasks_and_views", "numbers"]   # the distribution-of-tasks question, now q2
+    assert (
+        "q2 C: chosen by 4 of 4" in moved.loc["tasks_and_views", "numbers"]
+    )  # the distribution-of-tasks question, now q2
     assert "q3 B: chosen by 2 of 4" in moved.loc["tasks_and_views", "numbers"]
 
 
@@ -129,7 +151,10 @@ def test_a_questionnaire_without_a_role_says_so(paper_raw, codebook):
     clean = clean_dataset(paper_raw, bare, "survey.csv")
     table = check_claims(clean.likert, clean.choices, clean.respondents, bare).set_index("id")
     assert table.loc["tasks_and_views", "verdict"] == UNCHECKABLE
-    assert "no option of the questionnaire has the role tasks_distribution_option" in table.loc["tasks_and_views", "numbers"]
+    assert (
+        "no option of the questionnaire has the role tasks_distribution_option"
+        in table.loc["tasks_and_views", "numbers"]
+    )
 
 
 def test_a_listed_leadership_option_counts_for_finding_5(tmp_path):
@@ -139,13 +164,27 @@ def test_a_listed_leadership_option_counts_for_finding_5(tmp_path):
     write_synthetic_dataset(paths.raw, n_respondents=120, seed=3, n_pilot_bodies=2)
     codebook = read_codebook(paths.codebook)
     clean = clean_export(paths, codebook)
-    row = check_claims(clean.likert, clean.choices, clean.respondents, codebook).set_index("id").loc["leadership_proposed"]
-    listed = [(q["id"], str(o["letter"])) for q in codebook.raw["questions"] for o in q["options"]
-              if o.get("factor") == "leadership"]
-    chose = set(clean.choices.loc[pd.MultiIndex.from_frame(clean.choices[["question_id", "option"]].astype(str))
-                                  .isin(listed), "respondent_id"])
-    wrote = set(clean.choices.loc[clean.choices["free_text"].fillna("").str.contains("Лидерство|Leadership|Стиль управления"),
-                                  "respondent_id"])
+    row = (
+        check_claims(clean.likert, clean.choices, clean.respondents, codebook)
+        .set_index("id")
+        .loc["leadership_proposed"]
+    )
+    listed = [
+        (q["id"], str(o["letter"]))
+        for q in codebook.raw["questions"]
+        for o in q["options"]
+        if o.get("factor") == "leadership"
+    ]
+    chose = set(
+        clean.choices.loc[
+            pd.MultiIndex.from_frame(clean.choices[["question_id", "option"]].astype(str)).isin(listed), "respondent_id"
+        ]
+    )
+    wrote = set(
+        clean.choices.loc[
+            clean.choices["free_text"].fillna("").str.contains("Лидерство|Leadership|Стиль управления"), "respondent_id"
+        ]
+    )
     assert len(chose) > 30
     assert row["verdict"] == SUPPORTED
     assert row["numbers"].startswith(f"{len(chose | wrote)} of 120 respondents propose it, {len(chose)} chose q1 E")
@@ -159,21 +198,43 @@ def several_per_group(differences: dict[str, float], n: int = 40, spread: float 
         for r in range(n):
             for factor, shift in differences.items():
                 score = float(np.clip(np.rint(3.5 + shift + rng.normal(0, spread)), 1, 5))
-                rows.append({"respondent_id": f"{g}{r}", "stakeholder": g, "factor_id": factor,
-                             "statement_id": f"s_{factor}", "score": score})
+                rows.append(
+                    {
+                        "respondent_id": f"{g}{r}",
+                        "stakeholder": g,
+                        "factor_id": factor,
+                        "statement_id": f"s_{factor}",
+                        "score": score,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def order_codebook(factors):
-    return Codebook("test", {"factors": [{"id": f, "label": {"en": f.title()}, "statements": [{"id": f"s_{f}", "text": {"en": f}}]}
-                                         for f in factors],
-                             "stakeholders": [{"code": g, "label": {"en": g.upper()}} for g in "abc"],
-                             "scale": {"values": [1, 2, 3, 4, 5]}, "questions": []})
+    return Codebook(
+        "test",
+        {
+            "factors": [
+                {"id": f, "label": {"en": f.title()}, "statements": [{"id": f"s_{f}", "text": {"en": f}}]}
+                for f in factors
+            ],
+            "stakeholders": [{"code": g, "label": {"en": g.upper()}} for g in "abc"],
+            "scale": {"values": [1, 2, 3, 4, 5]},
+            "questions": [],
+        },
+    )
 
 
 def test_a_difference_within_its_interval_is_no_ranking():
-    claim = {"id": "order", "finding": 1, "quote": "", "where": "", "evidence": "", "check": "factor_order",
-             "order": [["strategy"], ["organization"], ["resources"]]}
+    claim = {
+        "id": "order",
+        "finding": 1,
+        "quote": "",
+        "where": "",
+        "evidence": "",
+        "check": "factor_order",
+        "order": [["strategy"], ["organization"], ["resources"]],
+    }
     codebook = order_codebook(["strategy", "organization", "resources"])
     likert = several_per_group({"strategy": 0.05, "organization": 0.0, "resources": -1.0})
     respondents = likert.drop_duplicates("respondent_id")[["respondent_id", "stakeholder"]]
@@ -187,21 +248,33 @@ def test_a_difference_within_its_interval_is_no_ranking():
 
 
 def test_a_verdict_that_depends_on_the_weighting_says_so():
-    claim = {"id": "order", "finding": 1, "quote": "", "where": "", "evidence": "", "check": "factor_order",
-             "order": [["strategy"], ["resources"]]}
+    claim = {
+        "id": "order",
+        "finding": 1,
+        "quote": "",
+        "where": "",
+        "evidence": "",
+        "check": "factor_order",
+        "order": [["strategy"], ["resources"]],
+    }
     codebook = order_codebook(["strategy", "resources"])
     rows = []
     # Group a (2 respondents) puts Strategy far ahead; groups b and c (30 each) put Resources a little ahead.
     for g, n, strategy, resources in (("a", 2, 5, 1), ("b", 30, 3, 4), ("c", 30, 3, 4)):
         for r in range(n):
-            rows += [{"respondent_id": f"{g}{r}", "stakeholder": g, "factor_id": f, "statement_id": f"s_{f}", "score": v}
-                     for f, v in (("strategy", strategy), ("resources", resources))]
+            rows += [
+                {"respondent_id": f"{g}{r}", "stakeholder": g, "factor_id": f, "statement_id": f"s_{f}", "score": v}
+                for f, v in (("strategy", strategy), ("resources", resources))
+            ]
     likert = pd.DataFrame(rows)
     respondents = likert.drop_duplicates("respondent_id")[["respondent_id", "stakeholder"]]
     choices = pd.DataFrame(columns=["respondent_id", "question_id", "option", "free_text"])
     row = check_claims(likert, choices, respondents, codebook, [claim]).iloc[0]
     assert row["numbers"].startswith("groups weighted equally: Strategy 3.67, Resources 3.00")
-    assert "respondents weighted equally: Resources 3.90, Strategy 3.06 (the verdict would be not supported" in row["numbers"]
+    assert (
+        "respondents weighted equally: Resources 3.90, Strategy 3.06 (the verdict would be not supported"
+        in row["numbers"]
+    )
     assert "it depends on the weighting" in row["numbers"]
     assert row["verdict"] == SUPPORTED
 

@@ -1,4 +1,5 @@
 """Cleaning: durations, dates, the tidy tables, and every kind of bad input named with file, row, column, value."""
+
 import pandas as pd
 import pytest
 
@@ -9,17 +10,20 @@ from helpers.ingest.load import export_columns, read_export
 from helpers.ingest.shapes import to_canonical
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("5 years 5 months", (65, False)),
-    ("More than 10 years", (120, True)),
-    ("13 years", (156, False)),
-    ("4 months", (4, False)),
-    ("1 year 6 months", (18, False)),
-    ("over 2 years", (24, True)),
-    ("", None),
-    ("five years", None),
-    ("10", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5 years 5 months", (65, False)),
+        ("More than 10 years", (120, True)),
+        ("13 years", (156, False)),
+        ("4 months", (4, False)),
+        ("1 year 6 months", (18, False)),
+        ("over 2 years", (24, True)),
+        ("", None),
+        ("five years", None),
+        ("10", None),
+    ],
+)
 def test_parse_duration(text, expected):
     assert parse_duration(text) == expected
 
@@ -40,7 +44,8 @@ def test_paper_export_becomes_three_tidy_tables(paper_raw, codebook):
     assert len(clean.choices) == 29
     other = clean.choices.dropna(subset=["free_text"])
     assert other[["respondent_id", "question_id", "option", "free_text"]].values.tolist() == [
-        ["R2", "q1", "E", "Leadership (management styles and quality)"]]
+        ["R2", "q1", "E", "Leadership (management styles and quality)"]
+    ]
 
 
 def problems_of(raw, codebook):
@@ -50,15 +55,21 @@ def problems_of(raw, codebook):
 
 
 def test_every_problem_is_reported_in_one_pass(paper_raw, codebook):
-    paper_raw.loc[2, "s03"] = "7"            # off the scale
-    paper_raw.loc[3, "q2"] = "Z"             # unknown option letter
+    paper_raw.loc[2, "s03"] = "7"  # off the scale
+    paper_raw.loc[3, "q2"] = "Z"  # unknown option letter
     paper_raw.loc[4, "stakeholder"] = "minister"  # unknown stakeholder type
     paper_raw.loc[5, "respondent_id"] = "R1"  # duplicate id
     paper_raw.loc[5, "interview_date"] = "06/03/2019"  # neither the codebook's date format nor ISO (2019-06-03)
     paper_raw.loc[3, "total_experience"] = "a decade"
     found = {(p.row, p.column, p.value) for p in problems_of(paper_raw, codebook)}
-    assert found == {(2, "s03", "7"), (3, "q2", "Z"), (4, "stakeholder", "minister"), (5, "respondent_id", "R1"),
-                     (5, "interview_date", "06/03/2019"), (3, "total_experience", "a decade")}
+    assert found == {
+        (2, "s03", "7"),
+        (3, "q2", "Z"),
+        (4, "stakeholder", "minister"),
+        (5, "respondent_id", "R1"),
+        (5, "interview_date", "06/03/2019"),
+        (3, "total_experience", "a decade"),
+    }
 
 
 def test_error_message_names_file_row_column_value_and_expectation(paper_raw, codebook):
@@ -66,7 +77,10 @@ def test_error_message_names_file_row_column_value_and_expectation(paper_raw, co
     with pytest.raises(DataValidationError) as caught:
         clean_dataset(paper_raw, codebook, "data/raw/amirova2020/survey.csv")
     message = str(caught.value)
-    assert "data/raw/amirova2020/survey.csv, row 2, column 's03': found '7'; expected a score on the scale 1 (Strongly Disagree)" in message
+    assert (
+        "data/raw/amirova2020/survey.csv, row 2, column 's03': found '7'; expected a score on the scale 1 (Strongly Disagree)"
+        in message
+    )
     frame = caught.value.to_frame()
     assert frame.columns.tolist() == ["file", "row", "column", "value", "expected", "level"]
 

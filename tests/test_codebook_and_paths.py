@@ -1,4 +1,5 @@
 """The codebook is checked as data; dataset names cannot reach outside data/raw."""
+
 import copy
 
 import pandas as pd
@@ -13,10 +14,21 @@ from helpers.paths import check_dataset_name, dataset_paths
 def test_paper_codebook_order_and_wording(codebook):
     statements = codebook.statements()
     assert len(statements) == 15
-    assert codebook.factors()["factor"].tolist() == ["Strategy", "Human capital (People)", "Organization (state body)", "Resources"]
+    assert codebook.factors()["factor"].tolist() == [
+        "Strategy",
+        "Human capital (People)",
+        "Organization (state body)",
+        "Resources",
+    ]
     assert statements.groupby("factor_id", sort=False).size().tolist() == [3, 5, 3, 4]
     assert codebook.stakeholders()["code"].tolist() == ["public_pm", "private_pm", "central_gov", "local_gov"]
-    assert codebook.scale_labels() == {1: "Strongly Disagree", 2: "Disagree", 3: "Neutral or No opinion", 4: "Agree", 5: "Strongly Agree"}
+    assert codebook.scale_labels() == {
+        1: "Strongly Disagree",
+        2: "Disagree",
+        3: "Neutral or No opinion",
+        4: "Agree",
+        5: "Strongly Agree",
+    }
 
 
 def test_options_the_paper_does_not_show_are_marked_unknown(codebook):
@@ -28,9 +40,9 @@ def test_options_the_paper_does_not_show_are_marked_unknown(codebook):
 
 def test_codebook_problems_are_listed(codebook):
     raw = copy.deepcopy(codebook.raw)
-    raw["factors"][1]["statements"][0]["id"] = "s01"          # duplicate statement id
-    raw["profile"][0]["type"] = "free"                          # unknown field type
-    raw["scale"]["labels"][7] = {"en": "Beyond"}                # label for a value not on the scale
+    raw["factors"][1]["statements"][0]["id"] = "s01"  # duplicate statement id
+    raw["profile"][0]["type"] = "free"  # unknown field type
+    raw["scale"]["labels"][7] = {"en": "Beyond"}  # label for a value not on the scale
     found = {(p.column, p.value) for p in check_codebook(raw, "codebook.yaml")}
     assert found == {("factors[1].statements[0].id", "s01"), ("profile[0].type", "free"), ("scale.labels", "7")}
 

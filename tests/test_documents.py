@@ -3,6 +3,7 @@
 The paper's data and example-v2 go through the whole pipeline once (in a scratch copy), then one Chromium
 prints and checks each report, as `make report` does.
 """
+
 import os
 import re
 import subprocess
@@ -41,7 +42,9 @@ def published(tmp_path_factory):
             os.environ.pop(ROOT_VARIABLE)
         else:
             os.environ[ROOT_VARIABLE] = previous
-    return {name: (root / "reports" / name / "en", browser.publish(root / "reports" / name / "en")) for name in DATASETS}
+    return {
+        name: (root / "reports" / name / "en", browser.publish(root / "reports" / name / "en")) for name in DATASETS
+    }
 
 
 def pdf_pages(pdf: Path) -> list[dict]:
@@ -49,8 +52,14 @@ def pdf_pages(pdf: Path) -> list[dict]:
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
-    return [{"size": (float(page.mediabox.width), float(page.mediabox.height)), "text": page.extract_text(),
-             "images": len(page.images)} for page in reader.pages]
+    return [
+        {
+            "size": (float(page.mediabox.width), float(page.mediabox.height)),
+            "text": page.extract_text(),
+            "images": len(page.images),
+        }
+        for page in reader.pages
+    ]
 
 
 def outline_titles(pdf: Path) -> list[str]:
@@ -120,9 +129,12 @@ def test_no_wcag_aa_violations(published, name):
 def test_axe_core_finds_what_is_wrong(tmp_path):
     """The check is not blind: an image with no alt text and pale grey text are reported."""
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><main><h1>x</h1>'
-                    '<p style="color:#bbb">pale text</p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
-                    '</main></body></html>', encoding="utf-8")
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><main><h1>x</h1>'
+        '<p style="color:#bbb">pale text</p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
     state = browser.check_report(page, tmp_path / "shot.png")
     assert {"image-alt", "color-contrast"} <= {v["id"] for v in state["accessibility"]}
 

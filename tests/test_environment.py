@@ -1,5 +1,6 @@
 """The environment: one list of direct pins, a hashed lock that agrees with it, the same supported Pythons
 everywhere, a wrong Python refused in one sentence and a .venv of a wrong Python rebuilt."""
+
 import ast
 import importlib.metadata
 import os
@@ -24,7 +25,7 @@ REQUIREMENTS = REPO_ROOT / "requirements.txt"
 def test_every_direct_pin_is_in_the_lock_and_every_locked_package_is_hashed():
     assert env_check.main(["direct", str(REQUIREMENTS), str(LOCK)]) == 0
     text = LOCK.read_text(encoding="utf-8")
-    blocks = re.split(r"\n(?=[A-Za-z0-9])", text[text.index("\n", text.index("make lock")):].strip())
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text[text.index("\n", text.index("make lock")) :].strip())
     assert len(blocks) == len(env_check.read_pins(LOCK)) > 100
     assert all("--hash=sha256:" in block for block in blocks)
 
@@ -33,7 +34,10 @@ def test_a_pin_missing_from_the_lock_says_run_make_lock(tmp_path, capsys):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text(REQUIREMENTS.read_text(encoding="utf-8") + "tabulate==0.9.0\n", encoding="utf-8")
     assert env_check.main(["direct", str(requirements), str(LOCK)]) == 1
-    assert capsys.readouterr().out == "requirements.txt pins tabulate==0.9.0, which requirements.lock does not: run make lock\n"
+    assert (
+        capsys.readouterr().out
+        == "requirements.txt pins tabulate==0.9.0, which requirements.lock does not: run make lock\n"
+    )
 
 
 def test_environment_yml_lists_exactly_the_lock():
@@ -57,7 +61,9 @@ def test_pyproject_declares_the_direct_pins_under_a_name_of_its_own():
     assert pyproject["project"]["name"] != "helpers"
     assert pyproject["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == ["requirements.txt"]
     declared = importlib.metadata.requires(pyproject["project"]["name"])
-    assert sorted(declared) == sorted(line for line in REQUIREMENTS.read_text().splitlines() if line and not line.startswith("#"))
+    assert sorted(declared) == sorted(
+        line for line in REQUIREMENTS.read_text().splitlines() if line and not line.startswith("#")
+    )
 
 
 def test_every_package_the_code_imports_is_a_direct_dependency():
@@ -68,8 +74,13 @@ def test_every_package_the_code_imports_is_a_direct_dependency():
         if path.name == "env_check.py":  # runs in a Python without the project's packages; imports guarded
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                else []
+            )
             for top in {name.split(".")[0] for name in names}:
                 if top in sys.stdlib_module_names or top == "helpers":
                     continue
@@ -91,7 +102,9 @@ def python_310() -> str | None:
     """A working Python 3.10 on this machine, if there is one (pyenv keeps shims that may not run)."""
     candidates = [shutil.which("python3.10"), *map(str, Path.home().glob(".pyenv/versions/3.10*/bin/python3.10"))]
     for candidate in filter(None, candidates):
-        result = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        result = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
+        )
         if result.returncode == 0 and result.stdout.strip() == "(3, 10)":
             return candidate
     return None
@@ -100,7 +113,13 @@ def python_310() -> str | None:
 def project_copy(tmp_path: Path) -> Path:
     """What `make env` reads, copied: the Makefile, the pins, pyproject.toml and the checker."""
     root = tmp_path / "project"
-    for name in ("Makefile", "requirements.txt", "requirements.lock", "pyproject.toml", "src/helpers/tools/env_check.py"):
+    for name in (
+        "Makefile",
+        "requirements.txt",
+        "requirements.lock",
+        "pyproject.toml",
+        "src/helpers/tools/env_check.py",
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO_ROOT / name, root / name)
     return root
@@ -108,8 +127,13 @@ def project_copy(tmp_path: Path) -> Path:
 
 def make_env(root: Path, *variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL")}
-    return subprocess.run(["make", "--no-print-directory", "-C", str(root), "env", *variables],
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(root), "env", *variables],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 needs_310 = pytest.mark.skipif(python_310() is None, reason="no Python 3.10 on this machine")
@@ -122,7 +146,8 @@ def test_python_3_10_is_refused_in_one_sentence_before_anything_is_made(tmp_path
     assert result.returncode != 0
     assert result.stdout.splitlines() == [
         f"{python_310()} is Python 3.10; this project needs Python 3.11, 3.12 or 3.13: install one and run "
-        "make PYTHON=/path/to/python3.11 (or python3.12, python3.13)."]
+        "make PYTHON=/path/to/python3.11 (or python3.12, python3.13)."
+    ]
     assert not (root / ".venv").exists()
 
 
@@ -136,8 +161,11 @@ def test_a_venv_left_by_python_3_10_is_rebuilt(tmp_path):
     fake_uv.chmod(0o755)
     result = make_env(root, f"UV={fake_uv}", f"PYTHON={sys.executable}")
     assert ".venv was made with another Python (Python 3.10" in result.stdout and "rebuilding it" in result.stdout
-    version = subprocess.run([str(root / ".venv" / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [str(root / ".venv" / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert version == str(sys.version_info[:2])
     # Nothing was installed by the stand-in, and make says so in one line rather than going on.
     assert result.returncode != 0 and "package(s) differ from requirements.lock" in result.stdout
@@ -154,8 +182,13 @@ def active_env_like_this_one(folder: Path) -> Path:
 
 def dry_run(**variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL")}
-    return subprocess.run(["make", "--no-print-directory", "-n", "-B", "-C", str(REPO_ROOT), "figures", "DATA=amirova2020"],
-                          env={**env, **variables}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "-C", str(REPO_ROOT), "figures", "DATA=amirova2020"],
+        env={**env, **variables},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="the tests run in a venv (make test's .venv)")
@@ -178,12 +211,22 @@ def test_make_nbdime_makes_git_diff_notebooks_cell_by_cell(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
     # This environment stands in for the clone's own (the drivers are its absolute paths).
-    subprocess.run(["make", "--no-print-directory", "-C", str(clone), "nbdime", f"VENV={sys.prefix}", "ENV_STAMP="],
-                   check=True, capture_output=True, env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")})
+    subprocess.run(
+        ["make", "--no-print-directory", "-C", str(clone), "nbdime", f"VENV={sys.prefix}", "ENV_STAMP="],
+        check=True,
+        capture_output=True,
+        env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")},
+    )
     notebook = clone / "notebooks" / "01_clean.ipynb"
-    notebook.write_text(notebook.read_text(encoding="utf-8").replace('dataset: str = \\"amirova2020\\"', 'dataset: str = \\"example-v2\\"'),
-                        encoding="utf-8")
-    diff = subprocess.run(["git", "-C", str(clone), "diff", "--no-color"], capture_output=True, text=True, check=True).stdout
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace(
+            'dataset: str = \\"amirova2020\\"', 'dataset: str = \\"example-v2\\"'
+        ),
+        encoding="utf-8",
+    )
+    diff = subprocess.run(
+        ["git", "-C", str(clone), "diff", "--no-color"], capture_output=True, text=True, check=True
+    ).stdout
     diff = re.sub(r"\x1b\[[0-9;]*m", "", diff)  # nbdime colours its output whatever git is told
     assert "## modified /cells/1/source:" in diff
     assert '+dataset: str = "example-v2"  # a folder under data/raw' in diff

@@ -1,4 +1,5 @@
 """The shipped synthetic example is what its README says; figures draw Cyrillic and Kazakh letters."""
+
 import copy
 import warnings
 
@@ -36,7 +37,9 @@ def test_figures_have_every_cyrillic_and_kazakh_glyph(codebook, paper_raw):
     groups = tables.group_sizes(clean.respondents, codebook, "kk")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
-        figure = figures.statement_heatmap(tables.statement_summary(clean.likert, codebook, "kk"), groups, codebook, "kk")
+        figure = figures.statement_heatmap(
+            tables.statement_summary(clean.likert, codebook, "kk"), groups, codebook, "kk"
+        )
         figure.canvas.draw()
     assert any("Қ ә ғ ң ө ұ ү һ і" in t.get_text() for t in figure.texts)  # the factor's title over its panel
     columns = [" ".join(t.get_text().split()) for t in figure.axes[0].get_xticklabels()]  # over the first panel

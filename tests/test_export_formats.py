@@ -1,4 +1,5 @@
 """Tables 1-3 as a journal or an agency receives them: each file written, then read back as its reader would."""
+
 import re
 
 import pandas as pd
@@ -33,8 +34,9 @@ def paper(paper_raw, codebook):
 def written(folder, name, table, codebook, clean, number):
     caption = codebook.table_text(name, "caption") or ""
     note = tables.table_note(name, codebook, clean.respondents)
-    paths = export.write_table_formats(table, folder, name, caption, note, label=f"Table {number}",
-                                       group_by=tables.group_column(name, table))
+    paths = export.write_table_formats(
+        table, folder, name, caption, note, label=f"Table {number}", group_by=tables.group_column(name, table)
+    )
     return {p.suffix: p for p in paths}
 
 
@@ -70,7 +72,10 @@ def test_latex_caption_widths_alignment_and_packages(tmp_path, paper, example):
         fractions = [float(f) for f in re.findall(r"p\{([\d.]+)\\linewidth\}", spec)]
         columns = len(table.columns) - 1  # the factor heads its group of rows
         assert len(fractions) == columns
-        assert sum(fractions) * export.LATEX_TEXT_WIDTH_CM + columns * export.LATEX_COLUMN_GAP_CM <= export.LATEX_TEXT_WIDTH_CM + 0.01
+        assert (
+            sum(fractions) * export.LATEX_TEXT_WIDTH_CM + columns * export.LATEX_COLUMN_GAP_CM
+            <= export.LATEX_TEXT_WIDTH_CM + 0.01
+        )
         assert tex.count(r"\endhead") == 1 and tex.count(r"\multicolumn") == len(codebook.factors())
         if suffix == "paper":  # whole scores: right-aligned columns, the decimal points (none) line up
             assert spec.count(r"\raggedleft") == columns - 1

@@ -1,4 +1,5 @@
 """Every input form a researcher in Kazakhstan will have, and every kind of bad input, through the real loader."""
+
 import copy
 
 import pandas as pd
@@ -12,14 +13,27 @@ from helpers.errors import DataValidationError
 from helpers.paths import dataset_paths
 
 
-
-def make_dataset(root, codebook_raw: dict, export: pd.DataFrame, name="x", file="survey.csv", encoding="utf-8",
-                 sep=",", **export_settings):
+def make_dataset(
+    root,
+    codebook_raw: dict,
+    export: pd.DataFrame,
+    name="x",
+    file="survey.csv",
+    encoding="utf-8",
+    sep=",",
+    **export_settings,
+):
     folder = root / "data" / "raw" / name
     folder.mkdir(parents=True)
     book = copy.deepcopy(codebook_raw)
-    book["export"].update({"file": file, "encoding": export_settings.pop("declared", "auto"),
-                           "delimiter": export_settings.pop("delimiter", "auto"), **export_settings})
+    book["export"].update(
+        {
+            "file": file,
+            "encoding": export_settings.pop("declared", "auto"),
+            "delimiter": export_settings.pop("delimiter", "auto"),
+            **export_settings,
+        }
+    )
     (folder / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if file.endswith(".xlsx"):
         export.to_excel(folder / file, index=False)
@@ -43,7 +57,9 @@ def book(codebook):
 
 
 # --- encodings and delimiters -------------------------------------------------------------
-@pytest.mark.parametrize("encoding, sep", [("utf-8", ","), ("utf-8-sig", ","), ("cp1251", ";"), ("kz1048", ";"), ("utf-8", "\t")])
+@pytest.mark.parametrize(
+    "encoding, sep", [("utf-8", ","), ("utf-8-sig", ","), ("cp1251", ";"), ("kz1048", ";"), ("utf-8", "\t")]
+)
 def test_encodings_and_delimiters_are_detected(tmp_path, book, paper_export, encoding, sep):
     text = "Қазақстан, ұлттық ғылым" if encoding in ("kz1048", "utf-8", "utf-8-sig") else "Руководитель; отдел"
     paper_export.loc[0, "occupation"] = text
@@ -103,13 +119,22 @@ def test_google_forms_grid_and_checkbox_texts(tmp_path, book, paper_export, code
     clean = load(make_dataset(tmp_path, book, export))
     q1 = clean.choices.loc[clean.choices["question_id"] == "q1"]
     assert q1.groupby("respondent_id")["option"].apply(" ".join).to_dict() == {
-        "R1": "A B D", "R2": "A B C E", "R3": "A B", "R4": "E"}
-    assert q1.dropna(subset=["free_text"])["free_text"].tolist() == ["Leadership (management styles and quality)", "Digital transformation"]
+        "R1": "A B D",
+        "R2": "A B C E",
+        "R3": "A B",
+        "R4": "E",
+    }
+    assert q1.dropna(subset=["free_text"])["free_text"].tolist() == [
+        "Leadership (management styles and quality)",
+        "Digital transformation",
+    ]
     assert len(clean.likert) == 60 and options[("q1", "A")] == "Public authority strategy"
 
 
 def test_kobo_select_many_as_columns_and_option_names(tmp_path, book, paper_export):
-    for option, name in zip(book["questions"][0]["options"], ["strategy", "human_capital", "organization", "resources", "other"]):
+    for option, name in zip(
+        book["questions"][0]["options"], ["strategy", "human_capital", "organization", "resources", "other"]
+    ):
         option["name"] = name
     export = paper_export.drop(columns=["q1"])
     ticks = {"A": [1, 1, 1, 1], "B": [1, 1, 1, 1], "C": [1, 1, 0, 1], "D": [0, 0, 0, 0], "E": [0, 1, 0, 0]}
@@ -120,15 +145,22 @@ def test_kobo_select_many_as_columns_and_option_names(tmp_path, book, paper_expo
     assert q1.to_dict() == {"R1": "A B C", "R2": "A B C E", "R3": "A B", "R4": "A B C"}
     # XML names in one space-separated cell
     export = paper_export.copy()
-    export["q1"] = ["strategy human_capital organization", "strategy human_capital organization other", "strategy human_capital", "strategy"]
+    export["q1"] = [
+        "strategy human_capital organization",
+        "strategy human_capital organization other",
+        "strategy human_capital",
+        "strategy",
+    ]
     clean = load(make_dataset(tmp_path / "names", book, export))
     q1 = clean.choices.loc[clean.choices["question_id"] == "q1"].groupby("respondent_id")["option"].apply(" ".join)
     assert q1.to_dict()["R2"] == "A B C E" and q1.to_dict()["R4"] == "A"
 
 
 def test_likert_labels_in_three_languages_and_no_opinion(tmp_path, book, paper_export):
-    book["scale"]["labels"] = {1: {"en": "Strongly Disagree", "ru": "Полностью не согласен", "kk": "Мүлдем келіспеймін"},
-                               5: {"en": "Strongly Agree", "ru": "Полностью согласен", "kk": "Толықтай келісемін"}}
+    book["scale"]["labels"] = {
+        1: {"en": "Strongly Disagree", "ru": "Полностью не согласен", "kk": "Мүлдем келіспеймін"},
+        5: {"en": "Strongly Agree", "ru": "Полностью согласен", "kk": "Толықтай келісемін"},
+    }
     book["scale"]["missing"] = ["Затрудняюсь ответить"]
     paper_export.loc[0, "s01"] = "Полностью согласен"
     paper_export.loc[1, "s01"] = "Толықтай келісемін"
@@ -142,11 +174,22 @@ def test_likert_labels_in_three_languages_and_no_opinion(tmp_path, book, paper_e
 
 
 def test_headers_by_label_and_russian_stakeholder_labels(tmp_path, book, paper_export):
-    for entry, ru in zip(book["stakeholders"], ["Руководитель проекта (гос.)", "Руководитель проекта (частный)",
-                                                "Центральный госорган", "Местный исполнительный орган"]):
+    for entry, ru in zip(
+        book["stakeholders"],
+        [
+            "Руководитель проекта (гос.)",
+            "Руководитель проекта (частный)",
+            "Центральный госорган",
+            "Местный исполнительный орган",
+        ],
+    ):
         entry["label"]["ru"] = ru
-    paper_export["stakeholder"] = ["Руководитель проекта (гос.)", "Руководитель проекта (частный)", "Центральный госорган",
-                                   "Местный исполнительный орган"]
+    paper_export["stakeholder"] = [
+        "Руководитель проекта (гос.)",
+        "Руководитель проекта (частный)",
+        "Центральный госорган",
+        "Местный исполнительный орган",
+    ]
     paper_export = paper_export.rename(columns={"age": "Age", "education": "Education"})
     clean = load(make_dataset(tmp_path, book, paper_export, encoding="cp1251", sep=";"))
     assert clean.respondents["stakeholder"].tolist() == ["public_pm", "private_pm", "central_gov", "local_gov"]
@@ -154,16 +197,19 @@ def test_headers_by_label_and_russian_stakeholder_labels(tmp_path, book, paper_e
 
 
 # --- bad input: a clear error, nothing lost ------------------------------------------------
-@pytest.mark.parametrize("column, value, expected", [
-    ("s05", "6", "a score on the scale 1 (Strongly Disagree)"),
-    ("q3", "C F", "option letters of q3: A B C"),
-    ("stakeholder", "minister", "a stakeholder type from codebook.yaml"),
-    ("pilot_body", "mars_region", "blank or a pilot body from codebook.yaml"),
-    ("respondent_id", "R1", "respondent ids unique in the file"),
-    ("interview_date", "31.02.2019", "a date in the format '%d.%m.%Y'"),
-    ("age", "thirty", "a whole number of years"),
-    ("education", "Doctor", "blank or one of Bachelor, Master"),
-])
+@pytest.mark.parametrize(
+    "column, value, expected",
+    [
+        ("s05", "6", "a score on the scale 1 (Strongly Disagree)"),
+        ("q3", "C F", "option letters of q3: A B C"),
+        ("stakeholder", "minister", "a stakeholder type from codebook.yaml"),
+        ("pilot_body", "mars_region", "blank or a pilot body from codebook.yaml"),
+        ("respondent_id", "R1", "respondent ids unique in the file"),
+        ("interview_date", "31.02.2019", "a date in the format '%d.%m.%Y'"),
+        ("age", "thirty", "a whole number of years"),
+        ("education", "Doctor", "blank or one of Bachelor, Master"),
+    ],
+)
 def test_each_bad_cell_is_named(tmp_path, book, paper_export, column, value, expected):
     paper_export.loc[1, column] = value
     paths = make_dataset(tmp_path, book, paper_export)
@@ -179,7 +225,9 @@ def test_each_bad_cell_is_named(tmp_path, book, paper_export, column, value, exp
 def test_codebook_naming_an_unknown_factor(tmp_path, book, paper_export):
     book["statements"] = [{"id": "s99", "factor": "leadership", "text": {"en": "Leaders matter"}}]
     paths = make_dataset(tmp_path, book, paper_export)
-    with pytest.raises(DataValidationError, match="statements\\[0\\].factor.*found 'leadership'; expected one of the factors"):
+    with pytest.raises(
+        DataValidationError, match="statements\\[0\\].factor.*found 'leadership'; expected one of the factors"
+    ):
         read_codebook(paths.codebook)
 
 
@@ -216,7 +264,11 @@ def test_a_seven_point_scale_and_new_stakeholder_types_need_no_code_change(tmp_p
     from helpers.analysis import tables
     from helpers.publish import figures
 
-    book["scale"] = {"values": [1, 2, 3, 4, 5, 6, 7], "labels": {1: {"en": "Not at all"}, 7: {"en": "Completely"}}, "missing": []}
+    book["scale"] = {
+        "values": [1, 2, 3, 4, 5, 6, 7],
+        "labels": {1: {"en": "Not at all"}, 7: {"en": "Completely"}},
+        "missing": [],
+    }
     book["stakeholders"].append({"code": "hr_officer", "label": {"en": "HR officer"}, "short": {"en": "HR"}})
     paper_export.loc[0, "s01"] = "7"
     paper_export.loc[1, "s01"] = "Completely"

@@ -9,6 +9,7 @@ Datasets: the paper's (one respondent per group), example-v2 (6 groups, 360
 respondents) in English and Russian, a 120-respondent Russian export with 5
 groups and long labels, and 8 stakeholder groups.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -61,9 +62,16 @@ def layout_problems(fig) -> list[str]:
         fig.canvas.draw()
     width, height = fig.canvas.get_width_height()
     canvas = Bbox.from_bounds(0, 0, width, height).expanded(1, 1)
-    problems = [f"outside the canvas: {text!r} at {box.bounds}" for text, box in drawn
-                if not (box.x0 >= canvas.x0 - TOLERANCE and box.y0 >= canvas.y0 - TOLERANCE
-                        and box.x1 <= width + TOLERANCE and box.y1 <= height + TOLERANCE)]
+    problems = [
+        f"outside the canvas: {text!r} at {box.bounds}"
+        for text, box in drawn
+        if not (
+            box.x0 >= canvas.x0 - TOLERANCE
+            and box.y0 >= canvas.y0 - TOLERANCE
+            and box.x1 <= width + TOLERANCE
+            and box.y1 <= height + TOLERANCE
+        )
+    ]
     for (a, box_a), (b, box_b) in itertools.combinations(drawn, 2):
         overlap_x = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
         overlap_y = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
@@ -76,13 +84,19 @@ def draw_every_figure(clean, codebook, lang: str) -> dict:
     """The figures notebook 04 draws for this data (the distribution only where a group has several respondents)."""
     groups = tables.group_sizes(clean.respondents, codebook, lang)
     drawn = {
-        "statement_heatmap": figures.statement_heatmap(tables.statement_summary(clean.likert, codebook, lang),
-                                                       groups, codebook, lang),
-        "factor_priority": figures.factor_priority_chart(tables.factor_summary(clean.likert, codebook, lang),
-                                                         tables.factor_ranking(clean.likert, codebook, lang),
-                                                         groups, codebook, lang),
-        "choice_matrix": figures.choice_matrix(tables.option_counts(clean.choices, clean.respondents, codebook, lang),
-                                               groups, codebook, lang),
+        "statement_heatmap": figures.statement_heatmap(
+            tables.statement_summary(clean.likert, codebook, lang), groups, codebook, lang
+        ),
+        "factor_priority": figures.factor_priority_chart(
+            tables.factor_summary(clean.likert, codebook, lang),
+            tables.factor_ranking(clean.likert, codebook, lang),
+            groups,
+            codebook,
+            lang,
+        ),
+        "choice_matrix": figures.choice_matrix(
+            tables.option_counts(clean.choices, clean.respondents, codebook, lang), groups, codebook, lang
+        ),
     }
     if (groups["n"] > 1).any():
         distribution = figures.likert_distribution(clean.likert, codebook)
@@ -108,7 +122,9 @@ def long_russian_dataset(root):
         entry["label"]["ru"] = LONG_GROUPS[entry["code"]]
         entry.setdefault("short", {})["ru"] = LONG_GROUPS[entry["code"]].split(" (")[0]
     for factor in book["factors"]:
-        factor["label"]["ru"] = (factor["label"].get("ru") or factor["label"]["en"]) + " и связанные с ним условия работы"
+        factor["label"]["ru"] = (
+            factor["label"].get("ru") or factor["label"]["en"]
+        ) + " и связанные с ним условия работы"
         for statement in factor["statements"]:
             statement["text"]["ru"] = (statement["text"].get("ru") or statement["text"]["en"]) + LONG_RU
     for question in book["questions"]:
@@ -123,10 +139,19 @@ def eight_groups_dataset(root):
     """example-v2's questionnaire with two more stakeholder types: 8 groups of 300 respondents."""
     book = codebook_v2()
     book["stakeholders"] += [
-        {"code": "hr_officer", "label": {"en": "Human resources officer", "ru": "Сотрудник кадровой службы"},
-         "short": {"en": "HR officer"}},
-        {"code": "ngo", "label": {"en": "Representative of a non-governmental organisation",
-                                  "ru": "Представитель неправительственной организации"}, "short": {"en": "NGO"}},
+        {
+            "code": "hr_officer",
+            "label": {"en": "Human resources officer", "ru": "Сотрудник кадровой службы"},
+            "short": {"en": "HR officer"},
+        },
+        {
+            "code": "ngo",
+            "label": {
+                "en": "Representative of a non-governmental organisation",
+                "ru": "Представитель неправительственной организации",
+            },
+            "short": {"en": "NGO"},
+        },
     ]
     export = generate_export(codebook_v2(), 300, seed=8)
     export.loc[export.index % 8 == 6, "stakeholder"] = "hr_officer"

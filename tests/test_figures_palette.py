@@ -1,4 +1,5 @@
 """The figures' stakeholder colours are seaborn's colour-blind-safe palette, without importing seaborn to draw."""
+
 import seaborn as sns
 
 from helpers.codebook import Codebook

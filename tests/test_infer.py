@@ -1,4 +1,5 @@
 """The pieces of codebook inference, each on small hand-made input."""
+
 import pandas as pd
 import pytest
 import yaml
@@ -10,8 +11,15 @@ from helpers.ingest.scales import is_scale_answer, recognise_scale
 
 
 def test_options_holding_a_comma_are_kept_whole_and_other_text_is_found():
-    cells = ["Strategy, mission and goals, People", "People", "Strategy, mission and goals", "People, Money",
-             "Strategy, mission and goals, Money, Leadership of the head", "Money, Digital tools, automation", "Money"]
+    cells = [
+        "Strategy, mission and goals, People",
+        "People",
+        "Strategy, mission and goals",
+        "People, Money",
+        "Strategy, mission and goals, Money, Leadership of the head",
+        "Money, Digital tools, automation",
+        "Money",
+    ]
     options, free = split_choices(cells)
     assert options == ["Strategy, mission and goals", "People", "Money"]
     assert free == ["Digital tools, automation", "Leadership of the head"]
@@ -22,18 +30,29 @@ def test_an_option_that_only_ever_follows_another_is_not_merged_when_it_also_com
     assert sorted(options) == ["A text", "B text", "C text"] and free == []
 
 
-@pytest.mark.parametrize("answers, points, label_of_3", [
-    (["Полностью согласен", "Согласен", "Нейтрально", "Не согласен", "Затрудняюсь ответить"], 5, "Нейтрально"),
-    (["Толықтай келісемін", "Келісемін", "Бейтарап", "Жауап беруге қиналамын"], 5, "Бейтарап"),
-    (["Strongly agree", "Somewhat agree", "Somewhat disagree", "Neither agree nor disagree", "Agree"], 7, "Somewhat disagree"),
-])
+@pytest.mark.parametrize(
+    "answers, points, label_of_3",
+    [
+        (["Полностью согласен", "Согласен", "Нейтрально", "Не согласен", "Затрудняюсь ответить"], 5, "Нейтрально"),
+        (["Толықтай келісемін", "Келісемін", "Бейтарап", "Жауап беруге қиналамын"], 5, "Бейтарап"),
+        (
+            ["Strongly agree", "Somewhat agree", "Somewhat disagree", "Neither agree nor disagree", "Agree"],
+            7,
+            "Somewhat disagree",
+        ),
+    ],
+)
 def test_agreement_scales_are_recognised_in_each_language(answers, points, label_of_3):
     scale = recognise_scale(answers)
     assert scale["values"] == list(range(1, points + 1))
     assert label_of_3 in scale["labels"][3].values()
     assert set(scale["labels"][1]) == {"en", "ru", "kk"} and all(scale["labels"][1].values())
-    assert all(not is_scale_answer(a) or a in sum(([t for t in v.values()] for v in scale["labels"].values()), [])
-               or a in scale["missing"] for a in answers)
+    assert all(
+        not is_scale_answer(a)
+        or a in sum(([t for t in v.values()] for v in scale["labels"].values()), [])
+        or a in scale["missing"]
+        for a in answers
+    )
 
 
 def test_numbers_and_a_no_answer_code():
@@ -41,10 +60,16 @@ def test_numbers_and_a_no_answer_code():
     assert scale["values"] == [1, 2, 3, 4, 5] and scale["missing"] == ["99"]
 
 
-@pytest.mark.parametrize("cells, kind", [
-    (["12.03.2021", "01.04.2021"], "date"), (["41", "29", "33"], "years"), (["3,0", "2.5", "12"], "decimal_years"),
-    (["5 лет 3 месяца", "4 months", "More than 10 years"], "duration"), (["Master", "Bachelor", "Master", "Master"], "category"),
-])
+@pytest.mark.parametrize(
+    "cells, kind",
+    [
+        (["12.03.2021", "01.04.2021"], "date"),
+        (["41", "29", "33"], "years"),
+        (["3,0", "2.5", "12"], "decimal_years"),
+        (["5 лет 3 месяца", "4 months", "More than 10 years"], "duration"),
+        (["Master", "Bachelor", "Master", "Master"], "category"),
+    ],
+)
 def test_profile_types(cells, kind):
     assert profile_type(pd.Series(cells))[0]["type"] == kind
 
@@ -62,14 +87,23 @@ def test_a_label_in_russian_only_is_shown_in_every_language():
 
 
 def test_the_draft_is_valid_yaml_with_one_todo_and_checks_clean_once_factors_are_given():
-    frame = pd.DataFrame({
-        "Timestamp": [f"2021-04-0{i} 10:00:00" for i in range(1, 7)],
-        "Stakeholder group": ["Manager", "Specialist"] * 3,
-        "Age": ["41", "29", "33", "52", "26", "45"],
-        "What motivates you?": ["Pay, benefits", "Goals", "Pay, benefits, Goals", "Career", "Goals, Career", "Pay, benefits"],
-        "Agree? [Goals are clear]": ["Agree", "Strongly agree", "Neutral", "Disagree", "No opinion", "Agree"],
-        "Agree? [Strategy is followed]": ["Neutral", "Agree", "", "Strongly disagree", "Agree", "Strongly agree"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Timestamp": [f"2021-04-0{i} 10:00:00" for i in range(1, 7)],
+            "Stakeholder group": ["Manager", "Specialist"] * 3,
+            "Age": ["41", "29", "33", "52", "26", "45"],
+            "What motivates you?": [
+                "Pay, benefits",
+                "Goals",
+                "Pay, benefits, Goals",
+                "Career",
+                "Goals, Career",
+                "Pay, benefits",
+            ],
+            "Agree? [Goals are clear]": ["Agree", "Strongly agree", "Neutral", "Disagree", "No opinion", "Agree"],
+            "Agree? [Strategy is followed]": ["Neutral", "Agree", "", "Strongly disagree", "Agree", "Strongly agree"],
+        }
+    )
     frame.index = pd.RangeIndex(2, 8)
     draft = infer_codebook(frame, {"file": "answers.csv", "encoding": "utf-8", "delimiter": ","}, "demo")
     text = draft_yaml(draft.book, draft.notes, "demo", "answers.csv", draft.unused)
@@ -83,4 +117,5 @@ def test_the_draft_is_valid_yaml_with_one_todo_and_checks_clean_once_factors_are
     for statement in book["statements"]:
         statement["factor"] = "f"
     from helpers.codebook import nest_statements
+
     assert nest_statements(book, "x") == [] and check_codebook(book, "x") == []

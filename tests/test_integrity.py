@@ -3,6 +3,7 @@
 Each test reproduces one case on a scratch copy of data/raw/example-v2 (cp1251, ';', 360 respondents,
 a free-text "Other" column) or of the paper's data, and asserts what a person must see.
 """
+
 import shutil
 from pathlib import Path
 
@@ -49,8 +50,8 @@ def test_a_stray_quote_that_swallows_rows_stops_and_names_the_line_it_opens(tmp_
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
     other = lines[0].split(";").index("q1_other")
-    lines[9] = set_field(lines[9], other, '"Leadership')            # file line 10 opens a quote ...
-    lines[18] = set_field(lines[18], other, 'ends here"')            # ... which a later cell closes (line 19)
+    lines[9] = set_field(lines[9], other, '"Leadership')  # file line 10 opens a quote ...
+    lines[18] = set_field(lines[18], other, 'ends here"')  # ... which a later cell closes (line 19)
     write_lines(paths, lines)
     for mode in ("stop", "quarantine"):
         with pytest.raises(DataValidationError) as caught:
@@ -79,8 +80,8 @@ def test_line_numbers_count_blank_lines_and_cells_that_span_lines(tmp_path):
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
     other = lines[0].split(";").index("q1_other")
-    lines[2] = set_field(lines[2], other, '"first line\nsecond line"')   # record on line 3 spans lines 3-4
-    lines.insert(5, "")                                                  # a blank line
+    lines[2] = set_field(lines[2], other, '"first line\nsecond line"')  # record on line 3 spans lines 3-4
+    lines.insert(5, "")  # a blank line
     lines[7] = set_field(lines[7], 1, "minister")
     write_lines(paths, lines)
     raw, _ = read_export(paths.raw, read_codebook(paths.codebook))
@@ -107,7 +108,9 @@ def test_words_taken_as_other_text_keep_the_options_and_are_listed_as_notices(tm
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
     header = lines[0].split(";")
-    lines[1] = set_field(set_field(lines[1], header.index("q1"), "A, B, Better leadership"), header.index("q1_other"), "")
+    lines[1] = set_field(
+        set_field(lines[1], header.index("q1"), "A, B, Better leadership"), header.index("q1_other"), ""
+    )
     write_lines(paths, lines)
     clean = load(paths)
     chosen = clean.choices[clean.choices["source_row"] == 2] if "source_row" in clean.choices else None
@@ -170,8 +173,10 @@ def test_a_duplicate_header_is_named_as_such(tmp_path):
     write_lines(paths, lines)
     with pytest.raises(DataValidationError) as caught:
         load(paths, "quarantine")
-    assert any("each column header once (it heads columns 15 and 16)" in p.expected and p.column == "s01"
-               for p in caught.value.problems)
+    assert any(
+        "each column header once (it heads columns 15 and 16)" in p.expected and p.column == "s01"
+        for p in caught.value.problems
+    )
 
 
 def test_a_duplicate_respondent_names_both_rows(tmp_path):
@@ -193,7 +198,10 @@ def test_the_export_file_must_lie_inside_the_dataset_folder(tmp_path):
     paths.codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(DataValidationError, match="export.file"):
         load(paths)
-    assert not (paths.processed / "validation.csv").exists() or "root:" not in (paths.processed / "validation.csv").read_text()
+    assert (
+        not (paths.processed / "validation.csv").exists()
+        or "root:" not in (paths.processed / "validation.csv").read_text()
+    )
 
 
 def test_a_link_pointing_outside_the_dataset_folder_is_not_followed(tmp_path):
@@ -207,9 +215,9 @@ def test_a_link_pointing_outside_the_dataset_folder_is_not_followed(tmp_path):
 
 # --- files for spreadsheets and for the report ------------------------------------------------------
 def test_formulas_are_neutralised_but_numbers_and_the_reports_text_are_not_changed(tmp_path):
-    table = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "-1", "+2.5", "@SUM(A1)", "plain"], "n": [-1, 2, 3, 4, 5]})
+    table = pd.DataFrame({"text": ['=HYPERLINK("x")', "-1", "+2.5", "@SUM(A1)", "plain"], "n": [-1, 2, 3, 4, 5]})
     safe = neutralise_formulas(table)
-    assert safe["text"].tolist() == ["'=HYPERLINK(\"x\")", "-1", "+2.5", "'@SUM(A1)", "plain"]
+    assert safe["text"].tolist() == ['\'=HYPERLINK("x")', "-1", "+2.5", "'@SUM(A1)", "plain"]
     assert safe["n"].tolist() == [-1, 2, 3, 4, 5]
     write_csv(table, tmp_path / "t.csv")
     assert read_csv_for_people(tmp_path / "t.csv")["text"].tolist() == table["text"].tolist()
@@ -218,8 +226,9 @@ def test_formulas_are_neutralised_but_numbers_and_the_reports_text_are_not_chang
 def test_validation_and_rejected_files_are_neutralised(tmp_path):
     paths = copy_dataset(tmp_path, PAPER)
     survey = paths.raw / "survey.csv"
-    survey.write_text(survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,=cmd|' /C calc'!A0"),
-                      encoding="utf-8")
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,=cmd|' /C calc'!A0"), encoding="utf-8"
+    )
     clean = load(paths, "quarantine")
     write_processed(clean, paths.processed)
     for name in ("validation.csv", "rejected.csv"):
@@ -272,8 +281,8 @@ def paper_workbook(paths, change) -> None:
     sheet.append(frame.columns.tolist())
     for record in frame.to_dict("records"):
         day, month, year = map(int, record["interview_date"].split("."))
-        record["interview_date"] = dt.datetime(year, month, day)   # a real Excel date cell
-        record["age"] = int(record["age"])                          # a real number cell
+        record["interview_date"] = dt.datetime(year, month, day)  # a real Excel date cell
+        record["age"] = int(record["age"])  # a real number cell
         sheet.append(list(change(record).values()))
     workbook.save(paths.raw / "survey.xlsx")
     book = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
@@ -306,7 +315,8 @@ def test_an_interview_date_in_the_future_is_flagged(tmp_path):
     with pytest.raises(DataValidationError) as caught:
         load(paths)
     assert [(p.column, p.value, p.expected) for p in caught.value.problems] == [
-        ("interview_date", "04.11.2099", "a date that is not in the future")]
+        ("interview_date", "04.11.2099", "a date that is not in the future")
+    ]
 
 
 def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path):

@@ -1,4 +1,5 @@
 """`make lab` starts JupyterLab at the repository root with the named kernel; driven through its REST API."""
+
 import json
 import os
 import secrets
@@ -27,8 +28,9 @@ def free_port() -> int:
 
 def call(url: str, token: str, method: str = "GET", body: dict | None = None):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Authorization": f"token {token}", "Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
@@ -38,13 +40,29 @@ def lab(tmp_path_factory):
     """`make lab PORT=…` with Jupyter's user folders in a scratch home (the kernelspec lands there)."""
     port, token = free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTER_DATA_DIR": str(home / "data")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+    }
     env.pop("MAKEFLAGS", None)
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "-C", str(REPO_ROOT), "lab", f"PORT={port}",
-         f"LAB_ARGS=--no-browser --ip=127.0.0.1 --IdentityProvider.token={token}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(REPO_ROOT),
+            "lab",
+            f"PORT={port}",
+            f"LAB_ARGS=--no-browser --ip=127.0.0.1 --IdentityProvider.token={token}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:
@@ -54,7 +72,9 @@ def lab(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("make lab did not start: " + (server.stdout.read() if server.poll() is not None else "timeout"))
+                    raise RuntimeError(
+                        "make lab did not start: " + (server.stdout.read() if server.poll() is not None else "timeout")
+                    )
                 time.sleep(0.3)
         yield base, token, home
     finally:
@@ -81,12 +101,34 @@ def test_the_named_kernel_is_registered_for_any_jupyter(lab):
 
 def execute(base: str, token: str, kernel_id: str, code: str) -> str:
     """Run `code` in the kernel over its websocket; its printed output."""
-    ws = websocket.create_connection(f"{base.replace('http', 'ws')}/api/kernels/{kernel_id}/channels?token={token}", timeout=60)
+    ws = websocket.create_connection(
+        f"{base.replace('http', 'ws')}/api/kernels/{kernel_id}/channels?token={token}", timeout=60
+    )
     try:
         msg_id = uuid.uuid4().hex
-        ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex, "version": "5.3"},
-                            "parent_header": {}, "metadata": {}, "channel": "shell",
-                            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}}))
+        ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": "test",
+                        "session": uuid.uuid4().hex,
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                    },
+                }
+            )
+        )
         printed = []
         while True:
             message = json.loads(ws.recv())
@@ -104,17 +146,27 @@ def execute(base: str, token: str, kernel_id: str, code: str) -> str:
 
 def test_a_notebook_session_on_the_named_kernel_imports_helpers_from_this_copy(lab):
     base, token, _ = lab
-    session = call(f"{base}/api/sessions", token, "POST",
-                   {"path": "notebooks/01_clean.ipynb", "type": "notebook", "kernel": {"name": KERNEL}})
+    session = call(
+        f"{base}/api/sessions",
+        token,
+        "POST",
+        {"path": "notebooks/01_clean.ipynb", "type": "notebook", "kernel": {"name": KERNEL}},
+    )
     try:
         assert session["kernel"]["name"] == KERNEL
-        printed = execute(base, token, session["kernel"]["id"], "import helpers, os; print(helpers.__file__); print(os.getcwd())")
+        printed = execute(
+            base, token, session["kernel"]["id"], "import helpers, os; print(helpers.__file__); print(os.getcwd())"
+        )
         module, cwd = printed.split()
         assert Path(module) == REPO_ROOT / "src" / "helpers" / "__init__.py"
         assert Path(cwd) == REPO_ROOT / "notebooks"
     finally:
-        urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions/{session['id']}", method="DELETE",
-                                                      headers={"Authorization": f"token {token}"}), timeout=30)
+        urllib.request.urlopen(
+            urllib.request.Request(
+                f"{base}/api/sessions/{session['id']}", method="DELETE", headers={"Authorization": f"token {token}"}
+            ),
+            timeout=30,
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,5 @@
 """REPORT_LANG=ru: headings, captions, factor and stakeholder names, scale labels and units from the translations."""
+
 from helpers.analysis import tables
 from helpers.ingest.clean import clean_dataset
 from helpers import i18n
@@ -8,8 +9,16 @@ from helpers.i18n import plural, ui
 
 def test_plurals_from_the_cldr_rules():
     forms = ui("ru")["years"]
-    assert [plural(n, forms, "ru") for n in (1, 2, 5, 11, 21, 22, 25, 112)] == \
-        ["год", "года", "лет", "лет", "год", "года", "лет", "лет"]
+    assert [plural(n, forms, "ru") for n in (1, 2, 5, 11, 21, 22, 25, 112)] == [
+        "год",
+        "года",
+        "лет",
+        "лет",
+        "год",
+        "года",
+        "лет",
+        "лет",
+    ]
     assert plural(1, ui("en")["years"], "en") == "year" and plural(0, ui("en")["years"], "en") == "years"
     assert [i18n.count(n, "years", "kk") for n in (1, 5)] == ["1 жыл", "5 жыл"]
 
@@ -17,8 +26,11 @@ def test_plurals_from_the_cldr_rules():
 def test_numbers_dates_and_percentages_by_locale():
     assert [i18n.number(1234.567, lang) for lang in ("en", "ru", "kk")] == ["1,234.57", "1\xa0234,57", "1\xa0234,57"]
     assert [i18n.percent(0.755, lang) for lang in ("en", "ru", "kk")] == ["76%", "76\xa0%", "76%"]
-    assert [i18n.date("2019-11-04", lang) for lang in ("en", "ru", "kk")] == \
-        ["November 4, 2019", "4 ноября 2019\u202fг.", "2019\u202fж. 4 қараша"]  # CLDR: a narrow no-break space
+    assert [i18n.date("2019-11-04", lang) for lang in ("en", "ru", "kk")] == [
+        "November 4, 2019",
+        "4 ноября 2019\u202fг.",
+        "2019\u202fж. 4 қараша",
+    ]  # CLDR: a narrow no-break space
 
 
 def test_fallback_chain():
@@ -37,9 +49,17 @@ def test_coverage_is_empty_for_both_datasets_and_names_a_missing_key(codebook, m
     texts = i18n._all()
     monkeypatch.setitem(texts, "en", {**texts["en"], "new_sentence": "A sentence another branch added"})
     rows = coverage_rows(["amirova2020"])
-    assert {(r["language"], r["key"], r["shown_in"]) for r in rows} == {("ru", "new_sentence", "en"), ("kk", "new_sentence", "en")}
-    raw = {**codebook.raw, "factors": [{**codebook.raw["factors"][0], "label": {"en": "Strategy", "ru": "Стратегия"}},
-                                       *codebook.raw["factors"][1:]]}
+    assert {(r["language"], r["key"], r["shown_in"]) for r in rows} == {
+        ("ru", "new_sentence", "en"),
+        ("kk", "new_sentence", "en"),
+    }
+    raw = {
+        **codebook.raw,
+        "factors": [
+            {**codebook.raw["factors"][0], "label": {"en": "Strategy", "ru": "Стратегия"}},
+            *codebook.raw["factors"][1:],
+        ],
+    }
     assert i18n.missing_codebook_labels(raw, "kk") == [("factors[strategy].label", "ru")]
 
 
@@ -60,8 +80,12 @@ def test_tables_in_russian(paper_raw, codebook):
     assert table1.loc["Общий стаж работы", "Руководитель проекта от частного сектора"] == "Более 10 лет"
     table3 = tables.table3(clean.likert, clean.respondents, codebook, "ru")
     assert table3.columns[:2].tolist() == ["Фактор", "Утверждение"]
-    assert table3["Фактор"].unique().tolist() == ["Стратегия", "Человеческий капитал (люди)",
-                                                  "Организация (государственный орган)", "Ресурсы"]
+    assert table3["Фактор"].unique().tolist() == [
+        "Стратегия",
+        "Человеческий капитал (люди)",
+        "Организация (государственный орган)",
+        "Ресурсы",
+    ]
     # Statements are this project's translation of the paper's English.
     assert table3.loc[0, "Утверждение"].startswith("Важно чётко определить")
     assert codebook.scale_labels("ru")[5] == "Полностью согласен"

@@ -1,5 +1,6 @@
 """The tree shows the flow: helpers grouped by stage, imports only down the flow, no circle,
 and each step's Makefile prerequisites exactly the helper files its notebook loads."""
+
 import ast
 import re
 import subprocess
@@ -31,8 +32,10 @@ def test_no_import_circle():
 
 def test_an_upward_import_is_caught(monkeypatch):
     """The check is not blind: a planted import of publishing from ingest, and a circle, are reported."""
-    planted = {"helpers.ingest.clean": frozenset({"helpers.publish.figures"}),
-               "helpers.publish.figures": frozenset({"helpers.ingest.clean"})}
+    planted = {
+        "helpers.ingest.clean": frozenset({"helpers.publish.figures"}),
+        "helpers.publish.figures": frozenset({"helpers.ingest.clean"}),
+    }
     real = imports.imports_of
     monkeypatch.setattr(imports, "imports_of", lambda m: planted.get(m, real(m)))
     assert "helpers.ingest.clean -> helpers.publish.figures (ingest -> publish)" in imports.upward_imports()
@@ -48,37 +51,43 @@ def test_stage_of():
 
 def makefile_prerequisites(step: str) -> set[str]:
     """The helper files among a step's prerequisites, as make itself expands them."""
-    database = subprocess.run(["make", "-pnq", "-f", "Makefile", "DATA=amirova2020", "help"], cwd=REPO_ROOT,
-                              capture_output=True, text=True).stdout
+    database = subprocess.run(
+        ["make", "-pnq", "-f", "Makefile", "DATA=amirova2020", "help"], cwd=REPO_ROOT, capture_output=True, text=True
+    ).stdout
     folder = "notebooks" if step == "01_clean" else "%/notebooks"  # steps 02-05: one run per language
     target = f"reports/amirova2020/{folder}/{step}.ipynb:"
     line = next(row for row in database.splitlines() if row.startswith(target))
-    return {p for p in line[len(target):].split() if p.startswith("src/helpers/")}
+    return {p for p in line[len(target) :].split() if p.startswith("src/helpers/")}
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_makefile_prerequisites_are_the_files_the_step_loads(step):
-    loaded = {p.relative_to(REPO_ROOT).as_posix() for p in imports.files_loaded(REPO_ROOT / "notebooks" / f"{step}.ipynb")}
+    loaded = {
+        p.relative_to(REPO_ROOT).as_posix() for p in imports.files_loaded(REPO_ROOT / "notebooks" / f"{step}.ipynb")
+    }
     loaded.add("src/helpers/pipeline.py")  # the runner that executes every step
     assert makefile_prerequisites(step) == loaded
 
 
 def test_notebooks_start_with_one_setup_call():
     import json
+
     for step in STEPS:
         cells = json.loads((REPO_ROOT / "notebooks" / f"{step}.ipynb").read_text(encoding="utf-8"))["cells"]
         code = [c for c in cells if c["cell_type"] == "code"]
         assert "parameters" in code[0]["metadata"].get("tags", [])
         setup = [line for line in "".join(code[1]["source"]).splitlines() if line.strip()]
-        assert setup == ["from helpers.notebook import setup",
-                         "paths = setup(dataset)  # display options, and every path of the dataset"], step
+        assert setup == [
+            "from helpers.notebook import setup",
+            "paths = setup(dataset)  # display options, and every path of the dataset",
+        ], step
         assert not any("set_option" in "".join(c["source"]) for c in code), step
 
 
 def test_module_docstrings_name_the_modules_of_their_folder():
     """Each folder's opening docstring lists its modules, in the words of the README's layout section."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme[readme.index("## Layout"):]
+    layout = readme[readme.index("## Layout") :]
     for init in imports.PACKAGE_DIR.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")), clean=False)
         folder = init.parent

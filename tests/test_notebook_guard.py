@@ -1,4 +1,5 @@
 """A notebook run in JupyterLab on another dataset and saved: one line says what changed and how to restore it."""
+
 import json
 import os
 import shutil
@@ -26,9 +27,29 @@ def set_parameter(notebook, name: str, value: str) -> None:
 def nbval(notebook, root, *plugin) -> subprocess.CompletedProcess:
     """nbval on one notebook outside this repository (so conftest.py is not loaded), optionally with the guard."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--rootdir", str(notebook.parent), "-p", "no:cacheprovider", "-p", "no:xdist", *plugin, "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), str(notebook)],
-        cwd=notebook.parent, env={**os.environ, ROOT_VARIABLE: str(root)}, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--rootdir",
+            str(notebook.parent),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            *plugin,
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"),
+            str(notebook),
+        ],
+        cwd=notebook.parent,
+        env={**os.environ, ROOT_VARIABLE: str(root)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_a_notebook_saved_from_lab_with_another_dataset_fails_in_one_line(tmp_path, monkeypatch):
@@ -54,10 +75,16 @@ def test_a_notebook_saved_from_lab_with_another_dataset_fails_in_one_line(tmp_pa
     # With it (conftest.py registers it for `make test`): one failure, one line naming the change and the way back.
     guarded = nbval(saved, reference_root, "-p", "helpers.tools.notebook_guard")
     assert guarded.returncode == 1
-    assert guarded.stdout.splitlines()[-1].startswith("=") and " 1 failed" in guarded.stdout.splitlines()[-1], guarded.stdout[-2000:]
+    assert guarded.stdout.splitlines()[-1].startswith("=") and " 1 failed" in guarded.stdout.splitlines()[-1], (
+        guarded.stdout[-2000:]
+    )
     line = notebook_guard.drift(saved)
     assert line in guarded.stdout
-    assert "dataset = 'example-v2' (reference 'amirova2020')" in line and "git checkout" in line and "make baseline" in line
+    assert (
+        "dataset = 'example-v2' (reference 'amirova2020')" in line
+        and "git checkout" in line
+        and "make baseline" in line
+    )
 
 
 def test_the_committed_notebooks_hold_the_reference():
@@ -76,7 +103,12 @@ def test_the_pre_commit_hook_names_a_notebook_saved_on_another_kernel(tmp_path, 
 
 
 def test_the_reference_parameters_are_make_s_defaults():
-    assert notebook_guard.makefile_defaults() == {"dataset": "amirova2020", "on_invalid": "stop", "lang": "en", "pilot_body": ""}
+    assert notebook_guard.makefile_defaults() == {
+        "dataset": "amirova2020",
+        "on_invalid": "stop",
+        "lang": "en",
+        "pilot_body": "",
+    }
 
 
 def test_tables_are_rich_in_lab_and_plain_text_in_reference_runs(monkeypatch, capsys):
@@ -95,6 +127,9 @@ def test_tables_are_rich_in_lab_and_plain_text_in_reference_runs(monkeypatch, ca
     # JupyterLab: an HTML table, with the same text beside it.
     monkeypatch.delenv(ROOT_VARIABLE)
     show(frame, index=False)
-    (bundle, raw), = shown
+    ((bundle, raw),) = shown
     assert raw and bundle["text/plain"] == frame.to_string(index=False)
-    assert bundle["text/html"].startswith('<table border="1" class="dataframe">') and "<td>Strategy</td>" in bundle["text/html"]
+    assert (
+        bundle["text/html"].startswith('<table border="1" class="dataframe">')
+        and "<td>Strategy</td>" in bundle["text/html"]
+    )

@@ -1,4 +1,5 @@
 """The committed notebooks carry the nbval reference, and nbval fails when a result changes."""
+
 import os
 import subprocess
 import sys
@@ -14,8 +15,13 @@ NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_pipeline_has_its_four_notebooks():
-    assert [n.name for n in NOTEBOOKS] == ["01_clean.ipynb", "02_tables.ipynb", "03_priorities.ipynb",
-                                            "04_figures.ipynb", "05_report.ipynb"]
+    assert [n.name for n in NOTEBOOKS] == [
+        "01_clean.ipynb",
+        "02_tables.ipynb",
+        "03_priorities.ipynb",
+        "04_figures.ipynb",
+        "05_report.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -43,9 +49,24 @@ def test_notebook_is_parameterised_by_dataset_and_runs_on_python3(path):
 def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, ROOT_VARIABLE: str(root)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), *map(str, notebooks)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"),
+            *map(str, notebooks),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_nbval_fails_when_one_likert_score_changes(tmp_path):

@@ -1,4 +1,5 @@
 """The pipeline's Tables 1-3, computed from data/raw/amirova2020, equal the paper's cell for cell."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -28,21 +29,30 @@ def test_table1_matches_the_paper(clean, codebook):
 
 
 def test_table2_matches_the_paper(clean, codebook):
-    pd.testing.assert_frame_equal(as_text(tables.table2(clean.choices, clean.respondents, codebook)), paper_table("table2"))
+    pd.testing.assert_frame_equal(
+        as_text(tables.table2(clean.choices, clean.respondents, codebook)), paper_table("table2")
+    )
 
 
 def test_table3_matches_the_paper(clean, codebook):
-    pd.testing.assert_frame_equal(as_text(tables.table3(clean.likert, clean.respondents, codebook)), paper_table("table3"))
+    pd.testing.assert_frame_equal(
+        as_text(tables.table3(clean.likert, clean.respondents, codebook)), paper_table("table3")
+    )
 
 
 def test_table1_note_carries_the_papers_footnote(clean, codebook):
     note = tables.table_note("table1", codebook, clean.respondents)
-    assert note.startswith("Note: developed by the author based on the survey * the interview and survey were conducted later")
+    assert note.startswith(
+        "Note: developed by the author based on the survey * the interview and survey were conducted later"
+    )
 
 
 def test_a_changed_score_changes_table3(paper_raw, codebook):
     paper_raw.loc[2, "s07"] = "4"  # the public-sector PM's "timely filling of vacant positions", 1 in the paper
-    table = tables.table3(clean_dataset(paper_raw, codebook, "survey.csv").likert,
-                          clean_dataset(paper_raw, codebook, "survey.csv").respondents, codebook)
+    table = tables.table3(
+        clean_dataset(paper_raw, codebook, "survey.csv").likert,
+        clean_dataset(paper_raw, codebook, "survey.csv").respondents,
+        codebook,
+    )
     assert table.loc[6, "Project manager from the public sector"] == 4
     assert not as_text(table).equals(paper_table("table3"))

@@ -1,4 +1,5 @@
 """The notebooks run end to end under papermill on a scratch copy of the data."""
+
 import hashlib
 import html as html_module
 import subprocess
@@ -62,8 +63,11 @@ def test_report_is_self_contained_and_escapes_free_text(built):
     assert re.findall(r'src="(?!data:)', html) == []
     assert "<link" not in html
     assert html.count('<img src="data:image/png;base64,') == 3  # heatmap, priorities, choice matrix
-    for caption in ("Table 1. Profile of interviewees", "Table 2. Analysis of preliminary questions",
-                    "Table 3. Answers to questions on the draft conceptual model"):
+    for caption in (
+        "Table 1. Profile of interviewees",
+        "Table 2. Analysis of preliminary questions",
+        "Table 3. Answers to questions on the draft conceptual model",
+    ):
         assert caption in html
     assert "https://doi.org/10.32523/2079-620X-2020-1-52-62" in html  # the citation, as text
     assert "1. Strategy (4.58), 2. Organization (4.08), 3. Human capital (3.80), 4. Resources (3.44)" in html
@@ -75,7 +79,7 @@ def test_report_on_the_papers_data_says_what_was_found_and_what_cannot_be(built)
     root, _ = built
     page = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     text = html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-    summary = page[page.index('<section id="summary"'):page.index("</section>")]
+    summary = page[page.index('<section id="summary"') : page.index("</section>")]
     assert summary.count("<li>") <= 10 and "Respondents: 4 (Public-sector PM 1," in summary
     # The planted free text changed one cell of Table 2: the reproduction status is computed, and names it.
     assert "144 of 145 cells equal the published tables; 1 differ:" in text
@@ -110,7 +114,16 @@ def test_bad_data_stops_with_the_list_not_a_traceback(tmp_path, capsys, monkeypa
     survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
     survey.write_text(survey.read_text(encoding="utf-8").replace("R3,central_gov", "R3,minister"), encoding="utf-8")
     monkeypatch.setenv(ROOT_VARIABLE, str(root))
-    code = main(["run", str(REPO_ROOT / "notebooks" / "01_clean.ipynb"), str(tmp_path / "out.ipynb"), "-p", "dataset", "amirova2020"])
+    code = main(
+        [
+            "run",
+            str(REPO_ROOT / "notebooks" / "01_clean.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "dataset",
+            "amirova2020",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "DataValidationError" in err
@@ -132,12 +145,17 @@ def test_quarantined_rows_are_reported_prominently(tmp_path, monkeypatch):
     assert len(pd.read_csv(processed / "respondents.csv")) == 3
     html = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     assert "1 of 4 rows of the raw export were set aside" in html
-    assert "Central government representative" not in pd.read_csv(root / "reports" / "amirova2020" / "en" / "tables" / "table3.csv").columns
+    assert (
+        "Central government representative"
+        not in pd.read_csv(root / "reports" / "amirova2020" / "en" / "tables" / "table3.csv").columns
+    )
 
 
 def test_make_refuses_dataset_names_outside_data_raw():
     for name in ("../x", "/tmp/x", ""):
-        result = subprocess.run(["make", "-n", "-C", str(REPO_ROOT), "report", f"DATA={name}"], capture_output=True, text=True)
+        result = subprocess.run(
+            ["make", "-n", "-C", str(REPO_ROOT), "report", f"DATA={name}"], capture_output=True, text=True
+        )
         assert result.returncode != 0 and "DATA" in result.stderr, result.stderr
 
 
@@ -178,9 +196,23 @@ def test_pdf_is_printed_with_fixed_dates(built, tmp_path):
 def test_a_successful_step_prints_one_line_and_no_kernel_warnings(tmp_path):
     root = sandbox_root(tmp_path / "root")
     notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
-    result = subprocess.run([sys.executable, "-m", "helpers.pipeline", "run", str(notebooks[0]), str(tmp_path / "out.ipynb"),
-                             "-p", "dataset", "amirova2020"], env={**os.environ, ROOT_VARIABLE: str(root)},
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.pipeline",
+            "run",
+            str(notebooks[0]),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "dataset",
+            "amirova2020",
+        ],
+        env={**os.environ, ROOT_VARIABLE: str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert re.fullmatch(rf"\[1/{len(notebooks)}\] {notebooks[0].stem} … \d+\.\d s\n", result.stdout)
     assert "without encryption" not in result.stderr and "KeyboardInterrupt" not in result.stderr
     assert result.stderr == ""

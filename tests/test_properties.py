@@ -1,5 +1,6 @@
 """Property-based: whatever broken export arrives, the loader either loads it or raises the project's
 DataValidationError -- never another exception, never a silently lost row."""
+
 import copy
 import string
 
@@ -21,8 +22,33 @@ PAPER_ROWS = pd.read_csv(PAPER / "survey.csv", dtype=str, keep_default_na=False)
 COLUMNS = PAPER_ROWS.columns.tolist()
 
 cells = st.one_of(
-    st.sampled_from(["", "5", "0", "6", "5.0", "-1", "A", "A B", "Z", "R1", "NaN", "NA", "=1+1", "<script>", "Ә",
-                     "Полностью согласен", "More than 3 years", "31.02.2019", "public_pm", "Other: x", " ", "\t", ",;"]),
+    st.sampled_from(
+        [
+            "",
+            "5",
+            "0",
+            "6",
+            "5.0",
+            "-1",
+            "A",
+            "A B",
+            "Z",
+            "R1",
+            "NaN",
+            "NA",
+            "=1+1",
+            "<script>",
+            "Ә",
+            "Полностью согласен",
+            "More than 3 years",
+            "31.02.2019",
+            "public_pm",
+            "Other: x",
+            " ",
+            "\t",
+            ",;",
+        ]
+    ),
     st.text(alphabet=string.printable + "ҚқӘәҒғҢңӨөҰұҮүҺһІіЁё", max_size=12),
 )
 
@@ -92,7 +118,7 @@ def corrupted_structure(draw):
         elif change == "drop a comma":
             commas = [i for i, c in enumerate(line) if c == ","]
             at = commas[draw(st.integers(0, len(commas) - 1))]
-            line = line[:at] + line[at + 1:]
+            line = line[:at] + line[at + 1 :]
         elif change == "add a comma":
             line = line[:position] + "," + line[position:]
         else:

@@ -5,6 +5,7 @@ A visible text node is English when it holds a word of the English the report us
 provenance section, code, the paper's quoted findings and respondents' own free-text answers are the
 exceptions the issue names; proper names are allowed by name.
 """
+
 import os
 import re
 import subprocess
@@ -38,8 +39,11 @@ class VisibleText(HTMLParser):
             if not self.skipping and attributes.get("alt"):
                 self.texts.append(attributes["alt"])
             return
-        excluded = (tag in {"script", "style", "code"} or attributes.get("id") == "provenance-section"
-                    or bool(EXCLUDED_CLASSES & set((attributes.get("class") or "").split())))
+        excluded = (
+            tag in {"script", "style", "code"}
+            or attributes.get("id") == "provenance-section"
+            or bool(EXCLUDED_CLASSES & set((attributes.get("class") or "").split()))
+        )
         self.stack.append(excluded)
         self.skipping += excluded
 
@@ -73,15 +77,16 @@ def english_vocabulary(dataset: str) -> set[str]:
     english += [claim[part] for claim in paper_claims() for part in ("where", "evidence")]
     found = set()
     for text in english:
-        for piece in (text if isinstance(text, list) else text.values() if isinstance(text, dict) else [text]):
+        for piece in text if isinstance(text, list) else text.values() if isinstance(text, dict) else [text]:
             found |= words(piece)
     return found - PROPER_NAMES
 
 
 def make(project, *arguments) -> subprocess.CompletedProcess:
     env = {**os.environ, ROOT_VARIABLE: str(project)}
-    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *arguments], env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), *arguments], env=env, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +97,9 @@ def built(tmp_path_factory):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     second = make(project, "report", "DATA=example-v2", "REPORT_LANG=en ru kk")
     assert second.returncode == 0, second.stderr[-3000:]
-    paper = make(project, "DATA=amirova2020", *(f"reports/amirova2020/{lang}/notebooks/05_report.ipynb" for lang in ("ru", "kk")))
+    paper = make(
+        project, "DATA=amirova2020", *(f"reports/amirova2020/{lang}/notebooks/05_report.ipynb" for lang in ("ru", "kk"))
+    )
     assert paper.returncode == 0, paper.stdout[-3000:] + paper.stderr[-3000:]
     return project, first, second
 
@@ -125,8 +132,11 @@ def test_three_reports_side_by_side_and_a_second_call_does_no_work(built):
 def test_no_english_in_the_russian_and_kazakh_reports(built, dataset, lang):
     project, _, _ = built
     vocabulary = english_vocabulary(dataset)
-    english = [(text, sorted(words(text) & vocabulary)) for text in visible_texts(report(project, dataset, lang))
-               if words(text) & vocabulary]
+    english = [
+        (text, sorted(words(text) & vocabulary))
+        for text in visible_texts(report(project, dataset, lang))
+        if words(text) & vocabulary
+    ]
     assert english == []
 
 

@@ -5,6 +5,7 @@
   Ctrl-C sends it, or SIGKILL of the whole process group) the next `make report` gives files
   byte-identical to a clean run; a failed run leaves no report that could pass for current.
 """
+
 import hashlib
 import os
 import signal
@@ -27,8 +28,13 @@ def project(tmp_path_factory):
 
 def make(project: Path, *arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, ROOT_VARIABLE: str(project)}
-    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *arguments], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def outputs(project: Path, dataset: str = DATA) -> dict[str, str]:
@@ -41,7 +47,9 @@ def outputs(project: Path, dataset: str = DATA) -> dict[str, str]:
 
 
 def clean(project: Path, dataset: str = DATA) -> None:
-    subprocess.run(["rm", "-rf", str(project / "data" / "processed" / dataset), str(project / "reports" / dataset)], check=True)
+    subprocess.run(
+        ["rm", "-rf", str(project / "data" / "processed" / dataset), str(project / "reports" / dataset)], check=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +61,18 @@ def clean_run(project):
 
 
 # --- parameters are data ----------------------------------------------------------------------------
-@pytest.mark.parametrize("assignment, says", [
-    ("DATA=x`id>pwned`", "DATA is not a plain folder name"),
-    ("DATA=a b", "DATA is not a plain folder name"),
-    ("PILOT_BODY=x'; touch {marker}; echo '", "PILOT_BODY="),
-    ("REPORT_LANG=en;touch {marker};true", "REPORT_LANG="),
-    ("REPORT_LANG=xx", "REPORT_LANG='xx' is not a language of the report"),
-    ("PILOT_BODY=$(touch {marker})", "PILOT_BODY holds a '$'"),
-    ("ON_INVALID=ignore", "ON_INVALID='ignore': use stop or quarantine"),
-])
+@pytest.mark.parametrize(
+    "assignment, says",
+    [
+        ("DATA=x`id>pwned`", "DATA is not a plain folder name"),
+        ("DATA=a b", "DATA is not a plain folder name"),
+        ("PILOT_BODY=x'; touch {marker}; echo '", "PILOT_BODY="),
+        ("REPORT_LANG=en;touch {marker};true", "REPORT_LANG="),
+        ("REPORT_LANG=xx", "REPORT_LANG='xx' is not a language of the report"),
+        ("PILOT_BODY=$(touch {marker})", "PILOT_BODY holds a '$'"),
+        ("ON_INVALID=ignore", "ON_INVALID='ignore': use stop or quarantine"),
+    ],
+)
 def test_no_parameter_value_reaches_a_shell_and_each_is_checked_first(project, tmp_path, assignment, says):
     marker = tmp_path / "p"
     result = make(project, "report", assignment.format(marker=marker))
@@ -99,18 +110,27 @@ def wait_for(condition, timeout: float = 120) -> bool:
     return False
 
 
-@pytest.mark.parametrize("signum, moment", [
-    (signal.SIGINT, "01_clean"),        # Ctrl-C while the data are cleaned
-    (signal.SIGKILL, "04_figures"),     # the whole run killed while tables and figures are made side by side
-    (signal.SIGINT, "05_report"),       # Ctrl-C while the report is written
-])
+@pytest.mark.parametrize(
+    "signum, moment",
+    [
+        (signal.SIGINT, "01_clean"),  # Ctrl-C while the data are cleaned
+        (signal.SIGKILL, "04_figures"),  # the whole run killed while tables and figures are made side by side
+        (signal.SIGINT, "05_report"),  # Ctrl-C while the report is written
+    ],
+)
 def test_after_an_interruption_the_next_run_gives_the_clean_runs_bytes(project, clean_run, signum, moment):
     folder = project / "reports" / DATA / ("" if moment == "01_clean" else "en")
     staging = folder / ".staging" / moment
     clean(project)
     env = {**os.environ, ROOT_VARIABLE: str(project)}
-    run = subprocess.Popen(["make", "--no-print-directory", "-C", str(project), "report", f"DATA={DATA}"], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    run = subprocess.Popen(
+        ["make", "--no-print-directory", "-C", str(project), "report", f"DATA={DATA}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     # Interrupt a step while it runs (its staging folder exists), a moment after it started.
     wait_for(lambda: staging.is_dir() or run.poll() is not None)
     time.sleep(0.3)

@@ -1,4 +1,5 @@
 """Each statistic against a published worked example, then on the paper's data."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,11 +11,28 @@ from helpers.codebook import Codebook
 # Hollander & Wolfe (1973), Nonparametric statistical methods, p. 140: times of 22 baseball players for three
 # ways of rounding first base; the worked example of R's friedman.test: chi-squared = 11.143, df = 2, p = 0.003805.
 ROUNDING_TIMES = [
-    (5.40, 5.50, 5.55), (5.85, 5.70, 5.75), (5.20, 5.60, 5.50), (5.55, 5.50, 5.40), (5.90, 5.85, 5.70),
-    (5.45, 5.55, 5.60), (5.40, 5.40, 5.35), (5.45, 5.50, 5.35), (5.25, 5.15, 5.00), (5.85, 5.80, 5.70),
-    (5.25, 5.20, 5.10), (5.65, 5.55, 5.45), (5.60, 5.35, 5.45), (5.05, 5.00, 4.95), (5.50, 5.50, 5.40),
-    (5.45, 5.55, 5.50), (5.55, 5.55, 5.35), (5.45, 5.50, 5.55), (5.50, 5.45, 5.25), (5.65, 5.60, 5.40),
-    (5.70, 5.65, 5.55), (6.30, 6.30, 6.25),
+    (5.40, 5.50, 5.55),
+    (5.85, 5.70, 5.75),
+    (5.20, 5.60, 5.50),
+    (5.55, 5.50, 5.40),
+    (5.90, 5.85, 5.70),
+    (5.45, 5.55, 5.60),
+    (5.40, 5.40, 5.35),
+    (5.45, 5.50, 5.35),
+    (5.25, 5.15, 5.00),
+    (5.85, 5.80, 5.70),
+    (5.25, 5.20, 5.10),
+    (5.65, 5.55, 5.45),
+    (5.60, 5.35, 5.45),
+    (5.05, 5.00, 4.95),
+    (5.50, 5.50, 5.40),
+    (5.45, 5.55, 5.50),
+    (5.55, 5.55, 5.35),
+    (5.45, 5.50, 5.55),
+    (5.50, 5.45, 5.25),
+    (5.65, 5.60, 5.40),
+    (5.70, 5.65, 5.55),
+    (6.30, 6.30, 6.25),
 ]
 
 
@@ -23,17 +41,33 @@ def as_likert(matrix, factors=None, statements=None):
     rows = []
     for r, values in enumerate(matrix):
         for j, value in enumerate(values):
-            rows.append({"respondent_id": f"r{r}", "stakeholder": "g", "factor_id": (factors or {}).get(j, f"f{j}"),
-                         "statement_id": (statements or {}).get(j, f"s{j}"), "score": value})
+            rows.append(
+                {
+                    "respondent_id": f"r{r}",
+                    "stakeholder": "g",
+                    "factor_id": (factors or {}).get(j, f"f{j}"),
+                    "statement_id": (statements or {}).get(j, f"s{j}"),
+                    "score": value,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def codebook_for(n_factors, statements_per_factor=1, values=(1, 2, 3, 4, 5)):
-    factors = [{"id": f"f{i}", "label": {"en": f"F{i}"},
-                "statements": [{"id": f"s{i * statements_per_factor + j}", "text": {"en": "x"}} for j in range(statements_per_factor)]}
-               for i in range(n_factors)]
-    return Codebook("test", {"factors": factors, "stakeholders": [{"code": "g", "label": {"en": "G"}}],
-                             "scale": {"values": list(values)}})
+    factors = [
+        {
+            "id": f"f{i}",
+            "label": {"en": f"F{i}"},
+            "statements": [
+                {"id": f"s{i * statements_per_factor + j}", "text": {"en": "x"}} for j in range(statements_per_factor)
+            ],
+        }
+        for i in range(n_factors)
+    ]
+    return Codebook(
+        "test",
+        {"factors": factors, "stakeholders": [{"code": "g", "label": {"en": "G"}}], "scale": {"values": list(values)}},
+    )
 
 
 def test_kendalls_w_matches_hollander_and_wolfe():
@@ -80,7 +114,9 @@ def test_krippendorff_ordinal_matches_krippendorff_2011():
 
 def test_cronbach_alpha_matches_its_definition_worked_by_hand():
     # alpha = k/(k-1) * (1 - sum of item variances / variance of the total), sample variances.
-    items = np.array([[1, 2, 2], [5, 4, 5], [2, 1, 1], [3, 2, 3], [4, 4, 3], [2, 1, 2], [3, 2, 2], [4, 5, 4], [3, 2, 2], [2, 1, 2]])
+    items = np.array(
+        [[1, 2, 2], [5, 4, 5], [2, 1, 1], [3, 2, 3], [4, 4, 3], [2, 1, 2], [3, 2, 2], [4, 5, 4], [3, 2, 2], [2, 1, 2]]
+    )
     k = items.shape[1]
     by_hand = k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum() / items.sum(axis=1).var(ddof=1))
     likert = as_likert(items, factors={0: "f0", 1: "f0", 2: "f0"})
@@ -93,11 +129,24 @@ def test_cronbach_alpha_matches_its_definition_worked_by_hand():
 def test_kruskal_wallis_matches_hollander_and_wolfe():
     # Hollander & Wolfe (1973), p. 116: mucociliary efficiency, the worked example of R's kruskal.test:
     # chi-squared = 0.77143, df = 2, p = 0.68.
-    groups = {"normal": [2.9, 3.0, 2.5, 2.6, 3.2], "obstructive": [3.8, 2.7, 4.0, 2.4], "asbestosis": [2.8, 3.4, 3.7, 2.2, 2.0]}
-    rows = [{"respondent_id": f"{g}{i}", "stakeholder": g, "factor_id": "f0", "statement_id": "s0", "score": v}
-            for g, values in groups.items() for i, v in enumerate(values)]
-    codebook = Codebook("test", {"factors": [{"id": "f0", "label": {"en": "F"}, "statements": [{"id": "s0", "text": {"en": "x"}}]}],
-                                 "stakeholders": [{"code": g, "label": {"en": g}} for g in groups], "scale": {"values": [1, 2, 3, 4, 5]}})
+    groups = {
+        "normal": [2.9, 3.0, 2.5, 2.6, 3.2],
+        "obstructive": [3.8, 2.7, 4.0, 2.4],
+        "asbestosis": [2.8, 3.4, 3.7, 2.2, 2.0],
+    }
+    rows = [
+        {"respondent_id": f"{g}{i}", "stakeholder": g, "factor_id": "f0", "statement_id": "s0", "score": v}
+        for g, values in groups.items()
+        for i, v in enumerate(values)
+    ]
+    codebook = Codebook(
+        "test",
+        {
+            "factors": [{"id": "f0", "label": {"en": "F"}, "statements": [{"id": "s0", "text": {"en": "x"}}]}],
+            "stakeholders": [{"code": g, "label": {"en": g}} for g in groups],
+            "scale": {"values": [1, 2, 3, 4, 5]},
+        },
+    )
     table = stats.group_differences(pd.DataFrame(rows), codebook, min_group=4)
     statement = table.loc[table["level"] == "statement"].iloc[0]
     assert statement["H"] == pytest.approx(0.77143, abs=5e-6) and statement["p"] == pytest.approx(0.68, abs=5e-3)
@@ -115,6 +164,7 @@ def test_on_the_papers_data(paper_raw, codebook):
 
 
 # --- uncertainty, effect sizes and corrections (issue 10), each against a published example ---------------------------
+
 
 def test_p_values_are_never_printed_as_zero():
     assert stats.format_p(0.0004) == "p < 0.001" and stats.format_p(0.0) == "p < 0.001"
@@ -139,9 +189,9 @@ def test_kendalls_w_on_the_papers_data_shows_its_exact_p(paper_raw, codebook):
 
 
 def test_kendalls_w_with_many_respondents_keeps_the_chi_square_p():
-    result = stats.kendalls_w(as_likert(ROUNDING_TIMES), codebook_for(3))   # 22 respondents: a permutation p
+    result = stats.kendalls_w(as_likert(ROUNDING_TIMES), codebook_for(3))  # 22 respondents: a permutation p
     assert result["p_method"].startswith("permutation (9,999 rearrangements")
-    assert result["p"] == pytest.approx(result["p_chi2"], abs=0.004)     # close to the chi-square p of 0.0038
+    assert result["p"] == pytest.approx(result["p_chi2"], abs=0.004)  # close to the chi-square p of 0.0038
     rng = np.random.default_rng(3)
     many = stats.kendalls_w(as_likert(rng.integers(1, 6, size=(40, 4)).astype(float)), codebook_for(4))
     assert many["p_method"] == "chi-square approximation" and many["p"] == many["p_chi2"]
@@ -149,16 +199,37 @@ def test_kendalls_w_with_many_respondents_keeps_the_chi_square_p():
 
 def test_wilson_interval_matches_newcombe_1998():
     # Newcombe (1998), Two-sided confidence intervals for the single proportion, Table I, method 3 (Wilson score).
-    for (x, n), (low, high) in {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),
-                                (1, 29): (0.0061, 0.1718)}.items():
+    for (x, n), (low, high) in {
+        (81, 263): (0.2553, 0.3662),
+        (15, 148): (0.0624, 0.1605),
+        (0, 20): (0.0, 0.1611),
+        (1, 29): (0.0061, 0.1718),
+    }.items():
         assert stats.wilson_interval(x, n) == pytest.approx((low, high), abs=5e-5)
 
 
 def test_holm_and_bh_match_benjamini_and_hochberg_1995():
     # Benjamini & Hochberg (1995), section 4.2: 15 p-values; at 0.05 the FDR procedure rejects 4, Bonferroni-type
     # procedures (Holm's among them) reject 3.
-    p = pd.Series([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
-                   0.6528, 0.7590, 1.000])
+    p = pd.Series(
+        [
+            0.0001,
+            0.0004,
+            0.0019,
+            0.0095,
+            0.0201,
+            0.0278,
+            0.0298,
+            0.0344,
+            0.0459,
+            0.3240,
+            0.4262,
+            0.5719,
+            0.6528,
+            0.7590,
+            1.000,
+        ]
+    )
     assert (stats.adjust_p(p, "fdr_bh") <= 0.05).sum() == 4
     assert (stats.adjust_p(p, "holm") <= 0.05).sum() == 3
     with_gap = stats.adjust_p(pd.Series([0.01, np.nan, 0.04]), "holm")
@@ -176,19 +247,35 @@ def test_dunn_with_holm_matches_a_worked_example():
     # Dunn's z, e.g. group 1 vs 4: 0.00013, 1 vs 5: 0.00069, 2 vs 3: 0.26393; Holm is then applied per item.
     from statsmodels.stats.multitest import multipletests
 
-    groups = {"g1": [0.28551035, 0.338524035, 0.088631321, 0.205930807, 0.363240102],
-              "g2": [0.52173913, 0.763358779, 0.325436786, 0.425305688, 0.378071834],
-              "g3": [0.98911968, 1.192718142, 0.788288288, 0.549176236, 0.544588155],
-              "g4": [1.26705653, 1.625320787, 1.266108976, 1.154187629, 1.268489431],
-              "g5": [1.25697569, 1.265897356, 1.237814561, 0.954612564, 2.365415457]}
+    groups = {
+        "g1": [0.28551035, 0.338524035, 0.088631321, 0.205930807, 0.363240102],
+        "g2": [0.52173913, 0.763358779, 0.325436786, 0.425305688, 0.378071834],
+        "g3": [0.98911968, 1.192718142, 0.788288288, 0.549176236, 0.544588155],
+        "g4": [1.26705653, 1.625320787, 1.266108976, 1.154187629, 1.268489431],
+        "g5": [1.25697569, 1.265897356, 1.237814561, 0.954612564, 2.365415457],
+    }
     unadjusted = [0.32304, 0.03526, 0.00013, 0.00069, 0.26393, 0.00457, 0.01612, 0.08567, 0.19740, 0.66744]
-    rows = [{"respondent_id": f"{g}{i}", "stakeholder": g, "factor_id": "f0", "statement_id": "s0", "score": v}
-            for g, values in groups.items() for i, v in enumerate(values)]
-    codebook = Codebook("test", {"factors": [{"id": "f0", "label": {"en": "F"}, "statements": [{"id": "s0", "text": {"en": "x"}}]}],
-                                 "stakeholders": [{"code": g, "label": {"en": g}} for g in groups], "scale": {"values": [1, 5]}})
+    rows = [
+        {"respondent_id": f"{g}{i}", "stakeholder": g, "factor_id": "f0", "statement_id": "s0", "score": v}
+        for g, values in groups.items()
+        for i, v in enumerate(values)
+    ]
+    codebook = Codebook(
+        "test",
+        {
+            "factors": [{"id": "f0", "label": {"en": "F"}, "statements": [{"id": "s0", "text": {"en": "x"}}]}],
+            "stakeholders": [{"code": g, "label": {"en": g}} for g in groups],
+            "scale": {"values": [1, 5]},
+        },
+    )
     pairs = stats.pairwise_differences(pd.DataFrame(rows), codebook)
     statement = pairs.loc[pairs["level"] == "statement"]
-    assert list(zip(statement["group_a"], statement["group_b"]))[:4] == [("g1", "g2"), ("g1", "g3"), ("g1", "g4"), ("g1", "g5")]
+    assert list(zip(statement["group_a"], statement["group_b"]))[:4] == [
+        ("g1", "g2"),
+        ("g1", "g3"),
+        ("g1", "g4"),
+        ("g1", "g5"),
+    ]
     expected = multipletests(unadjusted, method="holm")[1]
     assert statement["p_holm"].to_numpy() == pytest.approx(expected, abs=2e-4)
     differences = stats.group_differences(pd.DataFrame(rows), codebook)
@@ -198,26 +285,35 @@ def test_dunn_with_holm_matches_a_worked_example():
 def test_bootstrap_intervals_are_seeded_and_sensible(many_raw, codebook):
     likert = clean_dataset(many_raw, codebook, "survey.csv").likert
     first = stats.group_mean_intervals(likert, codebook)
-    assert first.equals(stats.group_mean_intervals(likert, codebook))          # same seed, same numbers
+    assert first.equals(stats.group_mean_intervals(likert, codebook))  # same seed, same numbers
     assert ((first["ci_low"] <= first["mean"]) & (first["mean"] <= first["ci_high"])).all()
     assert set(first["n"]) == {3} and len(first) == 4 * (4 + 15)
     s01 = first.loc[(first["id"] == "s01") & (first["stakeholder"] == "central_gov")].iloc[0]
-    assert s01["mean"] == pytest.approx(10 / 3)                                # 5, 2, 3
-    assert (s01["share_agree"], s01["agree_low"]) == (pytest.approx(1 / 3), pytest.approx(stats.wilson_interval(1, 3)[0]))
+    assert s01["mean"] == pytest.approx(10 / 3)  # 5, 2, 3
+    assert (s01["share_agree"], s01["agree_low"]) == (
+        pytest.approx(1 / 3),
+        pytest.approx(stats.wilson_interval(1, 3)[0]),
+    )
     low, high = stats.bootstrap_mean_ci(np.array([4.0, 4.0, 4.0]))
     assert low == high == 4.0 and np.isnan(stats.bootstrap_mean_ci(np.array([3.0]))[0])
 
 
 def test_krippendorff_interval_brackets_the_estimate():
-    observers = [[1, 2, 3, 3, 2, 1, 4, 1, 2, 5, 1, 3], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 1, 3],
-                 [2, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 4], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 3]]
+    observers = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, 5, 1, 3],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 1, 3],
+        [2, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 4],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 3],
+    ]
     result = stats.ordinal_agreement(as_likert(observers), codebook_for(12))
     assert result["ci_low"] < result["alpha"] < result["ci_high"] <= 1
     assert result == stats.ordinal_agreement(as_likert(observers), codebook_for(12))
 
 
 def test_item_statistics_by_hand():
-    items = np.array([[1, 2, 2], [5, 4, 5], [2, 1, 1], [3, 2, 3], [4, 4, 3], [2, 1, 2], [3, 2, 2], [4, 5, 4], [3, 2, 2], [2, 1, 2]])
+    items = np.array(
+        [[1, 2, 2], [5, 4, 5], [2, 1, 1], [3, 2, 3], [4, 4, 3], [2, 1, 2], [3, 2, 2], [4, 5, 4], [3, 2, 2], [2, 1, 2]]
+    )
     likert = as_likert(items, factors={0: "f0", 1: "f0", 2: "f0"})
     table = stats.item_statistics(likert, codebook_for(1, statements_per_factor=3), min_respondents=10)
     first = table.set_index("statement_id").loc["s0"]
@@ -237,16 +333,20 @@ def test_factor_structure_finds_the_codebooks_factors_and_a_misplaced_statement(
     rng = np.random.default_rng(11)
     n = 300
     latent = rng.normal(size=(n, 2))
-    items = np.column_stack([latent[:, 0] + rng.normal(0, 0.5, n) for _ in range(3)]
-                            + [latent[:, 1] + rng.normal(0, 0.5, n) for _ in range(3)])
+    items = np.column_stack(
+        [latent[:, 0] + rng.normal(0, 0.5, n) for _ in range(3)]
+        + [latent[:, 1] + rng.normal(0, 0.5, n) for _ in range(3)]
+    )
     likert = as_likert(items, factors={0: "f0", 1: "f0", 2: "f0", 3: "f1", 4: "f1", 5: "f1"})
     structure = stats.factor_structure(likert, codebook_for(2, statements_per_factor=3))
     assert structure["fits_codebook"].all() and structure.attrs["n"] == n
     # s2 measures the second factor but the codebook puts it in the first: it is flagged.
     swapped = items.copy()
     swapped[:, 2] = latent[:, 1] + rng.normal(0, 0.5, n)
-    structure = stats.factor_structure(as_likert(swapped, factors={0: "f0", 1: "f0", 2: "f0", 3: "f1", 4: "f1", 5: "f1"}),
-                                       codebook_for(2, statements_per_factor=3))
+    structure = stats.factor_structure(
+        as_likert(swapped, factors={0: "f0", 1: "f0", 2: "f0", 3: "f1", 4: "f1", 5: "f1"}),
+        codebook_for(2, statements_per_factor=3),
+    )
     assert structure.loc[~structure["fits_codebook"], "statement_id"].tolist() == ["s2"]
     few = stats.factor_structure(as_likert(items[:50]), codebook_for(6))
     assert few.empty and "needs 5 per statement and at least 100" in few.attrs["note"]
@@ -268,7 +368,7 @@ def test_krippendorff_from_unit_coincidences_equals_the_package():
     data = rng.integers(1, 6, size=(30, 12)).astype(float)
     data[rng.random(data.shape) < 0.15] = np.nan
     data[:, 3] = np.nan
-    data[0, 3] = 2.0                                                    # a statement with a single answer pairs nothing
+    data[0, 3] = 2.0  # a statement with a single answer pairs nothing
     ours = stats.ordinal_alpha(stats.unit_coincidences(data, [1, 2, 3, 4, 5]).sum(axis=0))
     theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=[1, 2, 3, 4, 5])
     assert ours == pytest.approx(theirs, abs=1e-12)

@@ -15,7 +15,7 @@ def test_same_seed_same_bytes_and_a_clean_load(tmp_path):
     raw, source = read_export(a, codebook)
     clean = clean_dataset(raw, codebook, source)
     check_accounted_for(clean, codebook)
-    assert codebook.factors()["factor_id"].tolist()[-1] == "leadership"      # v2: a fifth factor
+    assert codebook.factors()["factor_id"].tolist()[-1] == "leadership"  # v2: a fifth factor
     assert len(codebook.stakeholders()) == 6 and len(codebook.pilot_bodies()) == 5
     assert clean.likert["missing_reason"].value_counts().to_dict().keys() == {"blank", "no opinion"}
     table3 = tables.table3(clean.likert, clean.respondents, codebook)
@@ -35,15 +35,20 @@ def test_example_v2_looks_like_a_real_survey():
     alphas = stats.factor_reliability(clean.likert, codebook)["alpha"]
     assert alphas.between(0.7, 0.9).all(), alphas.tolist()
     n = len(clean.respondents)
-    shares = tables.option_counts(clean.choices, clean.respondents, codebook).groupby(["question_id", "letter"])["n_chose"].sum() / n
-    assert shares.max() < 0.75 and shares.min() > 0.02                  # nobody picks every option
+    shares = (
+        tables.option_counts(clean.choices, clean.respondents, codebook)
+        .groupby(["question_id", "letter"])["n_chose"]
+        .sum()
+        / n
+    )
+    assert shares.max() < 0.75 and shares.min() > 0.02  # nobody picks every option
     per_respondent = clean.choices.groupby("respondent_id", observed=True).size() / len(codebook.questions())
-    assert 1 <= per_respondent.median() <= 2.5                          # one or two options per question
+    assert 1 <= per_respondent.median() <= 2.5  # one or two options per question
     missing = clean.likert["score"].isna().mean()
     assert 0.02 < missing < 0.08
     leadership = [o for q in codebook.raw["questions"] for o in q["options"] if o.get("factor") == "leadership"]
     assert leadership and leadership[0]["role"] == "leadership_option"
-    assert clean.choices["free_text"].dropna().nunique() >= 5            # several distinct "Other" texts
+    assert clean.choices["free_text"].dropna().nunique() >= 5  # several distinct "Other" texts
 
 
 def test_example_data_is_byte_identical_on_rerun(tmp_path):

@@ -1,4 +1,5 @@
 """Formatting of single values, and the aggregation over groups with several respondents."""
+
 import pandas as pd
 import pytest
 
@@ -7,10 +8,18 @@ from helpers.ingest.clean import clean_dataset, write_processed
 from helpers.processed import read_processed
 
 
-@pytest.mark.parametrize("months, bound, text", [
-    (65, False, "5 years 5 months"), (120, True, "More than 10 years"), (156, False, "13 years"),
-    (4, False, "4 months"), (18, False, "1 year 6 months"), (12, False, "1 year"), (0, False, "0 months"),
-])
+@pytest.mark.parametrize(
+    "months, bound, text",
+    [
+        (65, False, "5 years 5 months"),
+        (120, True, "More than 10 years"),
+        (156, False, "13 years"),
+        (4, False, "4 months"),
+        (18, False, "1 year 6 months"),
+        (12, False, "1 year"),
+        (0, False, "0 months"),
+    ],
+)
 def test_format_months(months, bound, text):
     assert tables.format_months(months, bound) == text
 
@@ -97,5 +106,7 @@ def test_tables_read_back_from_the_processed_files_are_unchanged(many, codebook,
         theirs = _every_table(tables.select_pilot_body(cleaned, pilot_body, codebook), codebook)
         for name in ours:
             assert ours[name].to_csv(index=False) == theirs[name].to_csv(index=False), (pilot_body, name)
-    one_body = tables.group_sizes(tables.select_pilot_body(read_back, "akimat_nur_sultan", codebook)["respondents"], codebook)
+    one_body = tables.group_sizes(
+        tables.select_pilot_body(read_back, "akimat_nur_sultan", codebook)["respondents"], codebook
+    )
     assert len(one_body) < len(codebook.stakeholders())

@@ -1,4 +1,5 @@
 """The worked example in data/raw/README.md runs as documented."""
+
 import re
 
 import pandas as pd
@@ -12,7 +13,7 @@ from helpers.paths import REPO_ROOT
 
 def test_worked_example_in_the_data_readme(tmp_path):
     readme = (REPO_ROOT / "data" / "raw" / "README.md").read_text(encoding="utf-8")
-    readme = readme[readme.index("### A worked example"):]
+    readme = readme[readme.index("### A worked example") :]
     codebook_text = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
     export_text = re.search(r"and the export `export.csv` it describes:\n\n```\n(.*?)```", readme, re.S).group(1)
     (tmp_path / "codebook.yaml").write_text(codebook_text, encoding="utf-8")
@@ -21,7 +22,7 @@ def test_worked_example_in_the_data_readme(tmp_path):
     raw, source = read_export(tmp_path, codebook)
     clean = clean_dataset(raw, codebook, source)
     likert = clean.likert.set_index(["respondent_id", "statement_id"])
-    assert likert.loc[("1", "s02"), "score"] == 5                       # "Полностью согласен"
+    assert likert.loc[("1", "s02"), "score"] == 5  # "Полностью согласен"
     assert pd.isna(likert.loc[("2", "s02"), "score"])
     assert likert.loc[("2", "s02"), "missing_reason"] == "no opinion"  # kept apart from the neutral point
     table3 = tables.table3(clean.likert, clean.respondents, codebook)
@@ -37,7 +38,7 @@ def test_google_forms_walk_through_in_the_data_readme(tmp_path, monkeypatch):
     from helpers.tools.scaffold import new_dataset
 
     readme = (REPO_ROOT / "data" / "raw" / "README.md").read_text(encoding="utf-8")
-    walk = readme[readme.index("### Walk-through: a Google Forms export"):]
+    walk = readme[readme.index("### Walk-through: a Google Forms export") :]
     export = re.search(r"```csv\n(.*?)```", walk, re.S).group(1)
     factors = re.search(r"```yaml\n(.*?)```", walk, re.S).group(1)
     (tmp_path / "answers.csv").write_text(export, encoding="utf-8")
@@ -55,6 +56,7 @@ def test_google_forms_walk_through_in_the_data_readme(tmp_path, monkeypatch):
     codebook = read_codebook(paths.codebook)
     raw, source = read_export(paths.raw, codebook)
     from helpers.ingest.shapes import to_canonical
+
     canonical, problems = to_canonical(raw, codebook, source)
     clean = clean_dataset(canonical, codebook, source, raw, problems)
     table3 = tables.table3(clean.likert, clean.respondents, codebook)

@@ -5,6 +5,7 @@ stakeholder types, pilot bodies, profile fields, questions and options,
 factors and statements, the scale -- comes from here. Labels are
 dictionaries keyed by language code (en, ru, kk); `label(...)` falls back along FALLBACKS.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,15 +57,21 @@ class Codebook:
     def stakeholders(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """code, label, short, order -- the display order is the codebook's order."""
         rows = [
-            {"code": s["code"], "label": label(s.get("label"), lang),
-             "short": label(s.get("short"), lang) or label(s.get("label"), lang), "order": i}
+            {
+                "code": s["code"],
+                "label": label(s.get("label"), lang),
+                "short": label(s.get("short"), lang) or label(s.get("label"), lang),
+                "order": i,
+            }
             for i, s in enumerate(self.raw["stakeholders"])
         ]
         return pd.DataFrame(rows, columns=["code", "label", "short", "order"])
 
     def pilot_bodies(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-        rows = [{"code": p["code"], "label": label(p.get("label"), lang), "order": i}
-                for i, p in enumerate(self.raw.get("pilot_bodies") or [])]
+        rows = [
+            {"code": p["code"], "label": label(p.get("label"), lang), "order": i}
+            for i, p in enumerate(self.raw.get("pilot_bodies") or [])
+        ]
         return pd.DataFrame(rows, columns=["code", "label", "order"])
 
     def profile(self) -> list[dict[str, Any]]:
@@ -75,9 +82,15 @@ class Codebook:
 
     def questions(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """question_id, text, other_column, order."""
-        rows = [{"question_id": q["id"], "text": label(q.get("text"), lang),
-                 "other_column": q.get("other_column"), "order": i}
-                for i, q in enumerate(self.raw["questions"])]
+        rows = [
+            {
+                "question_id": q["id"],
+                "text": label(q.get("text"), lang),
+                "other_column": q.get("other_column"),
+                "order": i,
+            }
+            for i, q in enumerate(self.raw["questions"])
+        ]
         return pd.DataFrame(rows, columns=["question_id", "text", "other_column", "order"])
 
     def options(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -85,10 +98,16 @@ class Codebook:
         rows = []
         for q in self.raw["questions"]:
             for i, o in enumerate(q["options"]):
-                rows.append({"question_id": q["id"], "letter": str(o["letter"]),
-                             "text": label(o.get("text"), lang),
-                             "known": bool(o.get("known", o.get("text") is not None)),
-                             "other": bool(o.get("other", False)), "order": i})
+                rows.append(
+                    {
+                        "question_id": q["id"],
+                        "letter": str(o["letter"]),
+                        "text": label(o.get("text"), lang),
+                        "known": bool(o.get("known", o.get("text") is not None)),
+                        "other": bool(o.get("other", False)),
+                        "order": i,
+                    }
+                )
         return pd.DataFrame(rows, columns=["question_id", "letter", "text", "known", "other", "order"])
 
     def statements(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -97,19 +116,33 @@ class Codebook:
         order = 0
         for f_order, f in enumerate(self.raw["factors"]):
             for s in f["statements"]:
-                rows.append({"factor_id": f["id"], "factor": label(f.get("label"), lang),
-                             "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang),
-                             "statement_id": s["id"], "statement": label(s.get("text"), lang),
-                             "factor_order": f_order, "order": order})
+                rows.append(
+                    {
+                        "factor_id": f["id"],
+                        "factor": label(f.get("label"), lang),
+                        "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang),
+                        "statement_id": s["id"],
+                        "statement": label(s.get("text"), lang),
+                        "factor_order": f_order,
+                        "order": order,
+                    }
+                )
                 order += 1
-        return pd.DataFrame(rows, columns=["factor_id", "factor", "factor_short", "statement_id",
-                                           "statement", "factor_order", "order"])
+        return pd.DataFrame(
+            rows, columns=["factor_id", "factor", "factor_short", "statement_id", "statement", "factor_order", "order"]
+        )
 
     def factors(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """factor_id, factor, factor_short, order."""
-        rows = [{"factor_id": f["id"], "factor": label(f.get("label"), lang),
-                 "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang), "order": i}
-                for i, f in enumerate(self.raw["factors"])]
+        rows = [
+            {
+                "factor_id": f["id"],
+                "factor": label(f.get("label"), lang),
+                "factor_short": label(f.get("short"), lang) or label(f.get("label"), lang),
+                "order": i,
+            }
+            for i, f in enumerate(self.raw["factors"])
+        ]
         return pd.DataFrame(rows, columns=["factor_id", "factor", "factor_short", "order"])
 
     @property
@@ -127,8 +160,10 @@ class Codebook:
 
     def footnotes(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, tuple[str, str]]:
         """key -> (marker, text)."""
-        return {k: (str(v.get("marker", "*")), label(v.get("text"), lang))
-                for k, v in (self.raw.get("footnotes") or {}).items()}
+        return {
+            k: (str(v.get("marker", "*")), label(v.get("text"), lang))
+            for k, v in (self.raw.get("footnotes") or {}).items()
+        }
 
     def table_text(self, table: str, key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
         return label(((self.raw.get("tables") or {}).get(table) or {}).get(key), lang)
@@ -153,13 +188,17 @@ def read_codebook(path: Path) -> Codebook:
     path = Path(path)
     source = path.as_posix()
     if not path.exists():
-        raise DataValidationError([Problem(source, None, None, None, "a codebook.yaml in the dataset folder (see data/raw/README.md)")])
+        raise DataValidationError(
+            [Problem(source, None, None, None, "a codebook.yaml in the dataset folder (see data/raw/README.md)")]
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DataValidationError([Problem(source, None, None, None, f"valid UTF-8 YAML ({error})")]) from None
     if not isinstance(raw, dict):
-        raise DataValidationError([Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))])
+        raise DataValidationError(
+            [Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))]
+        )
     problems = nest_statements(raw, source)
     problems += check_codebook(raw, source)
     if not problems:
@@ -182,8 +221,15 @@ def nest_statements(raw: dict[str, Any], source: str) -> list[Problem]:
         factor = factors.get(statement.get("factor")) if isinstance(statement, dict) else None
         if factor is None:
             value = statement.get("factor") if isinstance(statement, dict) else statement
-            problems.append(Problem(source, None, f"statements[{i}].factor", None if value is None else str(value),
-                                    "one of the factors declared under `factors`: " + ", ".join(map(str, factors))))
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"statements[{i}].factor",
+                    None if value is None else str(value),
+                    "one of the factors declared under `factors`: " + ", ".join(map(str, factors)),
+                )
+            )
             continue
         factor.setdefault("statements", []).append({k: v for k, v in statement.items() if k != "factor"})
     return problems
@@ -262,8 +308,10 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
     if not values or not all(isinstance(v, int) for v in values):
         problem("scale.values", values, "a list of whole numbers, e.g. [1, 2, 3, 4, 5]")
     elif len(values) < 2 or sorted(set(values)) != list(values):
-        problem("scale.values", values, "at least two different whole numbers in increasing order, e.g. [1, 2, 3, 4, 5]")
-    for key in (scale.get("labels") or {}):
+        problem(
+            "scale.values", values, "at least two different whole numbers in increasing order, e.g. [1, 2, 3, 4, 5]"
+        )
+    for key in scale.get("labels") or {}:
         if key not in values:
             problem("scale.labels", key, f"labels only for the scale values {values}")
 
@@ -297,12 +345,12 @@ def _check_translations(node: Any, source: str, where: str = "") -> list[Problem
         for key, value in node.items():
             path = f"{where}.{key}" if where else str(key)
             if key in TRANSLATED_KEYS and isinstance(value, str) and where:
-                problems.append(Problem(source, None, path, value,
-                                        f"a mapping of language to text, e.g. {{en: {value!r}}}"))
+                problems.append(
+                    Problem(source, None, path, value, f"a mapping of language to text, e.g. {{en: {value!r}}}")
+                )
             else:
                 problems += _check_translations(value, source, path)
     elif isinstance(node, list):
         for i, item in enumerate(node):
             problems += _check_translations(item, source, f"{where}[{i}]")
     return problems
-

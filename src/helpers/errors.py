@@ -1,4 +1,5 @@
 """The project's validation error: every problem found, each with where and what."""
+
 from __future__ import annotations
 
 import re

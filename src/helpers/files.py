@@ -9,6 +9,7 @@ tab or carriage return) would run as a formula when a spreadsheet opens the
 file, so such cells get a leading apostrophe (the usual defence against
 CSV/formula injection). Numbers are left alone.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,7 +47,9 @@ def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
     for column in restored.columns:
         if pd.api.types.is_object_dtype(restored[column]) or pd.api.types.is_string_dtype(restored[column]):
             text = restored[column]
-            added = text.map(lambda v: isinstance(v, str) and v.startswith("'") and _runs_as_formula(v[1:])).astype(bool)
+            added = text.map(lambda v: isinstance(v, str) and v.startswith("'") and _runs_as_formula(v[1:])).astype(
+                bool
+            )
             restored.loc[added, column] = text[added].str.slice(1)
     return restored
 

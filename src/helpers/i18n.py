@@ -9,6 +9,7 @@ Numbers, percentages, dates and plural forms come from Babel (the Unicode
 CLDR data), not from rules written here: decimal comma and thousands
 separator in Russian and Kazakh, "4 ноября 2019 г.", "5 лет", "2019 ж. 4 қараша".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,8 +75,12 @@ def missing_findings(lang: str, claims: list[dict]) -> list[str]:
     if lang == DEFAULT_LANGUAGE:
         return []
     own = finding_texts(lang)
-    return [f"findings.{claim['id']}.{part}" for claim in claims for part in ("quote", "where", "evidence")
-            if not (own.get(claim["id"]) or {}).get(part)]
+    return [
+        f"findings.{claim['id']}.{part}"
+        for claim in claims
+        for part in ("quote", "where", "evidence")
+        if not (own.get(claim["id"]) or {}).get(part)
+    ]
 
 
 # --- locale formatting (Babel) ------------------------------------------------------------
@@ -96,7 +101,7 @@ def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> st
         return format_percent(share, locale=_locale(lang))
     pattern = _locale(lang).percent_formats[None].pattern
     last_zero = pattern.rindex("0")
-    pattern = pattern[:last_zero + 1] + "." + "0" * decimals + pattern[last_zero + 1:]
+    pattern = pattern[: last_zero + 1] + "." + "0" * decimals + pattern[last_zero + 1 :]
     return format_percent(share, pattern, locale=_locale(lang))
 
 

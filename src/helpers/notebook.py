@@ -7,6 +7,7 @@ Every notebook starts the same way under papermill, nbval and JupyterLab:
 
 and shows its tables with `show(frame)`: a rich table in JupyterLab, plain text in the runs nbval compares.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Notebooks run under papermill (working directory: the caller's), nbval (the
 notebook's folder) and JupyterLab (wherever it was started); deriving every
 path from this file's location makes them behave the same under all three.
 """
+
 from __future__ import annotations
 
 import os
@@ -143,5 +144,10 @@ def dataset_paths(name: str, root: Path | None = None, lang: str = DEFAULT_REPOR
     """
     staging = os.environ.get(STAGING_VARIABLE)
     writes = frozenset(filter(None, os.environ.get(WRITES_VARIABLE, "").split(",")))
-    return DatasetPaths(check_dataset_name(name), Path(root) if root else project_root(), lang,
-                        Path(staging) if staging else None, writes).for_language(lang)
+    return DatasetPaths(
+        check_dataset_name(name),
+        Path(root) if root else project_root(),
+        lang,
+        Path(staging) if staging else None,
+        writes,
+    ).for_language(lang)

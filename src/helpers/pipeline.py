@@ -18,6 +18,7 @@ anything runs (papermill itself only warns about a misspelt name) and, when a
 cell fails, prints the error the notebook raised -- for bad data, the list of
 problems -- instead of papermill's traceback, then exits non-zero.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers.paths import (OUTPUTS, REPO_ROOT, ROOT_VARIABLE, STAGING_VARIABLE, WRITES_VARIABLE, DatasetPaths,
-                           check_dataset_name, dataset_paths, project_root)
+from helpers.paths import (
+    OUTPUTS,
+    REPO_ROOT,
+    ROOT_VARIABLE,
+    STAGING_VARIABLE,
+    WRITES_VARIABLE,
+    DatasetPaths,
+    check_dataset_name,
+    dataset_paths,
+    project_root,
+)
 
 # When this module was loaded: as `python -m helpers.pipeline`, a few milliseconds after the process started, so a
 # step's time includes starting Python and importing papermill, not only running the notebook.
@@ -70,8 +80,10 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
     declared = notebook_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise ValueError(f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
-                         f"this notebook takes {', '.join(sorted(declared)) or 'none'}.")
+        raise ValueError(
+            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
+            f"this notebook takes {', '.join(sorted(declared)) or 'none'}."
+        )
     if "dataset" in parameters:
         check_dataset_name(parameters["dataset"])
 
@@ -87,9 +99,16 @@ def run_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     check_parameters(notebook, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
-                                   cwd=str(notebook.parent), progress_bar=False, report_mode=False,
-                                   **quiet_kernel_options())
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            report_mode=False,
+            **quiet_kernel_options(),
+        )
     finally:
         if output.exists():
             normalise_executed(output, notebook)
@@ -136,14 +155,19 @@ def forget(record: Path, paths: DatasetPaths) -> list[str]:
     pending = [Path(record).resolve()]
     while pending:
         current = pending.pop()
-        name = current.resolve().relative_to(root).as_posix() if current.resolve().is_relative_to(root) else str(current)
+        name = (
+            current.resolve().relative_to(root).as_posix() if current.resolve().is_relative_to(root) else str(current)
+        )
         for wrote in _record_metadata(current).get("wrote", []):
             remove(root / wrote)
         remove(current)
         for product in FINAL_PRODUCTS:
             remove(current.parent.parent / product)
-        pending += [other for other in records if other.exists() and other != current
-                    and name in _record_metadata(other).get("read", {})]
+        pending += [
+            other
+            for other in records
+            if other.exists() and other != current and name in _record_metadata(other).get("read", {})
+        ]
     return removed
 
 
@@ -299,8 +323,12 @@ def coalesce_streams(cell) -> None:
         return
     merged = []
     for output in cell.outputs:
-        if (merged and output.output_type == "stream" and merged[-1].output_type == "stream"
-                and merged[-1].name == output.name):
+        if (
+            merged
+            and output.output_type == "stream"
+            and merged[-1].output_type == "stream"
+            and merged[-1].name == output.name
+        ):
             merged[-1].text += output.text
         else:
             merged.append(output)
@@ -335,8 +363,9 @@ def refresh_reference(notebooks: list[Path]) -> None:
         os.environ[ROOT_VARIABLE] = str(sandbox_root(Path(scratch)))
         for path in sorted(Path(p) for p in notebooks):
             notebook = nbformat.read(path, as_version=4)
-            NotebookClient(notebook, kernel_name=KERNEL, record_timing=False,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            NotebookClient(
+                notebook, kernel_name=KERNEL, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+            ).execute()
             for cell in notebook.cells:
                 cell.metadata.pop("execution", None)
                 coalesce_streams(cell)
@@ -377,15 +406,22 @@ def check_environment() -> list[str]:
     try:
         codebook = read_codebook(paths.codebook)
     except DataValidationError as error:
-        return errors + [f"data/raw/{data}/codebook.yaml has mistakes; fix these keys before anything runs:\n"
-                         + "\n".join(f"  - {p.column or p.file}: found {p.value!r}; expected {p.expected}"
-                                      if p.value is not None else f"  - {p.column or p.file}: expected {p.expected}"
-                                      for p in error.problems)]
+        return errors + [
+            f"data/raw/{data}/codebook.yaml has mistakes; fix these keys before anything runs:\n"
+            + "\n".join(
+                f"  - {p.column or p.file}: found {p.value!r}; expected {p.expected}"
+                if p.value is not None
+                else f"  - {p.column or p.file}: expected {p.expected}"
+                for p in error.problems
+            )
+        ]
     pilot_body = os.environ.get("PILOT_BODY", "")
     codes = codebook.pilot_bodies()["code"].tolist() if len(codebook.pilot_bodies()) else []
     if pilot_body and pilot_body not in codes:
-        errors.append(f"PILOT_BODY={pilot_body!r} is not a pilot body of data/raw/{data}/codebook.yaml: "
-                      f"leave it empty for all, or use one of {', '.join(codes) or '(none declared)'}.")
+        errors.append(
+            f"PILOT_BODY={pilot_body!r} is not a pilot body of data/raw/{data}/codebook.yaml: "
+            f"leave it empty for all, or use one of {', '.join(codes) or '(none declared)'}."
+        )
     return errors
 
 
@@ -396,10 +432,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebook", type=Path)
     run.add_argument("output", type=Path)
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    run.add_argument("--from-env", nargs="+", default=[], metavar="NAME=VARIABLE",
-                     help="parameters read from environment variables (how make passes them: no shell sees them)")
-    run.add_argument("--writes", nargs="+", default=None, choices=OUTPUTS,
-                     help="stage the outputs this step writes; publish them and the record only on success")
+    run.add_argument(
+        "--from-env",
+        nargs="+",
+        default=[],
+        metavar="NAME=VARIABLE",
+        help="parameters read from environment variables (how make passes them: no shell sees them)",
+    )
+    run.add_argument(
+        "--writes",
+        nargs="+",
+        default=None,
+        choices=OUTPUTS,
+        help="stage the outputs this step writes; publish them and the record only on success",
+    )
     run.add_argument("--reads", nargs="*", default=[], type=Path, help="the step's inputs, named in its record")
     commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
     commands.add_parser("forget-report", help="remove the report of DATA after a failed run")
@@ -420,8 +466,11 @@ def main(argv: list[str] | None = None) -> int:
         for lang in os.environ.get("REPORT_LANG", "").split():
             for product in FINAL_PRODUCTS:
                 (paths.dataset_reports / lang / product).unlink(missing_ok=True)
-        print(f"The run failed: nothing under reports/{paths.name}/ is a report of the current inputs "
-              "(the steps that succeeded kept their files; see the error above).", file=sys.stderr)
+        print(
+            f"The run failed: nothing under reports/{paths.name}/ is a report of the current inputs "
+            "(the steps that succeeded kept their files; see the error above).",
+            file=sys.stderr,
+        )
         return 0
     _skip_iri_format_parsers()
     from papermill.exceptions import PapermillExecutionError
@@ -447,8 +496,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{step} stopped: {error.ename}", file=sys.stderr)
         print(error.evalue, file=sys.stderr)
         if error.ename == "DataValidationError" and "The full list:" in error.evalue:
-            print("Fix the export or the codebook, or run with ON_INVALID=quarantine to set the invalid rows aside.",
-                  file=sys.stderr)
+            print(
+                "Fix the export or the codebook, or run with ON_INVALID=quarantine to set the invalid rows aside.",
+                file=sys.stderr,
+            )
         print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
         return 1
     report_step(args.notebook, time.perf_counter() - started, parameters.get("lang"))

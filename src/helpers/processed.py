@@ -8,6 +8,7 @@ and publishing, which need to know nothing about how an export was read:
     choices      one row per respondent x question x chosen option, with any free text
     likert       one row per respondent x statement: the score, and why it is missing where it is
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,9 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     folder = Path(folder)
     missing = [n for n in PROCESSED_TABLES if not (folder / f"{n}.csv").exists()]
     if missing:
-        raise FileNotFoundError(f"{folder}: no {', '.join(m + '.csv' for m in missing)}; run the cleaning notebook (01_clean) first.")
+        raise FileNotFoundError(
+            f"{folder}: no {', '.join(m + '.csv' for m in missing)}; run the cleaning notebook (01_clean) first."
+        )
     # Codes that repeat on every row (stakeholder type, question, option, factor, statement) are read as
     # categories: the long tables hold a few distinct codes in up to millions of rows, and grouping or
     # comparing by a category is several times faster than by text. The categories are the codes in
@@ -36,11 +39,18 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
             respondents[column] = respondents[column].astype("Int64")
         elif column.endswith("_lower_bound"):
             respondents[column] = respondents[column].astype("boolean")
-    choices = pd.read_csv(folder / "choices.csv", dtype={**text, "question_id": code, "option": code, "free_text": str},
-                          keep_default_na=False, na_values=[""])
-    likert = pd.read_csv(folder / "likert.csv", dtype={**text, "factor_id": code, "statement_id": code, "score": "Int64",
-                                                       "missing_reason": code},
-                         keep_default_na=False, na_values=[""])
+    choices = pd.read_csv(
+        folder / "choices.csv",
+        dtype={**text, "question_id": code, "option": code, "free_text": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    likert = pd.read_csv(
+        folder / "likert.csv",
+        dtype={**text, "factor_id": code, "statement_id": code, "score": "Int64", "missing_reason": code},
+        keep_default_na=False,
+        na_values=[""],
+    )
     # Respondent ids too, converted after reading: the CSV reader merges the categories of each chunk
     # it reads, which is slow for as many categories as respondents.
     for frame in (choices, likert):
@@ -49,6 +59,8 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     # match no code of the codebook. Keep them text.
     for frame in (respondents, choices, likert):
         for column in frame.columns:
-            if isinstance(frame[column].dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(frame[column].cat.categories):
+            if isinstance(frame[column].dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(
+                frame[column].cat.categories
+            ):
                 frame[column] = frame[column].cat.rename_categories(lambda value: str(value))
     return {"respondents": respondents, "choices": choices, "likert": likert}

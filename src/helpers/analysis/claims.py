@@ -17,6 +17,7 @@ it holds *partly* when a majority, strictly more than half, agrees; else it fail
 with several respondents per group an ordered pair holds only when the bootstrap CI of the
 difference excludes 0; otherwise the two factors are indistinguishable here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,13 @@ PARTLY_CHECKABLE = "partly checkable"
 MAJORITY = 0.5
 HOLDS, HOLDS_PARTLY, FAILS = "holds", "holds partly", "fails"
 #: The ui_text.yaml key of each verdict (the verdicts themselves stay these constants in claims.csv).
-VERDICT_WORDS = {SUPPORTED: "verdict_supported", PARTLY: "verdict_partly", NOT: "verdict_not",
-                 UNCHECKABLE: "verdict_uncheckable", PARTLY_CHECKABLE: "claim_partly_checkable"}
+VERDICT_WORDS = {
+    SUPPORTED: "verdict_supported",
+    PARTLY: "verdict_partly",
+    NOT: "verdict_not",
+    UNCHECKABLE: "verdict_uncheckable",
+    PARTLY_CHECKABLE: "claim_partly_checkable",
+}
 
 
 def paper_claims() -> list[dict]:
@@ -85,10 +91,12 @@ def options_with_role(codebook: Codebook, role: str, question: dict | None = Non
 def unknown_roles(codebook: Codebook) -> list[str]:
     """'<where>: <role>' for every role in the codebook that the vocabulary does not define."""
     known = set(role_vocabulary())
-    entries = ([(f"stakeholder {s['code']}", s) for s in codebook.raw["stakeholders"]]
-               + [(f"question {q['id']}", q) for q in codebook.raw["questions"]]
-               + [(f"option {q['id']} {o['letter']}", o) for q in codebook.raw["questions"] for o in q["options"]]
-               + [(f"statement {s['id']}", s) for f in codebook.raw["factors"] for s in f["statements"]])
+    entries = (
+        [(f"stakeholder {s['code']}", s) for s in codebook.raw["stakeholders"]]
+        + [(f"question {q['id']}", q) for q in codebook.raw["questions"]]
+        + [(f"option {q['id']} {o['letter']}", o) for q in codebook.raw["questions"] for o in q["options"]]
+        + [(f"statement {s['id']}", s) for f in codebook.raw["factors"] for s in f["statements"]]
+    )
     return [f"{where}: {role}" for where, entry in entries for role in sorted(_roles(entry) - known)]
 
 
@@ -115,8 +123,15 @@ def _share_text(agree: int, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
     if n < 2:
         return i18n.say(lang, "claim_share", k=agree, n=n)
     low, high = stats.wilson_interval(agree, n)
-    return i18n.say(lang, "claim_share_ci", k=agree, n=n, share=i18n.percent(agree / n, lang),
-                    low=i18n.percent(low, lang), high=i18n.percent(high, lang))
+    return i18n.say(
+        lang,
+        "claim_share_ci",
+        k=agree,
+        n=n,
+        share=i18n.percent(agree / n, lang),
+        low=i18n.percent(low, lang),
+        high=i18n.percent(high, lang),
+    )
 
 
 def _number(value: float, lang: str, decimals: int = 2) -> str:
@@ -130,9 +145,15 @@ def _signed_percent(share: float, lang: str) -> str:
 
 
 # --- the check of every claim -------------------------------------------------------------
-def check_claims(likert: pd.DataFrame, choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
-                 claims: list[dict] | None = None, factor_differences: pd.DataFrame | None = None,
-                 lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def check_claims(
+    likert: pd.DataFrame,
+    choices: pd.DataFrame,
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    claims: list[dict] | None = None,
+    factor_differences: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> pd.DataFrame:
     """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers.
 
     The reading and the numbers are written in `lang` (ui_text.yaml); quote, where and evidence are the
@@ -144,16 +165,27 @@ def check_claims(likert: pd.DataFrame, choices: pd.DataFrame, respondents: pd.Da
     for claim in claims or paper_claims():
         data.partly_checkable = False
         verdict, numbers = CHECKS[claim["check"]](claim, data)
-        rows.append({"finding": claim["finding"], "id": claim["id"], "quote": claim["quote"], "where": claim["where"],
-                     "evidence": claim["evidence"], "reading": data.reading(claim), "verdict": verdict,
-                     "checkable": PARTLY_CHECKABLE if data.partly_checkable and verdict != UNCHECKABLE else "",
-                     "numbers": numbers})
+        rows.append(
+            {
+                "finding": claim["finding"],
+                "id": claim["id"],
+                "quote": claim["quote"],
+                "where": claim["where"],
+                "evidence": claim["evidence"],
+                "reading": data.reading(claim),
+                "verdict": verdict,
+                "checkable": PARTLY_CHECKABLE if data.partly_checkable and verdict != UNCHECKABLE else "",
+                "numbers": numbers,
+            }
+        )
     table = pd.DataFrame(rows)
     table.attrs["orders"] = data.orders
     return table
 
 
-def with_paper_verdicts(table: pd.DataFrame, reference: pd.DataFrame | None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def with_paper_verdicts(
+    table: pd.DataFrame, reference: pd.DataFrame | None, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """The findings table with the verdict on the paper's own data beside this dataset's (a replication
     table), in the words of `lang`; `reference` is check_claims on the paper's data, None when this is the paper's data."""
     table = table.copy()
@@ -191,17 +223,33 @@ def disagreements(table: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_L
     orders = table.attrs.get("orders", {})
     notes = []
     for finding, block in table.groupby("finding", sort=False):
-        measured = [((translated.get(row.id) or {}).get("evidence") or row.evidence, orders[row.id])
-                    for row in block.itertuples() if row.id in orders]
+        measured = [
+            ((translated.get(row.id) or {}).get("evidence") or row.evidence, orders[row.id])
+            for row in block.itertuples()
+            if row.id in orders
+        ]
         for i, (first_label, first) in enumerate(measured):
-            for second_label, second in measured[i + 1:]:
+            for second_label, second in measured[i + 1 :]:
                 common = [f for f in first if f in second]
-                flipped = [(a, b) for j, a in enumerate(common) for b in common[j + 1:]
-                           if (first[a] - first[b]) * (second[a] - second[b]) < 0]
+                flipped = [
+                    (a, b)
+                    for j, a in enumerate(common)
+                    for b in common[j + 1 :]
+                    if (first[a] - first[b]) * (second[a] - second[b]) < 0
+                ]
                 for a, b in flipped:
                     above, below = (a, b) if first[a] > first[b] else (b, a)
-                    notes.append(i18n.say(lang, "claim_disagreement", finding=finding, first=first_label.split(":")[0],
-                                          above=names[above], below=names[below], second=second_label.split(":")[0]))
+                    notes.append(
+                        i18n.say(
+                            lang,
+                            "claim_disagreement",
+                            finding=finding,
+                            first=first_label.split(":")[0],
+                            above=names[above],
+                            below=names[below],
+                            second=second_label.split(":")[0],
+                        )
+                    )
     return notes
 
 
@@ -252,7 +300,9 @@ class _Data:
         return pd.Index(self.choices.loc[picked, "respondent_id"].unique())
 
     def share_choosing(self, options: list[tuple[str, str]], groups: list[str] | None = None) -> tuple[int, int]:
-        people = self.respondents if groups is None else self.respondents.loc[self.respondents["stakeholder"].isin(groups)]
+        people = (
+            self.respondents if groups is None else self.respondents.loc[self.respondents["stakeholder"].isin(groups)]
+        )
         return int(people["respondent_id"].isin(self.chose(options)).sum()), len(people)
 
 
@@ -263,7 +313,7 @@ def _pair_states(order: list[list[str]], values: dict[str, float], intervals: di
     present = [tier for tier in present if tier]
     states = {}
     for i, tier in enumerate(present):
-        for later in present[i + 1:]:
+        for later in present[i + 1 :]:
             for a in tier:
                 for b in later:
                     low, high = (intervals or {}).get((a, b), (np.nan, np.nan))
@@ -288,9 +338,17 @@ def _order_verdict(order, values: dict[str, float], intervals: dict | None = Non
 
 
 def _unsure_pairs(order, values, intervals, names, fmt, words: dict) -> list[str]:
-    return [words["claim_indistinguishable"].format(a=names[a], b=names[b], difference=fmt(values[a] - values[b]),
-                                                    low=fmt(intervals[(a, b)][0]), high=fmt(intervals[(a, b)][1]))
-            for (a, b), state in _pair_states(order, values, intervals).items() if state == "indistinguishable"]
+    return [
+        words["claim_indistinguishable"].format(
+            a=names[a],
+            b=names[b],
+            difference=fmt(values[a] - values[b]),
+            low=fmt(intervals[(a, b)][0]),
+            high=fmt(intervals[(a, b)][1]),
+        )
+        for (a, b), state in _pair_states(order, values, intervals).items()
+        if state == "indistinguishable"
+    ]
 
 
 def check_factor_order(claim, data: _Data):
@@ -302,8 +360,11 @@ def check_factor_order(claim, data: _Data):
         return UNCHECKABLE, data.say("claim_no_scores", ids=", ".join(sorted(set(wanted) - set(by_groups))))
     values = {f: by_groups[f] for f in wanted}
     data.orders[claim["id"]] = values
-    differences = (data.factor_differences if data.factor_differences is not None
-                   else stats.factor_differences(data.likert, data.codebook))
+    differences = (
+        data.factor_differences
+        if data.factor_differences is not None
+        else stats.factor_differences(data.likert, data.codebook)
+    )
     intervals = {(r.factor_a, r.factor_b): (r.ci_low, r.ci_high) for r in differences.itertuples()}
     verdict = _order_verdict(claim["order"], values, intervals)
     names = data.factor_names
@@ -314,9 +375,17 @@ def check_factor_order(claim, data: _Data):
     other = {f: by_respondents[f] for f in wanted}
     if sorted(other, key=lambda f: -other[f]) != sorted(values, key=lambda f: -values[f]):
         other_verdict = _order_verdict(claim["order"], other)
-        parts.append(data.say("claim_respondents_weighted", values=", ".join(
-            f"{names[f]} {data.number(other[f])}" for f in sorted(other, key=lambda f: -other[f])))
-            + (data.say("claim_weighting_matters", verdict=data.verdict(other_verdict)) if other_verdict != verdict else ""))
+        parts.append(
+            data.say(
+                "claim_respondents_weighted",
+                values=", ".join(f"{names[f]} {data.number(other[f])}" for f in sorted(other, key=lambda f: -other[f])),
+            )
+            + (
+                data.say("claim_weighting_matters", verdict=data.verdict(other_verdict))
+                if other_verdict != verdict
+                else ""
+            )
+        )
     return verdict, "; ".join(parts)
 
 
@@ -331,7 +400,9 @@ def check_choice_order(claim, data: _Data):
             by_factor.setdefault(option["factor"], []).append((question["id"], str(option["letter"])))
     wanted = [f for tier in claim["order"] for f in tier]
     n = len(data.respondents)
-    chosen = {f: data.respondents["respondent_id"].isin(data.chose(by_factor[f])).to_numpy() for f in wanted if f in by_factor}
+    chosen = {
+        f: data.respondents["respondent_id"].isin(data.chose(by_factor[f])).to_numpy() for f in wanted if f in by_factor
+    }
     if len(chosen) < 2:
         return UNCHECKABLE, data.say("claim_too_few_factors")
     counts = {f: float(c.sum()) for f, c in chosen.items()}
@@ -340,24 +411,39 @@ def check_choice_order(claim, data: _Data):
     data.orders[claim["id"]] = counts
     intervals = _choice_intervals(chosen) if data.several else None
     verdict = _order_verdict(claim["order"], counts, intervals)
-    parts = [", ".join(data.say("claim_chosen_by", name=data.factor_names[f], k=f"{counts[f]:.0f}", n=n)
-                       for f in sorted(counts, key=lambda f: -counts[f]))]
+    parts = [
+        ", ".join(
+            data.say("claim_chosen_by", name=data.factor_names[f], k=f"{counts[f]:.0f}", n=n)
+            for f in sorted(counts, key=lambda f: -counts[f])
+        )
+    ]
     if intervals:
-        parts += _unsure_pairs(claim["order"], {f: c / n for f, c in counts.items()}, intervals, data.factor_names,
-                               lambda x: _signed_percent(x, data.lang), data.words)
+        parts += _unsure_pairs(
+            claim["order"],
+            {f: c / n for f, c in counts.items()},
+            intervals,
+            data.factor_names,
+            lambda x: _signed_percent(x, data.lang),
+            data.words,
+        )
     if missing:
         parts.append(data.say("claim_no_option_names", names=", ".join(missing)))
     return verdict, "; ".join(parts)
 
 
-def _choice_intervals(chosen: dict[str, np.ndarray], seed: int = stats.SEED,
-                      n_resamples: int = stats.BOOTSTRAP_RESAMPLES) -> dict[tuple[str, str], tuple[float, float]]:
+def _choice_intervals(
+    chosen: dict[str, np.ndarray], seed: int = stats.SEED, n_resamples: int = stats.BOOTSTRAP_RESAMPLES
+) -> dict[tuple[str, str], tuple[float, float]]:
     """Bootstrap 95 % CI (respondents resampled, seeded) of the difference in the share choosing two factors."""
     factors = list(chosen)
     matrix = np.column_stack([chosen[f] for f in factors]).astype(float)
     shares = stats.resampled_means(matrix, np.random.default_rng(seed), n_resamples)
-    return {(a, b): tuple(np.percentile(shares[:, i] - shares[:, j], [2.5, 97.5]))
-            for i, a in enumerate(factors) for j, b in enumerate(factors) if i != j}
+    return {
+        (a, b): tuple(np.percentile(shares[:, i] - shares[:, j], [2.5, 97.5]))
+        for i, a in enumerate(factors)
+        for j, b in enumerate(factors)
+        if i != j
+    }
 
 
 # --- agreement with statements ----------------------------------------------------------------
@@ -372,8 +458,14 @@ def check_statements_agreed(claim, data: _Data):
         scores = data.likert.loc[data.likert["statement_id"] == statement, "score"].dropna().astype(float)
         agree = int((scores >= data.agree_from).sum())
         states.append(share_state(agree, len(scores)))
-        parts.append(data.say("claim_statement_agree", statement=statement, share=data.share(agree, len(scores)),
-                              mean=data.number(scores.mean())))
+        parts.append(
+            data.say(
+                "claim_statement_agree",
+                statement=statement,
+                share=data.share(agree, len(scores)),
+                mean=data.number(scores.mean()),
+            )
+        )
     if missing:
         parts.append(data.say("claim_no_statement_has_role", role=", ".join(missing)))
     return combine(states), "; ".join(parts)
@@ -384,7 +476,9 @@ def check_important_and_lowest(claim, data: _Data):
     if not statements:
         return UNCHECKABLE, data.say("claim_no_statement_role", role=claim["statement_role"])
     statement = statements[0]
-    important = [g for r in claim["important_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups]
+    important = [
+        g for r in claim["important_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups
+    ]
     lowest = [g for r in claim["lowest_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups]
     if not important or not lowest:
         return UNCHECKABLE, data.say("claim_no_groups")
@@ -395,14 +489,26 @@ def check_important_and_lowest(claim, data: _Data):
     covered = scored.loc[(scored["statement_id"] == statement) & scored["stakeholder"].isin(important)]
     agree = int((covered["score"] >= data.agree_from).sum())
     states = [share_state(agree, len(covered))]
-    parts = [data.say("claim_rate_at_least", groups=" + ".join(data.labels[g] for g in important),
-                      share=data.share(agree, len(covered)), agree_from=data.agree_from)]
+    parts = [
+        data.say(
+            "claim_rate_at_least",
+            groups=" + ".join(data.labels[g] for g in important),
+            share=data.share(agree, len(covered)),
+            agree_from=data.agree_from,
+        )
+    ]
     means = covered.groupby("stakeholder", observed=True)["score"].agg(["mean", "size"])
     contrary = [g for g in important if g in means.index and means.loc[g, "mean"] < data.agree_from]
     for group in contrary:
         n = int(means.loc[group, "size"])
-        parts.append(data.say("claim_contrary", group=data.labels[group], score=data.score(means.loc[group, "mean"]),
-                              mean_of=data.say("claim_mean_of", n=n) if n > 1 else ""))
+        parts.append(
+            data.say(
+                "claim_contrary",
+                group=data.labels[group],
+                score=data.score(means.loc[group, "mean"]),
+                mean_of=data.say("claim_mean_of", n=n) if n > 1 else "",
+            )
+        )
     for group in lowest:
         answers = scored.loc[(scored["factor_id"] == factor) & (scored["stakeholder"] == group)]
         own = answers.groupby("statement_id")["score"].mean()
@@ -410,9 +516,17 @@ def check_important_and_lowest(claim, data: _Data):
         is_lowest = own[statement] <= own.min()
         states.append(HOLDS if is_lowest else FAILS)
         rank = int(own.rank(method="min")[statement])
-        parts.append(data.say("claim_rank_lowest", group=data.labels[group], score=data.score(own[statement]),
-                              mean_of=data.say("claim_mean_of", n=n_group) if n_group > 1 else "", rank=rank,
-                              n=len(own), factor=data.factor_names[factor]))
+        parts.append(
+            data.say(
+                "claim_rank_lowest",
+                group=data.labels[group],
+                score=data.score(own[statement]),
+                mean_of=data.say("claim_mean_of", n=n_group) if n_group > 1 else "",
+                rank=rank,
+                n=len(own),
+                factor=data.factor_names[factor],
+            )
+        )
     return combine(states), "; ".join(parts)
 
 
@@ -448,11 +562,15 @@ def check_proposed(claim, data: _Data):
     n = len(data.respondents)
     parts = [data.say("claim_proposed", k=len(proposing), n=n)]
     if listed:
-        parts.append(data.say("claim_picked", k=len(picked), options=", ".join(f"{q} {letter}" for q, letter in listed)))
+        parts.append(
+            data.say("claim_picked", k=len(picked), options=", ".join(f"{q} {letter}" for q, letter in listed))
+        )
     if others:
         examples = "; ".join(sorted(set(mentions["free_text"]))[:3])
-        parts.append(data.say("claim_named_under_other", k=mentions["respondent_id"].nunique())
-                     + (f" ({examples})" if examples else ""))
+        parts.append(
+            data.say("claim_named_under_other", k=mentions["respondent_id"].nunique())
+            + (f" ({examples})" if examples else "")
+        )
     return (SUPPORTED if proposing else NOT), ", ".join(parts)
 
 
@@ -466,27 +584,42 @@ def check_group_choices(claim, data: _Data):
             expected += 1
             groups = [g for g in stakeholders_with_role(data.codebook, role) if g in data.groups]
             if not groups:
-                parts.append(data.say("claim_group_absent", group=data.words["claim_roles"].get(role, role.replace("_", " "))))
+                parts.append(
+                    data.say("claim_group_absent", group=data.words["claim_roles"].get(role, role.replace("_", " ")))
+                )
                 continue
             agree, n = data.share_choosing(options, groups)
             states.append(share_state(agree, n))
             approach = expectation["approach"]
-            parts.append(data.say("claim_groups_chose", groups=" + ".join(data.labels[g] for g in groups),
-                                  share=data.share(agree, n), options="/".join(letter for _, letter in options),
-                                  approach=data.words.get("approach_" + approach.replace("-", "_"), approach)))
+            parts.append(
+                data.say(
+                    "claim_groups_chose",
+                    groups=" + ".join(data.labels[g] for g in groups),
+                    share=data.share(agree, n),
+                    options="/".join(letter for _, letter in options),
+                    approach=data.words.get("approach_" + approach.replace("-", "_"), approach),
+                )
+            )
     if not states:
         return UNCHECKABLE, "; ".join(parts)
     data.partly_checkable = len(states) < expected
     return combine(states), "; ".join(parts)
 
 
-CHECKS = {"factor_order": check_factor_order, "choice_order": check_choice_order,
-          "statements_agreed": check_statements_agreed, "important_and_lowest": check_important_and_lowest,
-          "all_chose": check_all_chose, "proposed": check_proposed, "group_choices": check_group_choices}
+CHECKS = {
+    "factor_order": check_factor_order,
+    "choice_order": check_choice_order,
+    "statements_agreed": check_statements_agreed,
+    "important_and_lowest": check_important_and_lowest,
+    "all_chose": check_all_chose,
+    "proposed": check_proposed,
+    "group_choices": check_group_choices,
+}
 
 
-def replication_table(checked: pd.DataFrame, dataset: str, root: Path | None = None,
-                      lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def replication_table(
+    checked: pd.DataFrame, dataset: str, root: Path | None = None, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """The findings table of `dataset` with the paper's own verdict beside each (empty on the paper's data),
     that verdict in the words of `lang`."""
     reference = None if dataset == reference_dataset() else reference_verdicts(root, lang)

@@ -19,6 +19,7 @@
   exploratory loadings (scikit-learn) where n allows.
 Each is checked against a published worked example in tests/test_stats.py.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,8 +51,13 @@ MIN_RESPONDENTS_FOR_STRUCTURE = 100
 
 def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
     """Long: respondent_id, stakeholder, factor_id, score (the mean of the respondent's answers to its statements)."""
-    return (likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
-            .groupby(["respondent_id", "stakeholder", "factor_id"], sort=False)["score"].mean().reset_index())
+    return (
+        likert.dropna(subset=["score"])
+        .assign(score=lambda f: f["score"].astype(float))
+        .groupby(["respondent_id", "stakeholder", "factor_id"], sort=False)["score"]
+        .mean()
+        .reset_index()
+    )
 
 
 def format_p(p: float) -> str:
@@ -88,20 +94,41 @@ def kendalls_w(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED) -> di
 
     factors = codebook.factors()["factor_id"]
     k = len(factors)
-    wide = (respondent_factor_scores(likert).pivot(index="respondent_id", columns="factor_id", values="score")
-            .reindex(columns=factors).dropna())
+    wide = (
+        respondent_factor_scores(likert)
+        .pivot(index="respondent_id", columns="factor_id", values="score")
+        .reindex(columns=factors)
+        .dropna()
+    )
     m = len(wide)
     if m < 2 or k < 3:
-        return {"W": np.nan, "chi2": np.nan, "df": k - 1, "p": np.nan, "p_method": "", "p_chi2": np.nan,
-                "n_respondents": m, "n_factors": k,
-                "note": f"needs at least 3 factors and 2 respondents who scored all of them (here {k} and {m})"}
+        return {
+            "W": np.nan,
+            "chi2": np.nan,
+            "df": k - 1,
+            "p": np.nan,
+            "p_method": "",
+            "p_chi2": np.nan,
+            "n_respondents": m,
+            "n_factors": k,
+            "note": f"needs at least 3 factors and 2 respondents who scored all of them (here {k} and {m})",
+        }
     # scipy ranks all respondents in one array operation; pingouin's friedman loops over them in Python.
     result = friedmanchisquare(*wide.to_numpy().T)
     p, method = friedman_small_sample_p(wide.to_numpy(), seed)
     if method == "":
         p, method = float(result.pvalue), "chi-square approximation"
-    return {"W": float(result.statistic) / (m * (k - 1)), "chi2": float(result.statistic), "df": k - 1,
-            "p": p, "p_method": method, "p_chi2": float(result.pvalue), "n_respondents": m, "n_factors": k, "note": ""}
+    return {
+        "W": float(result.statistic) / (m * (k - 1)),
+        "chi2": float(result.statistic),
+        "df": k - 1,
+        "p": p,
+        "p_method": method,
+        "p_chi2": float(result.pvalue),
+        "n_respondents": m,
+        "n_factors": k,
+        "note": "",
+    }
 
 
 def friedman_small_sample_p(scores: np.ndarray, seed: int = SEED) -> tuple[float, str]:
@@ -127,16 +154,30 @@ def friedman_small_sample_p(scores: np.ndarray, seed: int = SEED) -> tuple[float
         return ((sums - sums.mean(axis=0)) ** 2).sum(axis=0)
 
     exact = total <= EXACT_LIMIT
-    result = permutation_test(tuple(scores.T), spread, permutation_type="samples", vectorized=True,
-                              n_resamples=np.inf if exact else PERMUTATIONS, alternative="greater",
-                              batch=20000, rng=np.random.default_rng(seed))
-    how = (f"exact (all {total:,} rearrangements)" if exact
-           else f"permutation ({PERMUTATIONS:,} rearrangements, seed {seed})")
+    result = permutation_test(
+        tuple(scores.T),
+        spread,
+        permutation_type="samples",
+        vectorized=True,
+        n_resamples=np.inf if exact else PERMUTATIONS,
+        alternative="greater",
+        batch=20000,
+        rng=np.random.default_rng(seed),
+    )
+    how = (
+        f"exact (all {total:,} rearrangements)"
+        if exact
+        else f"permutation ({PERMUTATIONS:,} rearrangements, seed {seed})"
+    )
     return float(result.pvalue), how
 
 
-def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
-                       min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA) -> pd.DataFrame:
+def factor_reliability(
+    likert: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA,
+) -> pd.DataFrame:
     """Per factor: Cronbach's alpha of its statements with its 95 % CI, or why it is not reported.
 
     `scale` says in words whether the statements form a scale here (alpha of LOW_ALPHA or more).
@@ -147,13 +188,24 @@ def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEF
     for factor in codebook.factors(lang).itertuples():
         wide = _factor_items(likert, factor.factor_id)
         n, k = len(wide), wide.shape[1]
-        row = {"factor_id": factor.factor_id, "factor": factor.factor, "n_statements": k, "n_complete": n,
-               "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": "", "note": ""}
+        row = {
+            "factor_id": factor.factor_id,
+            "factor": factor.factor,
+            "n_statements": k,
+            "n_complete": n,
+            "alpha": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "scale": "",
+            "note": "",
+        }
         if k < 2:
             row["note"] = "one statement: alpha needs at least two"
         elif n < min_respondents:
-            row["note"] = (f"not computed: {n} respondents answered every statement of this factor, fewer than "
-                           f"{min_respondents}; alpha from so few would mostly reflect chance")
+            row["note"] = (
+                f"not computed: {n} respondents answered every statement of this factor, fewer than "
+                f"{min_respondents}; alpha from so few would mostly reflect chance"
+            )
         else:
             import pingouin  # only here: it loads statsmodels, matplotlib and seaborn, over a second
 
@@ -166,11 +218,15 @@ def factor_reliability(likert: pd.DataFrame, codebook: Codebook, lang: str = DEF
 def scale_verdict(alpha: float) -> str:
     """Alpha in words: whether the factor mean stands for a scale here."""
     if alpha < 0:
-        return ("negative alpha: these statements do not form a scale here; the factor mean is shown for "
-                "comparison with the paper only")
+        return (
+            "negative alpha: these statements do not form a scale here; the factor mean is shown for "
+            "comparison with the paper only"
+        )
     if alpha < LOW_ALPHA:
-        return (f"alpha below {LOW_ALPHA}: these statements do not form a scale here; the factor mean is shown for "
-                "comparison with the paper only")
+        return (
+            f"alpha below {LOW_ALPHA}: these statements do not form a scale here; the factor mean is shown for "
+            "comparison with the paper only"
+        )
     return "the statements form a scale here"
 
 
@@ -180,8 +236,12 @@ def _factor_items(likert: pd.DataFrame, factor_id: str) -> pd.DataFrame:
     return items.pivot(index="respondent_id", columns="statement_id", values="score").astype(float).dropna()
 
 
-def item_statistics(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
-                    min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA) -> pd.DataFrame:
+def item_statistics(
+    likert: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    min_respondents: int = MIN_RESPONDENTS_FOR_ALPHA,
+) -> pd.DataFrame:
     """Per statement: its corrected item-total correlation (with the sum of the factor's other statements)
     and the factor's alpha if the statement were deleted; empty where alpha is not computed."""
     import pingouin
@@ -196,12 +256,19 @@ def item_statistics(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAUL
             if statement.statement_id not in wide.columns:
                 continue
             rest = wide.drop(columns=statement.statement_id)
-            rows.append({"factor_id": factor_id, "statement_id": statement.statement_id,
-                         "statement": statement.statement, "n_complete": len(wide),
-                         "item_total_r": float(np.corrcoef(wide[statement.statement_id], rest.sum(axis=1))[0, 1]),
-                         "alpha_if_deleted": float(pingouin.cronbach_alpha(data=rest)[0])})
-    return pd.DataFrame(rows, columns=["factor_id", "statement_id", "statement", "n_complete", "item_total_r",
-                                       "alpha_if_deleted"])
+            rows.append(
+                {
+                    "factor_id": factor_id,
+                    "statement_id": statement.statement_id,
+                    "statement": statement.statement,
+                    "n_complete": len(wide),
+                    "item_total_r": float(np.corrcoef(wide[statement.statement_id], rest.sum(axis=1))[0, 1]),
+                    "alpha_if_deleted": float(pingouin.cronbach_alpha(data=rest)[0]),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["factor_id", "statement_id", "statement", "n_complete", "item_total_r", "alpha_if_deleted"]
+    )
 
 
 def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -216,22 +283,30 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
     from sklearn.decomposition import FactorAnalysis
 
     statements = codebook.statements(lang)
-    wide = (likert.pivot(index="respondent_id", columns="statement_id", values="score").astype(float)
-            .reindex(columns=statements["statement_id"]).dropna())
+    wide = (
+        likert.pivot(index="respondent_id", columns="statement_id", values="score")
+        .astype(float)
+        .reindex(columns=statements["statement_id"])
+        .dropna()
+    )
     n, p = wide.shape
     k = len(codebook.factors())
     needed = max(MIN_RESPONDENTS_FOR_STRUCTURE, RESPONDENTS_PER_ITEM_FOR_STRUCTURE * p)
     columns = ["factor_id", "statement_id", "statement", "loads_on", "loading", "fits_codebook"]
     if n < needed or k < 2:
         table = pd.DataFrame(columns=columns)
-        table.attrs["note"] = (f"not checked: {n} respondents answered all {p} statements; the check needs "
-                               f"{RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
-                               f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)")
+        table.attrs["note"] = (
+            f"not checked: {n} respondents answered all {p} statements; the check needs "
+            f"{RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
+            f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)"
+        )
         return table
     standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
     model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
     components = model.components_.T
-    components = components * np.where(components.sum(axis=0) < 0, -1, 1)  # a factor's sign is arbitrary: mostly positive
+    components = components * np.where(
+        components.sum(axis=0) < 0, -1, 1
+    )  # a factor's sign is arbitrary: mostly positive
     loadings = pd.DataFrame(components, index=wide.columns, columns=[f"F{i + 1}" for i in range(k)])
     strongest = loadings.abs().idxmax(axis=1)
     table = statements[["factor_id", "statement_id", "statement"]].copy()
@@ -249,8 +324,7 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
     return table
 
 
-def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED,
-                      n_resamples: int = 1000) -> dict:
+def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED, n_resamples: int = 1000) -> dict:
     """Krippendorff's ordinal alpha: respondents as raters, statements as units, over the full scale.
 
     The estimate is the krippendorff package's. Its 95 % CI is a seeded percentile bootstrap over the
@@ -263,18 +337,33 @@ def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED
     matrix = likert.pivot(index="respondent_id", columns="statement_id", values="score").astype(float)
     pairable = (matrix.notna().sum(axis=0) >= 2).sum()
     if len(matrix) < 2 or pairable < 1:
-        return {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n_respondents": len(matrix),
-                "n_statements": matrix.shape[1], "note": "needs at least two respondents answering the same statement"}
+        return {
+            "alpha": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "n_respondents": len(matrix),
+            "n_statements": matrix.shape[1],
+            "note": "needs at least two respondents answering the same statement",
+        }
     data = matrix.to_numpy()
-    alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=codebook.scale_values)
+    alpha = krippendorff.alpha(
+        reliability_data=data, level_of_measurement="ordinal", value_domain=codebook.scale_values
+    )
     per_unit = unit_coincidences(data, codebook.scale_values)
-    weights = np.random.default_rng(seed).multinomial(len(per_unit), np.full(len(per_unit), 1 / len(per_unit)),
-                                                      size=n_resamples)
+    weights = np.random.default_rng(seed).multinomial(
+        len(per_unit), np.full(len(per_unit), 1 / len(per_unit)), size=n_resamples
+    )
     draws = [ordinal_alpha(np.tensordot(w, per_unit, axes=1)) for w in weights]
     draws = [d for d in draws if np.isfinite(d)]  # a resample with no variation has no alpha
     low, high = np.percentile(draws, [2.5, 97.5]) if draws else (np.nan, np.nan)
-    return {"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n_respondents": len(matrix),
-            "n_statements": matrix.shape[1], "note": ""}
+    return {
+        "alpha": float(alpha),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "n_respondents": len(matrix),
+        "n_statements": matrix.shape[1],
+        "note": "",
+    }
 
 
 def unit_coincidences(data: np.ndarray, values: list[int]) -> np.ndarray:
@@ -303,7 +392,9 @@ def ordinal_alpha(coincidences: np.ndarray) -> float:
         return float(1 - (n - 1) * (coincidences * distance).sum() / expected)
 
 
-def bootstrap_mean_ci(values: np.ndarray, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+def bootstrap_mean_ci(
+    values: np.ndarray, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES
+) -> tuple[float, float]:
     """95 % percentile bootstrap CI of a mean, seeded; (nan, nan) for fewer than two values.
 
     Resampling n values with replacement only changes how often each distinct value occurs: the counts are
@@ -332,17 +423,23 @@ def wilson_interval(agree: int, n: int) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def group_mean_intervals(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
-                         seed: int = SEED) -> pd.DataFrame:
+def group_mean_intervals(
+    likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE, seed: int = SEED
+) -> pd.DataFrame:
     """Per stakeholder group x factor and x statement: n, mean with its bootstrap CI, and the share
     agreeing (above the scale's middle) with its Wilson interval. A factor's value for a respondent is
     the mean of their answers to its statements. With one respondent in a group there is no interval."""
     threshold = agree_from(codebook)
     scored = likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
     factor_scores = respondent_factor_scores(scored).rename(columns={"factor_id": "id"})
-    levels = [("factor", factor_scores, codebook.factors(lang).set_index("factor_id")["factor_short"]),
-              ("statement", scored.rename(columns={"statement_id": "id"}),
-               codebook.statements(lang).set_index("statement_id")["statement"])]
+    levels = [
+        ("factor", factor_scores, codebook.factors(lang).set_index("factor_id")["factor_short"]),
+        (
+            "statement",
+            scored.rename(columns={"statement_id": "id"}),
+            codebook.statements(lang).set_index("statement_id")["statement"],
+        ),
+    ]
     order = {g: i for i, g in enumerate(codebook.stakeholders()["code"])}
     rows = []
     for level, frame, labels in levels:
@@ -351,20 +448,51 @@ def group_mean_intervals(likert: pd.DataFrame, codebook: Codebook, lang: str = D
             low, high = bootstrap_mean_ci(values, seed)
             agree = int((values >= threshold).sum())
             share_low, share_high = wilson_interval(agree, len(values))
-            rows.append({"level": level, "id": item_id, "label": labels.get(item_id, item_id), "stakeholder": group,
-                         "n": len(values), "mean": float(values.mean()), "ci_low": low, "ci_high": high,
-                         "share_agree": agree / len(values), "agree_low": share_low, "agree_high": share_high})
-    table = pd.DataFrame(rows, columns=["level", "id", "label", "stakeholder", "n", "mean", "ci_low", "ci_high",
-                                        "share_agree", "agree_low", "agree_high"])
-    item_order = {i: j for j, i in enumerate([*codebook.factors()["factor_id"], *codebook.statements()["statement_id"]])}
-    table = table.sort_values(["level", "id", "stakeholder"], kind="stable",
-                              key=lambda c: c.map(item_order) if c.name == "id" else
-                              c.map(order) if c.name == "stakeholder" else c)
+            rows.append(
+                {
+                    "level": level,
+                    "id": item_id,
+                    "label": labels.get(item_id, item_id),
+                    "stakeholder": group,
+                    "n": len(values),
+                    "mean": float(values.mean()),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "share_agree": agree / len(values),
+                    "agree_low": share_low,
+                    "agree_high": share_high,
+                }
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "level",
+            "id",
+            "label",
+            "stakeholder",
+            "n",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "share_agree",
+            "agree_low",
+            "agree_high",
+        ],
+    )
+    item_order = {
+        i: j for j, i in enumerate([*codebook.factors()["factor_id"], *codebook.statements()["statement_id"]])
+    }
+    table = table.sort_values(
+        ["level", "id", "stakeholder"],
+        kind="stable",
+        key=lambda c: c.map(item_order) if c.name == "id" else c.map(order) if c.name == "stakeholder" else c,
+    )
     return table.reset_index(drop=True)
 
 
-def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
-                      min_group: int = MIN_GROUP_SIZE_FOR_TESTS) -> pd.DataFrame:
+def group_differences(
+    likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE, min_group: int = MIN_GROUP_SIZE_FOR_TESTS
+) -> pd.DataFrame:
     """Kruskal-Wallis H across stakeholder groups for every statement and every factor.
 
     Only groups with at least `min_group` respondents take part; with fewer
@@ -377,8 +505,10 @@ def group_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
     columns = ["level", "id", "label", "n_groups", "n", "H", "p", "epsilon2", "p_holm", "p_bh"]
     if len(groups) < 2:
         table = pd.DataFrame(columns=columns)
-        table.attrs["note"] = (f"not computed: fewer than two stakeholder groups have {min_group} or more respondents "
-                               f"(group sizes: {', '.join(f'{g} {sizes[g]}' for g in sizes.index)})")
+        table.attrs["note"] = (
+            f"not computed: fewer than two stakeholder groups have {min_group} or more respondents "
+            f"(group sizes: {', '.join(f'{g} {sizes[g]}' for g in sizes.index)})"
+        )
         return table
     rows = []
     statements = codebook.statements(lang)
@@ -407,7 +537,7 @@ def epsilon_squared(h, n):
     """Effect size of a Kruskal-Wallis H over n observations: epsilon-squared = H / ((n^2 - 1) / (n + 1)),
     Tomczak & Tomczak (2014), eq. 5; from 0 (no difference) to 1."""
     n = np.asarray(n, dtype=float)
-    return np.asarray(h, dtype=float) / ((n ** 2 - 1) / (n + 1))
+    return np.asarray(h, dtype=float) / ((n**2 - 1) / (n + 1))
 
 
 def adjust_p(p: pd.Series, method: str) -> pd.Series:
@@ -424,8 +554,9 @@ def adjust_p(p: pd.Series, method: str) -> pd.Series:
     return adjusted
 
 
-def pairwise_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE,
-                         min_group: int = MIN_GROUP_SIZE_FOR_TESTS) -> pd.DataFrame:
+def pairwise_differences(
+    likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE, min_group: int = MIN_GROUP_SIZE_FOR_TESTS
+) -> pd.DataFrame:
     """Dunn's test between every two stakeholder groups (of `min_group` or more respondents), for every
     statement and factor, p corrected by Holm within each item's pairs (scikit-posthocs)."""
     import scikit_posthocs
@@ -437,10 +568,18 @@ def pairwise_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = D
         return pd.DataFrame(columns=columns)
     scored = likert.loc[likert["stakeholder"].isin(groups)].dropna(subset=["score"])
     scored = scored.assign(score=scored["score"].astype(float), stakeholder=scored["stakeholder"].astype(str))
-    items = [("statement", scored.rename(columns={"statement_id": "id"}), codebook.statements(lang)
-              .set_index("statement_id")["statement"]),
-             ("factor", respondent_factor_scores(scored).rename(columns={"factor_id": "id"}),
-              codebook.factors(lang).set_index("factor_id")["factor"])]
+    items = [
+        (
+            "statement",
+            scored.rename(columns={"statement_id": "id"}),
+            codebook.statements(lang).set_index("statement_id")["statement"],
+        ),
+        (
+            "factor",
+            respondent_factor_scores(scored).rename(columns={"factor_id": "id"}),
+            codebook.factors(lang).set_index("factor_id")["factor"],
+        ),
+    ]
     rows = []
     for level, frame, labels in items:
         for item_id in labels.index:
@@ -449,11 +588,20 @@ def pairwise_differences(likert: pd.DataFrame, codebook: Codebook, lang: str = D
             if len(present) < 2 or block["score"].nunique() < 2:
                 continue
             matrix = scikit_posthocs.posthoc_dunn(block, val_col="score", group_col="stakeholder")
-            pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
+            pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1 :]]
             # Holm within the item's pairs, as posthoc_dunn(p_adjust="holm") does, without its per-call garbage collection.
             holm = adjust_p(pd.Series([matrix.loc[a, b] for a, b in pairs]), "holm")
-            rows += [{"level": level, "id": item_id, "label": labels[item_id], "group_a": a, "group_b": b,
-                      "p_holm": float(p)} for (a, b), p in zip(pairs, holm)]
+            rows += [
+                {
+                    "level": level,
+                    "id": item_id,
+                    "label": labels[item_id],
+                    "group_a": a,
+                    "group_b": b,
+                    "p_holm": float(p),
+                }
+                for (a, b), p in zip(pairs, holm)
+            ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -470,10 +618,25 @@ def _kruskal_row(level, item_id, label, samples, kruskal) -> dict:
     n = sum(len(s) for s in samples)
     pooled = np.concatenate(samples) if samples else np.array([])
     if len(samples) < 2 or np.all(pooled == pooled[0]):
-        return {"level": level, "id": item_id, "label": label, "n_groups": len(samples), "n": n, "H": np.nan, "p": np.nan}
+        return {
+            "level": level,
+            "id": item_id,
+            "label": label,
+            "n_groups": len(samples),
+            "n": n,
+            "H": np.nan,
+            "p": np.nan,
+        }
     result = kruskal(*samples)
-    return {"level": level, "id": item_id, "label": label, "n_groups": len(samples), "n": n,
-            "H": float(result.statistic), "p": float(result.pvalue)}
+    return {
+        "level": level,
+        "id": item_id,
+        "label": label,
+        "n_groups": len(samples),
+        "n": n,
+        "H": float(result.statistic),
+        "p": float(result.pvalue),
+    }
 
 
 def factor_means_by_weighting(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -520,21 +683,26 @@ def resampled_means(values: np.ndarray, rng: np.random.Generator, n_resamples: i
     return np.vstack(out)
 
 
-def factor_differences(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED,
-                       n_resamples: int = BOOTSTRAP_RESAMPLES) -> pd.DataFrame:
+def factor_differences(
+    likert: pd.DataFrame, codebook: Codebook, seed: int = SEED, n_resamples: int = BOOTSTRAP_RESAMPLES
+) -> pd.DataFrame:
     """Every ordered pair of factors: the difference of their means (groups weighted equally) with a 95 %
     bootstrap CI, respondents resampled within their group (seeded). No CI when no group has two respondents:
     then the difference is that of individuals, not an estimate."""
     scores = respondent_factor_scores(likert)
     factors = [f for f in codebook.factors()["factor_id"] if f in set(scores["factor_id"])]
-    wide = scores.pivot(index=["respondent_id", "stakeholder"], columns="factor_id", values="score").reindex(columns=factors)
+    wide = scores.pivot(index=["respondent_id", "stakeholder"], columns="factor_id", values="score").reindex(
+        columns=factors
+    )
     groups = wide.groupby(level="stakeholder", observed=True)
     means = groups.mean().mean(axis=0).to_numpy()
     several = (groups.size() > 1).any()
     draws = None
     if several:
         rng = np.random.default_rng(seed)
-        draws = sum(resampled_means(block.to_numpy(dtype=float), rng, n_resamples) for _, block in groups) / groups.ngroups
+        draws = (
+            sum(resampled_means(block.to_numpy(dtype=float), rng, n_resamples) for _, block in groups) / groups.ngroups
+        )
     rows = []
     for i, a in enumerate(factors):
         for j, b in enumerate(factors):
@@ -543,6 +711,13 @@ def factor_differences(likert: pd.DataFrame, codebook: Codebook, seed: int = SEE
             low = high = np.nan
             if draws is not None:
                 low, high = np.percentile(draws[:, i] - draws[:, j], [2.5, 97.5])
-            rows.append({"factor_a": a, "factor_b": b, "difference": float(means[i] - means[j]),
-                         "ci_low": float(low), "ci_high": float(high)})
+            rows.append(
+                {
+                    "factor_a": a,
+                    "factor_b": b,
+                    "difference": float(means[i] - means[j]),
+                    "ci_low": float(low),
+                    "ci_high": float(high),
+                }
+            )
     return pd.DataFrame(rows, columns=["factor_a", "factor_b", "difference", "ci_low", "ci_high"])

@@ -6,6 +6,7 @@ aggregate of a group *is* that respondent's answer, so the cells read as the
 paper prints them; with many respondents the same functions give counts,
 shares, means, medians and ranges, with n per group, and never list individuals.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,7 +15,6 @@ from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
 from helpers.files import write_csv
 from helpers import i18n
 from helpers.i18n import say, ui
-
 
 
 def unknown_wording(lang: str = DEFAULT_LANGUAGE) -> str:
@@ -73,15 +73,25 @@ def statement_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
     Rows follow the codebook's order of statements and stakeholders.
     """
     scored = likert.assign(answered=likert["score"].notna())
-    summary = (scored.groupby(["stakeholder", "statement_id"], sort=False)
-               .agg(n=("answered", "sum"), n_missing=("answered", lambda a: int((~a).sum())),
-                    mean=("score", "mean"), median=("score", "median"))
-               .reset_index())
+    summary = (
+        scored.groupby(["stakeholder", "statement_id"], sort=False)
+        .agg(
+            n=("answered", "sum"),
+            n_missing=("answered", lambda a: int((~a).sum())),
+            mean=("score", "mean"),
+            median=("score", "median"),
+        )
+        .reset_index()
+    )
     statements = codebook.statements(lang)
-    groups = codebook.stakeholders(lang)[["code", "order"]].rename(columns={"code": "stakeholder", "order": "stakeholder_order"})
-    summary = (summary.merge(statements, on="statement_id", how="left", validate="m:1")
-               .merge(groups, on="stakeholder", how="left", validate="m:1")
-               .sort_values(["order", "stakeholder_order"], kind="stable"))
+    groups = codebook.stakeholders(lang)[["code", "order"]].rename(
+        columns={"code": "stakeholder", "order": "stakeholder_order"}
+    )
+    summary = (
+        summary.merge(statements, on="statement_id", how="left", validate="m:1")
+        .merge(groups, on="stakeholder", how="left", validate="m:1")
+        .sort_values(["order", "stakeholder_order"], kind="stable")
+    )
     summary["n"] = summary["n"].astype(int)
     columns = ["factor_id", "factor", "statement_id", "statement", "stakeholder", "n", "n_missing", "mean", "median"]
     return summary[columns].reset_index(drop=True)
@@ -92,14 +102,21 @@ def factor_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
 
     Rank 1 is the factor the group rates highest; tied means share the best rank.
     """
-    summary = (likert.groupby(["stakeholder", "factor_id"], sort=False)["score"]
-               .agg(n_scores="count", mean="mean", median="median").reset_index())
+    summary = (
+        likert.groupby(["stakeholder", "factor_id"], sort=False)["score"]
+        .agg(n_scores="count", mean="mean", median="median")
+        .reset_index()
+    )
     summary["rank"] = summary.groupby("stakeholder")["mean"].rank(ascending=False, method="min").astype(int)
     factors = codebook.factors(lang).rename(columns={"order": "factor_order"})
-    groups = codebook.stakeholders(lang)[["code", "order"]].rename(columns={"code": "stakeholder", "order": "stakeholder_order"})
-    summary = (summary.merge(factors, on="factor_id", how="left", validate="m:1")
-               .merge(groups, on="stakeholder", how="left", validate="m:1")
-               .sort_values(["stakeholder_order", "factor_order"], kind="stable"))
+    groups = codebook.stakeholders(lang)[["code", "order"]].rename(
+        columns={"code": "stakeholder", "order": "stakeholder_order"}
+    )
+    summary = (
+        summary.merge(factors, on="factor_id", how="left", validate="m:1")
+        .merge(groups, on="stakeholder", how="left", validate="m:1")
+        .sort_values(["stakeholder_order", "factor_order"], kind="stable")
+    )
     columns = ["stakeholder", "factor_id", "factor", "factor_short", "n_scores", "mean", "median", "rank"]
     return summary[columns].reset_index(drop=True)
 
@@ -111,10 +128,16 @@ def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
     one respondent per group it is simply the mean over respondents.
     """
     per_group = factor_summary(likert, codebook, lang)
-    overall = (per_group.groupby(["factor_id", "factor", "factor_short"], sort=False)
-               .agg(mean=("mean", "mean"), lowest_group_mean=("mean", "min"), highest_group_mean=("mean", "max"),
-                    groups_ranking_first=("rank", lambda r: int((r == 1).sum())))
-               .reset_index())
+    overall = (
+        per_group.groupby(["factor_id", "factor", "factor_short"], sort=False)
+        .agg(
+            mean=("mean", "mean"),
+            lowest_group_mean=("mean", "min"),
+            highest_group_mean=("mean", "max"),
+            groups_ranking_first=("rank", lambda r: int((r == 1).sum())),
+        )
+        .reset_index()
+    )
     overall["rank"] = overall["mean"].rank(ascending=False, method="min").astype(int)
     return overall.sort_values(["rank", "factor_id"], kind="stable").reset_index(drop=True)
 
@@ -129,7 +152,9 @@ def format_cell_summary(mean: float, sd: float, n: int, lang: str = DEFAULT_LANG
     return f"{two(mean)} ({spread}), n = {n}"
 
 
-def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def table3(
+    likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Table 3: Factor, Statement, then one column per stakeholder group.
 
     One respondent per group: the score itself, as the paper prints it. Several: each cell is
@@ -143,17 +168,29 @@ def table3(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, 
         wide = wide.reindex(index=statements.index, columns=groups["stakeholder"]).astype("Int64")
     else:
         stats = likert.groupby(["stakeholder", "statement_id"], observed=True)["score"].agg(["mean", "std", "count"])
-        cells = pd.Series([format_cell_summary(r.mean, r.std, int(r.count), lang) for r in stats.itertuples()],
-                          index=stats.index, dtype=object)
+        cells = pd.Series(
+            [format_cell_summary(r.mean, r.std, int(r.count), lang) for r in stats.itertuples()],
+            index=stats.index,
+            dtype=object,
+        )
         wide = cells.unstack("stakeholder").reindex(index=statements.index, columns=groups["stakeholder"]).fillna("")
     words = ui(lang)
-    table = pd.concat([statements[["factor", "statement"]].rename(columns={"factor": words["factor"], "statement": words["statement"]}),
-                       wide], axis=1)
+    table = pd.concat(
+        [
+            statements[["factor", "statement"]].rename(
+                columns={"factor": words["factor"], "statement": words["statement"]}
+            ),
+            wide,
+        ],
+        axis=1,
+    )
     return table.rename(columns=_column_labels(groups)).reset_index(drop=True)
 
 
 # --- Multiple-choice questions ------------------------------------------------------------
-def option_counts(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def option_counts(
+    choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Per stakeholder group x question x option: how many chose it, out of n, and the share.
 
     Every option of the codebook appears, chosen or not, in the codebook's order.
@@ -161,15 +198,24 @@ def option_counts(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Co
     groups = group_sizes(respondents, codebook, lang)
     options = codebook.options(lang)
     grid = groups[["stakeholder", "n"]].merge(options[["question_id", "letter", "text", "known", "other"]], how="cross")
-    chosen = (choices.drop_duplicates(["respondent_id", "question_id", "option"])
-              .groupby(["stakeholder", "question_id", "option"]).size().rename("n_chose").reset_index()
-              .rename(columns={"option": "letter"}))
+    chosen = (
+        choices.drop_duplicates(["respondent_id", "question_id", "option"])
+        .groupby(["stakeholder", "question_id", "option"])
+        .size()
+        .rename("n_chose")
+        .reset_index()
+        .rename(columns={"option": "letter"})
+    )
     counts = grid.merge(chosen, on=["stakeholder", "question_id", "letter"], how="left")
     counts["n_chose"] = counts["n_chose"].fillna(0).astype(int)
     counts["share"] = counts["n_chose"] / counts["n"]
     q_order = {q: i for i, q in enumerate(codebook.questions()["question_id"])}
     g_order = {g: i for i, g in enumerate(groups["stakeholder"])}
-    counts = counts.sort_values(["question_id", "stakeholder"], key=lambda s: s.map(q_order if s.name == "question_id" else g_order), kind="stable")
+    counts = counts.sort_values(
+        ["question_id", "stakeholder"],
+        key=lambda s: s.map(q_order if s.name == "question_id" else g_order),
+        kind="stable",
+    )
     return counts.rename(columns={"n": "n_group"}).reset_index(drop=True)
 
 
@@ -177,7 +223,9 @@ def _option_text(letter: str, text: str | None, lang: str = DEFAULT_LANGUAGE) ->
     return f"{letter}) {text if isinstance(text, str) else unknown_wording(lang)}"
 
 
-def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def table2(
+    choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Table 2: the multiple-choice questions by stakeholder group.
 
     One respondent per group, as the paper prints it: one row per question, each cell the options the
@@ -196,11 +244,18 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
         index = list(zip(options["question_id"], options["letter"]))
         wide = wide.reindex(index=index, columns=groups["stakeholder"]).reset_index(drop=True)
         texts = dict(zip(questions["question_id"], questions["text"]))
-        table = pd.DataFrame({header: [texts[q] for q in options["question_id"]],
-                              words["option"]: [_option_text(o.letter, o.text, lang) for o in options.itertuples()]})
+        table = pd.DataFrame(
+            {
+                header: [texts[q] for q in options["question_id"]],
+                words["option"]: [_option_text(o.letter, o.text, lang) for o in options.itertuples()],
+            }
+        )
         return pd.concat([table, wide], axis=1).rename(columns=_column_labels(groups))
-    free_text = (choices.dropna(subset=["free_text"]).groupby(["stakeholder", "question_id", "option"])["free_text"]
-                 .agg(lambda t: "; ".join(sorted(set(t)))))
+    free_text = (
+        choices.dropna(subset=["free_text"])
+        .groupby(["stakeholder", "question_id", "option"])["free_text"]
+        .agg(lambda t: "; ".join(sorted(set(t))))
+    )
     cells = {}
     for (question_id, stakeholder), block in counts.groupby(["question_id", "stakeholder"], sort=False):
         block = block.loc[block["n_chose"] > 0]
@@ -217,8 +272,13 @@ def table2(choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
 
 
 # --- Respondents' profile ------------------------------------------------------------------
-def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[str, str]], note_field: str | None,
-                  lang: str = DEFAULT_LANGUAGE) -> str:
+def _profile_cell(
+    values: pd.DataFrame,
+    spec: dict,
+    footnotes: dict[str, tuple[str, str]],
+    note_field: str | None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> str:
     """One Table 1 cell for one group: the respondent's value, or a summary when there are several."""
     kind, column = spec["type"], spec["id"]
     n = len(values)
@@ -228,16 +288,26 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
             return ""
         if n == 1:
             return format_years(series.iloc[0], lang)
-        return say(lang, "median_range", median=format_years(series.median(), lang),
-                   low=format_years(series.min(), lang), high=format_years(series.max(), lang))
+        return say(
+            lang,
+            "median_range",
+            median=format_years(series.median(), lang),
+            low=format_years(series.min(), lang),
+            high=format_years(series.max(), lang),
+        )
     if kind == "decimal_years":
         series = values[f"{column}_years_decimal"].dropna()
         if series.empty:
             return ""
         if n == 1:
             return i18n.count(series.iloc[0], "years", lang)
-        return say(lang, "median_range", median=i18n.count(series.median(), "years", lang),
-                   low=i18n.count(series.min(), "years", lang), high=i18n.count(series.max(), "years", lang))
+        return say(
+            lang,
+            "median_range",
+            median=i18n.count(series.median(), "years", lang),
+            low=i18n.count(series.min(), "years", lang),
+            high=i18n.count(series.max(), "years", lang),
+        )
     if kind == "duration":
         months, bound = values[f"{column}_months"], values[f"{column}_lower_bound"]
         ok = months.notna()
@@ -245,8 +315,13 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
             return ""
         if n == 1:
             return format_months(months.iloc[0], bool(bound.iloc[0]), lang)
-        text = say(lang, "median_range", median=format_months(int(months[ok].median()), lang=lang),
-                   low=format_months(months[ok].min(), lang=lang), high=format_months(months[ok].max(), lang=lang))
+        text = say(
+            lang,
+            "median_range",
+            median=format_months(int(months[ok].median()), lang=lang),
+            low=format_months(months[ok].min(), lang=lang),
+            high=format_months(months[ok].max(), lang=lang),
+        )
         return text + (" " + ui(lang)["some_lower_bounds"] if bound[ok].any() else "")
     if kind == "date":
         dates = values[column].dropna()
@@ -262,7 +337,9 @@ def _profile_cell(values: pd.DataFrame, spec: dict, footnotes: dict[str, tuple[s
         counts = values[column].value_counts()
         if n == 1:
             return "" if counts.empty else category_label(spec, str(counts.index[0]), lang)
-        return ", ".join(f"{category_label(spec, v, lang)} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts)
+        return ", ".join(
+            f"{category_label(spec, v, lang)} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts
+        )
     # Free text identifies a person: shown only for a group of one, as in the paper.
     if n == 1:
         value = values[column].iloc[0]
@@ -302,7 +379,9 @@ def table1_footnotes(respondents: pd.DataFrame, codebook: Codebook, lang: str = 
     return [f"{marker} {text}" for key, (marker, text) in codebook.footnotes(lang).items() if key in used]
 
 
-def table_note(table: str, codebook: Codebook, respondents: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE) -> str:
+def table_note(
+    table: str, codebook: Codebook, respondents: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """The note printed under a table: the codebook's note, then any footnotes used (Table 1)."""
     parts = [codebook.table_text(table, "note", lang) or ""]
     if table == "table1" and respondents is not None:
@@ -339,15 +418,19 @@ def select_pilot_body(data: dict[str, pd.DataFrame], pilot_body: str, codebook: 
     codes = codebook.pilot_bodies()["code"].tolist()
     if pilot_body not in codes:
         raise ValueError(f"pilot_body={pilot_body!r} is not a pilot body of this codebook: {', '.join(codes)}")
-    selected = {name: frame.loc[frame["pilot_body"] == pilot_body].reset_index(drop=True)
-                for name, frame in data.items() if "pilot_body" in frame.columns}
+    selected = {
+        name: frame.loc[frame["pilot_body"] == pilot_body].reset_index(drop=True)
+        for name, frame in data.items()
+        if "pilot_body" in frame.columns
+    }
     if selected["respondents"].empty:
         raise ValueError(f"no respondent in the data belongs to pilot body {pilot_body!r}")
     return {**data, **selected}
 
 
-def pilot_body_comparison(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
-                          lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def pilot_body_comparison(
+    likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Per pilot body: n respondents and each factor's mean score (pooled over its statements).
 
     Respondents with no pilot body (e.g. a consultant) form a row of their own.
@@ -355,9 +438,11 @@ def pilot_body_comparison(likert: pd.DataFrame, respondents: pd.DataFrame, codeb
     bodies = codebook.pilot_bodies(lang)
     labels = dict(zip(bodies["code"], bodies["label"]))
     n = respondents["pilot_body"].fillna("").value_counts()
-    means = (likert.assign(pilot_body=likert["pilot_body"].fillna(""))
-             .pivot_table(index="pilot_body", columns="factor_id", values="score", aggfunc="mean")
-             .reindex(columns=codebook.factors(lang)["factor_id"]))
+    means = (
+        likert.assign(pilot_body=likert["pilot_body"].fillna(""))
+        .pivot_table(index="pilot_body", columns="factor_id", values="score", aggfunc="mean")
+        .reindex(columns=codebook.factors(lang)["factor_id"])
+    )
     order = [c for c in bodies["code"] if c in means.index] + ([""] if "" in means.index else [])
     table = means.reindex(order).round(2)
     table.columns = codebook.factors(lang)["factor_short"].tolist()

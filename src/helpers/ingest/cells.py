@@ -5,6 +5,7 @@ Each reads one kind of cell the same way wherever it is met: a duration such as
 sit below shapes, validate and clean, which all use them and import nothing
 from each other in a circle.
 """
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ does not use; and stakeholder types or pilot bodies of the codebook no responden
 
     python -m helpers.ingest.check <dataset>      # exit status 1 when anything is listed
 """
+
 from __future__ import annotations
 
 import copy
@@ -52,10 +53,18 @@ def todo_findings(raw: dict) -> list[Finding]:
     found = []
     if not raw.get("factors"):
         found.append(Finding("TODO", "factors", "no factors yet: list your factors under `factors:`"))
-    waiting = [s for s in raw.get("statements") or [] if isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO]
+    waiting = [
+        s for s in raw.get("statements") or [] if isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO
+    ]
     if waiting:
-        found.append(Finding("TODO", "statements", f"{len(waiting)} statement(s) still have `factor: TODO`, e.g. "
-                             + repr(_first_text(waiting[0].get("text")) or waiting[0].get("id"))))
+        found.append(
+            Finding(
+                "TODO",
+                "statements",
+                f"{len(waiting)} statement(s) still have `factor: TODO`, e.g. "
+                + repr(_first_text(waiting[0].get("text")) or waiting[0].get("id")),
+            )
+        )
     return found
 
 
@@ -67,7 +76,9 @@ def _without_todos(raw: dict) -> dict:
     """A copy where the TODO factor assignment is filled by a placeholder, so everything else can be checked."""
     raw = copy.deepcopy(raw)
     statements = raw.get("statements") or []
-    if any(isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO for s in statements) or not raw.get("factors"):
+    if any(isinstance(s, dict) and str(s.get("factor", "")).strip() == TODO for s in statements) or not raw.get(
+        "factors"
+    ):
         raw["factors"] = list(raw.get("factors") or []) + [{"id": PLACEHOLDER_FACTOR, "label": {"en": TODO}}]
         for statement in statements:
             if isinstance(statement, dict) and str(statement.get("factor", "")).strip() in (TODO, ""):
@@ -152,7 +163,7 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
     names = _entry_names(codebook)
     findings = []
     for problem in problems:
-        if problem.row == 1 and problem.value is None:   # an entry that matches no column
+        if problem.row == 1 and problem.value is None:  # an entry that matches no column
             texts = names.get(problem.column, [problem.column])
             candidates = {}
             for header in unclaimed:
@@ -160,12 +171,22 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
                 if "[" in header and header.rstrip().endswith("]"):
                     candidates[header.rsplit("[", 1)[1].rstrip("] ")] = header
             hint = next((_suggest(t, list(candidates)) for t in texts if _suggest(t, list(candidates))), None)
-            findings.append(Finding("no column", repr(texts[0]),
-                                    "this codebook entry matches no column of the export",
-                                    candidates.get(hint) if hint else None))
+            findings.append(
+                Finding(
+                    "no column",
+                    repr(texts[0]),
+                    "this codebook entry matches no column of the export",
+                    candidates.get(hint) if hint else None,
+                )
+            )
         else:
-            findings.append(Finding("cell", f"row {problem.row}, column {headers.get(problem.column, problem.column)!r}",
-                                    f"found {problem.value!r}; expected {problem.expected}"))
+            findings.append(
+                Finding(
+                    "cell",
+                    f"row {problem.row}, column {headers.get(problem.column, problem.column)!r}",
+                    f"found {problem.value!r}; expected {problem.expected}",
+                )
+            )
     present = [key for key in canonical.columns]
     if present:
         vocab = _vocabulary(codebook)
@@ -179,9 +200,14 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
                 value = _unread_part(str(frame.loc[rows[0], header]) if header in frame.columns else value, question)
             if labels:
                 suggestion = _suggest(value, labels)
-            findings.append(Finding("unknown answer", repr(header),
-                                    f"{value!r} ({len(rows)} row(s), first row {rows[0]}) is not a {what} the codebook knows",
-                                    suggestion))
+            findings.append(
+                Finding(
+                    "unknown answer",
+                    repr(header),
+                    f"{value!r} ({len(rows)} row(s), first row {rows[0]}) is not a {what} the codebook knows",
+                    suggestion,
+                )
+            )
     findings += _options_read_as_other(codebook, canonical, headers)
     for header in unclaimed:
         findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
@@ -206,9 +232,15 @@ def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers:
             close = difflib.get_close_matches(norm(text), [norm(o) for o in options], n=1, cutoff=0.8)
             if close:
                 option = next(o for o in options if norm(o) == close[0])
-                findings.append(Finding("unknown answer", repr(headers.get(question["id"], question["id"])),
-                                        f"{text!r} ({count} row(s)) is no option the codebook knows, so it is read as "
-                                        "the respondent's own words (\"Other\")", option))
+                findings.append(
+                    Finding(
+                        "unknown answer",
+                        repr(headers.get(question["id"], question["id"])),
+                        f"{text!r} ({count} row(s)) is no option the codebook knows, so it is read as "
+                        'the respondent\'s own words ("Other")',
+                        option,
+                    )
+                )
     return findings
 
 
@@ -244,9 +276,14 @@ def _labels_never_found(codebook: Codebook, canonical: pd.DataFrame, headers: di
             texts = [str(entry["code"]), *[t for t in (entry.get("label") or {}).values() if t]]
             if not any(norm(t) in found for t in texts):
                 shown = _first_text(entry.get("label")) or str(entry["code"])
-                findings.append(Finding("never found", f"{section} {shown!r}",
-                                        f"no respondent's {headers.get(column, column)!r} is this",
-                                        _suggest(shown, seen_values)))
+                findings.append(
+                    Finding(
+                        "never found",
+                        f"{section} {shown!r}",
+                        f"no respondent's {headers.get(column, column)!r} is this",
+                        _suggest(shown, seen_values),
+                    )
+                )
     return findings
 
 
@@ -254,7 +291,13 @@ def check_dataset(name: str, root: Path | None = None) -> list[Finding]:
     """Everything `make check-codebook DATA=name` lists."""
     paths = dataset_paths(name, root)
     if not paths.codebook.exists():
-        return [Finding("codebook", paths.relative(paths.codebook), "no codebook.yaml: make new-dataset NAME=... FROM=... drafts one")]
+        return [
+            Finding(
+                "codebook",
+                paths.relative(paths.codebook),
+                "no codebook.yaml: make new-dataset NAME=... FROM=... drafts one",
+            )
+        ]
     try:
         raw = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -266,8 +309,14 @@ def check_dataset(name: str, root: Path | None = None) -> list[Finding]:
     source = paths.relative(paths.codebook)
     problems = nest_statements(sound, source) + check_codebook(sound, source)
     if problems:
-        return findings + [Finding("codebook", p.column or source, f"found {p.value!r}; expected {p.expected}"
-                                   if p.value is not None else f"expected {p.expected}") for p in problems]
+        return findings + [
+            Finding(
+                "codebook",
+                p.column or source,
+                f"found {p.value!r}; expected {p.expected}" if p.value is not None else f"expected {p.expected}",
+            )
+            for p in problems
+        ]
     name_other_columns(sound)
     return findings + check_against_export(Codebook(source, sound), paths.raw, paths.root)
 

@@ -10,6 +10,7 @@ list. With on_invalid="quarantine" the rows with problems are set aside, with
 their reasons, and the rest go on; problems that concern the whole file (a
 missing column, an unreadable codebook) stop it either way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,24 +41,34 @@ class CleanData:
 def _read_durations(cells: pd.Series) -> pd.DataFrame:
     """Durations in months (Int64) and whether each is only a lower bound (boolean); missing where unreadable."""
     readings = [parse_duration(cell) if isinstance(cell, str) else None for cell in cells]
-    return pd.DataFrame({"months": pd.array([r[0] if r else None for r in readings], dtype="Int64"),
-                         "lower_bound": pd.array([r[1] if r else None for r in readings], dtype="boolean")})
+    return pd.DataFrame(
+        {
+            "months": pd.array([r[0] if r else None for r in readings], dtype="Int64"),
+            "lower_bound": pd.array([r[1] if r else None for r in readings], dtype="boolean"),
+        }
+    )
 
 
 def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One row per respondent, profile fields cleaned. Assumes validated input."""
     export = codebook.export
-    out = pd.DataFrame({
-        "source_row": canonical.index.to_numpy(),
-        "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
-        "stakeholder": each_distinct(canonical[export["stakeholder_column"]],
-                                     lambda u: u.str.strip().str.casefold().map(code_lookup(codebook.raw["stakeholders"])))
-        .to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "source_row": canonical.index.to_numpy(),
+            "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
+            "stakeholder": each_distinct(
+                canonical[export["stakeholder_column"]],
+                lambda u: u.str.strip().str.casefold().map(code_lookup(codebook.raw["stakeholders"])),
+            ).to_numpy(),
+        }
+    )
     body_col = export.get("pilot_body_column")
     bodies = code_lookup(codebook.raw.get("pilot_bodies") or [])
-    out["pilot_body"] = (each_distinct(canonical[body_col], lambda u: u.str.strip().str.casefold().map(bodies)).to_numpy()
-                         if body_col else pd.NA)
+    out["pilot_body"] = (
+        each_distinct(canonical[body_col], lambda u: u.str.strip().str.casefold().map(bodies)).to_numpy()
+        if body_col
+        else pd.NA
+    )
     for spec in codebook.profile():
         column, kind = spec["id"], spec["type"]
         text = each_distinct(canonical[column], lambda u: u.str.strip().pipe(lambda t: t.where(t.ne(""))))
@@ -85,8 +96,9 @@ def clean_choices(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: 
     for q_order, question in enumerate(codebook.raw["questions"]):
         qid = question["id"]
         letters = each_distinct(canonical[qid], lambda u: u.str.split()).explode().dropna()
-        chosen = keys.loc[letters.index].assign(question_id=qid, option=letters.to_numpy(), free_text=pd.NA,
-                                                q_order=q_order)
+        chosen = keys.loc[letters.index].assign(
+            question_id=qid, option=letters.to_numpy(), free_text=pd.NA, q_order=q_order
+        )
         other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
         if question.get("other_column") and other_letters:
             is_other = chosen["option"].isin(other_letters).to_numpy()
@@ -109,24 +121,29 @@ def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: C
 
     def read(cells: pd.Series) -> pd.DataFrame:  # run once per distinct cell of a column
         answer = cells.str.strip().str.casefold()
-        return pd.DataFrame({"score": answer.map(lookup).astype("float64"), "blank": answer.eq(""),
-                             "no_opinion": answer.isin(missing)})
+        return pd.DataFrame(
+            {"score": answer.map(lookup).astype("float64"), "blank": answer.eq(""), "no_opinion": answer.isin(missing)}
+        )
 
     read_columns = [each_distinct(canonical[sid], read) for sid in ids]
-    scores, blank, no_opinion = ((pd.concat([c[part] for c in read_columns], axis=1) if ids else pd.DataFrame(index=canonical.index))
-                                 for part in ("score", "blank", "no_opinion"))
+    scores, blank, no_opinion = (
+        (pd.concat([c[part] for c in read_columns], axis=1) if ids else pd.DataFrame(index=canonical.index))
+        for part in ("score", "blank", "no_opinion")
+    )
     n, k = len(canonical), len(ids)
     # Row-major: each respondent's statements together, in the codebook's order.
-    likert = pd.DataFrame({
-        "respondent_id": respondents["respondent_id"].repeat(k).to_numpy(),
-        "stakeholder": respondents["stakeholder"].repeat(k).to_numpy(),
-        "pilot_body": respondents["pilot_body"].repeat(k).to_numpy(),
-        "factor_id": statements["factor_id"].tolist() * n,
-        "statement_id": ids * n,
-        "score": pd.array(scores.to_numpy(dtype="float64").reshape(-1), dtype="Int64"),
-        "missing_reason": pd.Series(pd.NA, index=range(n * k), dtype="object"),
-        "source_row": respondents["source_row"].repeat(k).to_numpy(),
-    })
+    likert = pd.DataFrame(
+        {
+            "respondent_id": respondents["respondent_id"].repeat(k).to_numpy(),
+            "stakeholder": respondents["stakeholder"].repeat(k).to_numpy(),
+            "pilot_body": respondents["pilot_body"].repeat(k).to_numpy(),
+            "factor_id": statements["factor_id"].tolist() * n,
+            "statement_id": ids * n,
+            "score": pd.array(scores.to_numpy(dtype="float64").reshape(-1), dtype="Int64"),
+            "missing_reason": pd.Series(pd.NA, index=range(n * k), dtype="object"),
+            "source_row": respondents["source_row"].repeat(k).to_numpy(),
+        }
+    )
     likert.loc[blank.to_numpy(dtype=bool).reshape(-1), "missing_reason"] = "blank"
     likert.loc[no_opinion.to_numpy(dtype=bool).reshape(-1), "missing_reason"] = "no opinion"
     return likert
@@ -145,8 +162,14 @@ def rejected_rows(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     return rejected.reset_index(drop=True)
 
 
-def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw: pd.DataFrame | None = None,
-                  problems: list[Problem] | None = None, on_invalid: str = "stop") -> CleanData:
+def clean_dataset(
+    canonical: pd.DataFrame,
+    codebook: Codebook,
+    source: str,
+    raw: pd.DataFrame | None = None,
+    problems: list[Problem] | None = None,
+    on_invalid: str = "stop",
+) -> CleanData:
     """Validate and clean a canonical export.
 
     `problems` are those found before (reading, recognising the export's
@@ -157,20 +180,30 @@ def clean_dataset(canonical: pd.DataFrame, codebook: Codebook, source: str, raw:
     if on_invalid not in ON_INVALID:
         raise ValueError(f"on_invalid must be one of {', '.join(ON_INVALID)}, not {on_invalid!r}")
     raw = canonical if raw is None else raw
-    problems = sorted(set(problems or []) | set(validate_export(canonical, codebook, source)),
-                      key=lambda p: (p.row or 0, p.column or "", p.expected))
+    problems = sorted(
+        set(problems or []) | set(validate_export(canonical, codebook, source)),
+        key=lambda p: (p.row or 0, p.column or "", p.expected),
+    )
     errors = [p for p in problems if p.level == ERROR]
     whole_file = [p for p in errors if p.row is None or p.row == 1]
     if errors and (on_invalid == "stop" or whole_file):
         raise DataValidationError(errors)
     bad = sorted({p.row for p in errors})
     if len(bad) == len(canonical):  # quarantine would set everything aside: nothing is left to analyse
-        raise DataValidationError([Problem(source, None, None, None,
-                                           f"at least one row without problems: all {len(bad)} rows have one")] + errors)
+        raise DataValidationError(
+            [Problem(source, None, None, None, f"at least one row without problems: all {len(bad)} rows have one")]
+            + errors
+        )
     valid = canonical.drop(index=bad)
     respondents = clean_respondents(valid, codebook)
-    clean = CleanData(respondents, clean_choices(valid, respondents, codebook), clean_likert(valid, respondents, codebook),
-                      problems=problems, rejected=rejected_rows(raw, errors), n_raw=len(raw))
+    clean = CleanData(
+        respondents,
+        clean_choices(valid, respondents, codebook),
+        clean_likert(valid, respondents, codebook),
+        problems=problems,
+        rejected=rejected_rows(raw, errors),
+        n_raw=len(raw),
+    )
     check_accounted_for(clean, codebook)
     return clean
 
@@ -191,7 +224,9 @@ def write_processed(clean: CleanData, folder) -> list[Path]:
     rejected.csv are for a person to open in a spreadsheet, so formula-like text is neutralised.
     """
     folder = Path(folder)
-    written = [write_csv(getattr(clean, name), folder / f"{name}.csv", for_spreadsheets=False) for name in PROCESSED_TABLES]
+    written = [
+        write_csv(getattr(clean, name), folder / f"{name}.csv", for_spreadsheets=False) for name in PROCESSED_TABLES
+    ]
     written.append(write_validation(clean.problems, folder))
     written.append(write_csv(clean.rejected, folder / "rejected.csv"))
     return written
@@ -216,8 +251,9 @@ def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanDa
         if any(p.row == 1 for p in read_problems):  # the header itself is wrong: nothing can be matched
             raise DataValidationError(read_problems)
         canonical, shape_problems = to_canonical(raw, codebook, source)
-        return clean_dataset(canonical, codebook, source, raw=raw, problems=read_problems + shape_problems,
-                             on_invalid=on_invalid)
+        return clean_dataset(
+            canonical, codebook, source, raw=raw, problems=read_problems + shape_problems, on_invalid=on_invalid
+        )
     except DataValidationError as error:
         written = write_validation(error.problems, paths.diagnostics)
         for name in (*PROCESSED_TABLES, "rejected"):

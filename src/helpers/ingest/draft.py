@@ -4,6 +4,7 @@ the one thing left to the person -- factors and roles -- as one clearly marked T
 Block style for sections and entries, flow style for labels (`{en: …, ru: …, kk: …}`) so every language slot
 is visible on one line. Strings are written as JSON strings, which are valid YAML double-quoted scalars.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,9 @@ def scalar(value) -> str:
 
 def _inline(value) -> bool:
     if isinstance(value, dict):
-        return not value or (set(value) <= set(LANGUAGES) and all(not isinstance(v, (dict, list)) for v in value.values()))
+        return not value or (
+            set(value) <= set(LANGUAGES) and all(not isinstance(v, (dict, list)) for v in value.values())
+        )
     if isinstance(value, list):
         return all(not isinstance(v, (dict, list)) for v in value)
     return True
@@ -68,25 +71,30 @@ def _lines(node, path: tuple, notes: dict, indent: int) -> list[str]:
         for i, item in enumerate(node):
             here = (*path, i)
             note = notes.get(here)
-            if _inline(item) or (isinstance(item, dict) and all(not isinstance(v, (dict, list)) for v in item.values())):
+            if _inline(item) or (
+                isinstance(item, dict) and all(not isinstance(v, (dict, list)) for v in item.values())
+            ):
                 out.append(f"{pad}- {_flow(item)}{_comment(note)}")
                 continue
             out += [f"{pad}# {line}" for line in (note or "").splitlines()]
             inner = _lines(item, here, notes, indent + 1)
-            inner[0] = f"{pad}- {inner[0][len(pad) + 2:]}"
+            inner[0] = f"{pad}- {inner[0][len(pad) + 2 :]}"
             out += inner
     return out
 
 
-def draft_yaml(book: dict, notes: dict, name: str, source: str, unused: dict | None = None,
-               roles: dict | None = None) -> str:
+def draft_yaml(
+    book: dict, notes: dict, name: str, source: str, unused: dict | None = None, roles: dict | None = None
+) -> str:
     """The draft codebook as YAML text: header, sections with their guesses, the TODO block before factors."""
     role_text = ""
     if roles:
         role_text = ", one of:\n" + "\n".join(f"#        {r}: {m}" for r, m in roles.items()) + "\n#     "
-    lines = [f"# Draft codebook of {name}, inferred from {source} by `make new-dataset` (helpers.ingest.infer).",
-             "# Every guess is marked `# guess:` -- confirm or correct it. Labels have a slot per language (en, ru, kk);",
-             "# null where the export does not say it. The format: data/raw/README.md."]
+    lines = [
+        f"# Draft codebook of {name}, inferred from {source} by `make new-dataset` (helpers.ingest.infer).",
+        "# Every guess is marked `# guess:` -- confirm or correct it. Labels have a slot per language (en, ru, kk);",
+        "# null where the export does not say it. The format: data/raw/README.md.",
+    ]
     if unused:
         lines.append("# Export columns this draft does not use:")
         lines += [f"#   {header!r}: {why}" for header, why in unused.items()]

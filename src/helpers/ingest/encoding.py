@@ -7,6 +7,7 @@ and their small forms), so a kz1048 file read as Windows-1251 raises no
 error: the Kazakh letters silently become Ќ Ћ Ў Ј Ґ Є Ї Ѕ... Those sixteen
 bytes decide between the two.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,15 +19,19 @@ AUTO = "auto"
 ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "kz1048", "cp1251")
 BOM = b"\xef\xbb\xbf"
 # The bytes where kz1048 has a Kazakh letter and Windows-1251 a Serbian, Macedonian or Ukrainian one.
-KZ1048_ONLY = frozenset(b for b in range(0x80, 0x100) if bytes([b]).decode("cp1251", "replace") != bytes([b]).decode("kz1048", "replace"))
+KZ1048_ONLY = frozenset(
+    b for b in range(0x80, 0x100) if bytes([b]).decode("cp1251", "replace") != bytes([b]).decode("kz1048", "replace")
+)
 
 MOJIBAKE = re.compile(
-    "|".join([
-        "\ufffd",                                            # a byte that could not be decoded
-        "[ÐÑ][\u0080-\u00bf\u0152-\u2122]",                  # UTF-8 Cyrillic read as Latin-1 / Windows-1252
-        "[РС][ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЄЇґєјЅѕї°±µ¶·¤¦§©¬®‰‹›™•†‡€]",  # UTF-8 Cyrillic read as Windows-1251
-        "[ЂђЉљЊњЋћЏџЈјЅѕЌќ]",                                 # kz1048 Kazakh letters read as Windows-1251
-    ])
+    "|".join(
+        [
+            "\ufffd",  # a byte that could not be decoded
+            "[ÐÑ][\u0080-\u00bf\u0152-\u2122]",  # UTF-8 Cyrillic read as Latin-1 / Windows-1252
+            "[РС][ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЄЇґєјЅѕї°±µ¶·¤¦§©¬®‰‹›™•†‡€]",  # UTF-8 Cyrillic read as Windows-1251
+            "[ЂђЉљЊњЋћЏџЈјЅѕЌќ]",  # kz1048 Kazakh letters read as Windows-1251
+        ]
+    )
 )
 
 

@@ -12,6 +12,7 @@ the paper's findings -- is left as one TODO (`factor: TODO`, an empty `factors:`
 the codebook as a dict, a note per guessed entry (written as YAML comments by helpers.ingest.draft), and the
 export columns it leaves unused.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,24 +30,90 @@ from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, rec
 
 TODO = "TODO"
 GOOGLE_TIMESTAMP = {"timestamp", "отметка времени", "временная метка", "уақыт белгісі"}
-KOBO_META = {"_id", "_uuid", "_submission_time", "_index", "_validation_status", "__version__", "_status", "_submitted_by",
-             "_notes", "_tags", "_parent_index", "_parent_table_name", "start", "end", "today", "deviceid", "meta/instanceid",
-             "formhub/uuid", "_version_", "_attachments", "_geolocation"}
-ID_HEADER = re.compile(r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
-                       r"нөмір|респондент( id)?)$")
-STAKEHOLDER_WORDS = ("stakeholder", "role", "respondent type", "respondent_type", "type of respondent", "category", "group", "категори",
-                     "стейкхолдер", "заинтересованн", "тип респондента", "группа респондент", "роль", "вы являетесь",
-                     "санат", "мүдделі", "рөл", "респондент түрі")
-PILOT_BODY_WORDS = ("pilot", "body", "organisation", "organization", "agency", "ministry", "пилот", "орган", "организаци",
-                    "ведомств", "учреждени", "пилоттық", "мекеме", "ұйым")
+KOBO_META = {
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_index",
+    "_validation_status",
+    "__version__",
+    "_status",
+    "_submitted_by",
+    "_notes",
+    "_tags",
+    "_parent_index",
+    "_parent_table_name",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "meta/instanceid",
+    "formhub/uuid",
+    "_version_",
+    "_attachments",
+    "_geolocation",
+}
+ID_HEADER = re.compile(
+    r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
+    r"нөмір|респондент( id)?)$"
+)
+STAKEHOLDER_WORDS = (
+    "stakeholder",
+    "role",
+    "respondent type",
+    "respondent_type",
+    "type of respondent",
+    "category",
+    "group",
+    "категори",
+    "стейкхолдер",
+    "заинтересованн",
+    "тип респондента",
+    "группа респондент",
+    "роль",
+    "вы являетесь",
+    "санат",
+    "мүдделі",
+    "рөл",
+    "респондент түрі",
+)
+PILOT_BODY_WORDS = (
+    "pilot",
+    "body",
+    "organisation",
+    "organization",
+    "agency",
+    "ministry",
+    "пилот",
+    "орган",
+    "организаци",
+    "ведомств",
+    "учреждени",
+    "пилоттық",
+    "мекеме",
+    "ұйым",
+)
 OTHER_LABEL = {"en": "Other", "ru": "Другое", "kk": "Басқа"}
-DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S",
-                "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z")
+DATE_FORMATS = (
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+)
 _GRID = re.compile(r"^(?P<question>.*\S)\s*\[(?P<row>[^\]]+)\]\s*$")
 _KAZAKH = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 _CYRILLIC = re.compile("[А-Яа-яЁё]")
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-                     "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya a g q n o u u h i".split()))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya a g q n o u u h i".split(),
+    )
+)
 
 
 @dataclass
@@ -55,7 +122,7 @@ class Draft:
 
     book: dict
     notes: dict = field(default_factory=dict)
-    unused: dict = field(default_factory=dict)   # header -> why it is not used
+    unused: dict = field(default_factory=dict)  # header -> why it is not used
 
 
 # --- small readers ------------------------------------------------------------------------------------
@@ -177,7 +244,7 @@ def _form_order(options: list[str], cells: list[list[str]]) -> list[str]:
         chosen = [p for p in c if p in options]
         for i, p in enumerate(chosen):
             first_seen.setdefault(p, len(first_seen))
-            for q in chosen[i + 1:]:
+            for q in chosen[i + 1 :]:
                 precedes[p, q] += 1
     wins = {p: sum(precedes[p, q] > precedes[q, p] for q in options if q != p) for p in options}
     return sorted(options, key=lambda p: (-wins[p], first_seen.get(p, 0)))
@@ -187,7 +254,7 @@ def _is_checkbox(series: pd.Series) -> tuple[list[str], list[str]] | None:
     cells = _filled(series).tolist()
     tokens = [re.split(r"[\s,;]+", c) for c in cells]
     if cells and all(re.fullmatch(r"[A-Z]", t) for c in tokens for t in c) and any(len(c) > 1 for c in tokens):
-        return sorted({t for c in tokens for t in c}), []   # option letters, as a plain export writes them
+        return sorted({t for c in tokens for t in c}), []  # option letters, as a plain export writes them
     if not cells or not any("," in c for c in cells):
         return None
     options, free = split_choices(cells)
@@ -234,8 +301,10 @@ def profile_type(series: pd.Series) -> tuple[dict, str]:
         return {"type": "duration"}, "guess: durations such as '5 years 5 months'"
     distinct = cells.unique()
     if len(distinct) <= 12 and len(distinct) <= max(2, len(cells) / 3):
-        return {"type": "category", "values": sorted(distinct.tolist(), key=str)}, \
-            f"guess: one of {len(distinct)} answers (category)"
+        return {
+            "type": "category",
+            "values": sorted(distinct.tolist(), key=str),
+        }, f"guess: one of {len(distinct)} answers (category)"
     return {"type": "text"}, "guess: free text"
 
 
@@ -295,13 +364,18 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     def unique(c):
         cells = frame[c].astype(str).str.strip()
         return cells.ne("").all() and cells.is_unique
+
     by_header = [c for c in columns if ID_HEADER.match(c.strip().casefold()) and unique(c)]
     id_column = (by_header or [c for c in meta if unique(c)] or [c for c in candidates if unique(c)] or [None])[0]
     if id_column is None:
         raise ValueError("no column holds a unique, never-blank value per respondent to serve as the respondent id")
-    why_id = ("its header names an id" if id_column in by_header else
-              "the survey tool's own column, unique per respondent (the export has no respondent id)" if id_column in meta
-              else "the first column whose every value is unique")
+    why_id = (
+        "its header names an id"
+        if id_column in by_header
+        else "the survey tool's own column, unique per respondent (the export has no respondent id)"
+        if id_column in meta
+        else "the first column whose every value is unique"
+    )
     notes[("export", "id_column")] = f"guess: {why_id}"
     used.add(id_column)
     for c in meta:
@@ -317,19 +391,28 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     stakeholder = max(stake_pool, key=lambda c: (_word_score(c, STAKEHOLDER_WORDS), -columns.index(c)), default=None)
     if stakeholder is None:
         raise ValueError("no column with a few distinct values to hold the stakeholder type")
-    notes[("export", "stakeholder_column")] = (
-        f"guess: {_filled(frame[stakeholder]).nunique()} distinct answers"
-        + (", header names a stakeholder type" if _word_score(stakeholder, STAKEHOLDER_WORDS) else
-           "; no header named a stakeholder type: the first column with few distinct answers"))
+    notes[("export", "stakeholder_column")] = f"guess: {_filled(frame[stakeholder]).nunique()} distinct answers" + (
+        ", header names a stakeholder type"
+        if _word_score(stakeholder, STAKEHOLDER_WORDS)
+        else "; no header named a stakeholder type: the first column with few distinct answers"
+    )
     used.add(stakeholder)
     taken: set[str] = set()
     stakeholders = _entries(frame[stakeholder], taken)
-    notes[("stakeholders",)] = "guess: the answers found in the stakeholder column, in order of first appearance; " \
-                               "reorder them as the tables should show them, fill en/kk"
-    export = {"file": info["file"], "encoding": info.get("encoding") or "auto", "delimiter": info.get("delimiter") or "auto",
-              "id_column": id_column, "stakeholder_column": stakeholder}
+    notes[("stakeholders",)] = (
+        "guess: the answers found in the stakeholder column, in order of first appearance; "
+        "reorder them as the tables should show them, fill en/kk"
+    )
+    export = {
+        "file": info["file"],
+        "encoding": info.get("encoding") or "auto",
+        "delimiter": info.get("delimiter") or "auto",
+        "id_column": id_column,
+        "stakeholder_column": stakeholder,
+    }
     notes[("export", "file")] = f"guess: a {shape.replace('_', ' ')} export" + (
-        f", {len(frame)} respondents" if len(frame) else "")
+        f", {len(frame)} respondents" if len(frame) else ""
+    )
     if info.get("encoding"):
         notes[("export", "encoding")] = "guess: detected from the file's bytes"
         notes[("export", "delimiter")] = "guess: the most frequent separator in the header line"
@@ -351,7 +434,7 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         if header in used:
             continue
         found = _is_checkbox(frame[header])
-        if header in option_columns:   # KoboToolbox select_multiple: its options are the 0/1 columns' names
+        if header in option_columns:  # KoboToolbox select_multiple: its options are the 0/1 columns' names
             found = ([c.rpartition("/")[2] for c in option_columns[header]], [])
         if found:
             checkboxes[header] = found
@@ -361,25 +444,45 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         if header in used:
             continue
         cells = _filled(frame[header])
-        if header in checkboxes or (columns.index(header) > first_question and 2 <= cells.nunique() <= 12
-                                    and cells.nunique() <= max(2, len(frame) / 3)):
+        if header in checkboxes or (
+            columns.index(header) > first_question
+            and 2 <= cells.nunique() <= 12
+            and cells.nunique() <= max(2, len(frame) / 3)
+        ):
             options, free = checkboxes.get(header) or (list(dict.fromkeys(cells)), [])
             qid = f"q{len(questions) + 1}"
             i = len(questions)
             if header in option_columns:
-                entries = [{"letter": letters[j], "name": o, "text": labelled(o, "en"),
-                            **({"other": True} if o.casefold() == "other" else {})} for j, o in enumerate(options)]
-                notes[("questions", i, "options")] = ("guess: KoboToolbox option names, from the 0/1 columns "
-                                                     f"{header}/<name>; give each option's text (or use FORM=)")
+                entries = [
+                    {
+                        "letter": letters[j],
+                        "name": o,
+                        "text": labelled(o, "en"),
+                        **({"other": True} if o.casefold() == "other" else {}),
+                    }
+                    for j, o in enumerate(options)
+                ]
+                notes[("questions", i, "options")] = (
+                    "guess: KoboToolbox option names, from the 0/1 columns "
+                    f"{header}/<name>; give each option's text (or use FORM=)"
+                )
             elif all(re.fullmatch(r"[A-Z]", o) for o in options):
                 entries = [{"letter": o, "text": None, "known": False} for o in options]
-                notes[("questions", i, "options")] = "guess: the export holds option letters only; give each option's text"
+                notes[("questions", i, "options")] = (
+                    "guess: the export holds option letters only; give each option's text"
+                )
             else:
                 entries = [{"letter": letters[j], "text": labelled(o)} for j, o in enumerate(options)]
-            other_text = next((c for c in candidates if c not in used and c.casefold() in
-                               {f"{header}_other".casefold(), f"{header} [other]".casefold()}), None)
+            other_text = next(
+                (
+                    c
+                    for c in candidates
+                    if c not in used and c.casefold() in {f"{header}_other".casefold(), f"{header} [other]".casefold()}
+                ),
+                None,
+            )
             if other_text is not None and any(e.get("other") for e in entries):
-                used.add(other_text)   # KoboToolbox's own "other" option, named so
+                used.add(other_text)  # KoboToolbox's own "other" option, named so
                 notes[("questions", i, "other_column")] = "guess: free text of the option named other"
             elif other_text is not None:
                 chosen = frame.loc[frame[other_text].astype(str).str.strip().ne(""), header].astype(str)
@@ -387,16 +490,23 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
                 if always:
                     always[-1]["other"] = True
                     used.add(other_text)
-                    notes[("questions", i, "other_column")] = "guess: free text, given only with the option marked other"
+                    notes[("questions", i, "other_column")] = (
+                        "guess: free text, given only with the option marked other"
+                    )
             if free:
                 lang = language_of(" ".join(options)) if options else language
-                entries.append({"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True})
+                entries.append(
+                    {"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True}
+                )
                 notes[("questions", i, "options", len(entries) - 1)] = (
-                    f"guess: Google Forms' \"Other\": {len(free)} answers hold the respondent's own words, e.g. {free[0]!r}")
+                    f"guess: Google Forms' \"Other\": {len(free)} answers hold the respondent's own words, e.g. {free[0]!r}"
+                )
             kind = "checkbox" if header in checkboxes else "single choice"
             notes[("questions", i)] = f"guess: {kind} question, {len(options)} options" + (
-                " (option texts split at commas only where they never occur apart)" if header in checkboxes else
-                ", in order of first appearance")
+                " (option texts split at commas only where they never occur apart)"
+                if header in checkboxes
+                else ", in order of first appearance"
+            )
             question = {"id": qid, "column": header, "text": labelled(header), "options": entries}
             if other_text is not None and any(e.get("other") for e in entries):
                 question["other_column"] = other_text
@@ -404,8 +514,15 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         else:
             spec, why = profile_type(frame[header])
             i = len(profile)
-            profile.append({"id": slug(header, profile_ids), "column": header, "type": spec["type"],
-                            **{k: v for k, v in spec.items() if k != "type"}, "label": labelled(header)})
+            profile.append(
+                {
+                    "id": slug(header, profile_ids),
+                    "column": header,
+                    "type": spec["type"],
+                    **{k: v for k, v in spec.items() if k != "type"},
+                    "label": labelled(header),
+                }
+            )
             notes[("profile", i, "type")] = why
         used.add(header)
     book["profile"] = profile
@@ -417,8 +534,9 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     for value in scale["labels"]:
         notes[("scale", "labels", value)] = scale["notes"][value]
     if scale["missing"]:
-        notes[("scale", "missing")] = "guess: \"no opinion\" answers, counted as missing" + (
-            "; not on any known scale: " + ", ".join(map(repr, scale["unmatched"])) if scale["unmatched"] else "")
+        notes[("scale", "missing")] = 'guess: "no opinion" answers, counted as missing' + (
+            "; not on any known scale: " + ", ".join(map(repr, scale["unmatched"])) if scale["unmatched"] else ""
+        )
 
     book["factors"] = []
     grid_questions = []
@@ -431,9 +549,11 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         book["statements"].append({"id": f"s{k:02d}", "factor": TODO, "column": header, "text": labelled(text)})
         notes[("statements", k - 1)] = "guess: a Likert row" + (f" of the grid {match['question']!r}" if match else "")
     title = title or Path(info["file"]).stem
-    book["dataset"] = {"title": labelled(title, "en"),
-                       "source": f"{shape.replace('_', ' ').title()} export {info['file']}, {len(frame)} respondents",
-                       "synthetic": False}
+    book["dataset"] = {
+        "title": labelled(title, "en"),
+        "source": f"{shape.replace('_', ' ').title()} export {info['file']}, {len(frame)} respondents",
+        "synthetic": False,
+    }
     notes[("dataset", "title")] = "guess: the folder name; give the survey's title in each language"
     unused.update({c: "not recognised" for c in columns if c not in used and c not in unused})
     return Draft(book=book, notes=notes, unused=unused)

@@ -12,6 +12,7 @@ reader would pad or shift it), and a quoted cell that swallows lines which
 look like rows of their own (an unclosed quote) stops the load, naming the
 line where the quote opens.
 """
+
 from __future__ import annotations
 
 import csv
@@ -64,9 +65,13 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
     path = export_path(raw_dir, export["file"])
     source = _display(path, display_root)
     if not path.exists():
-        raise DataValidationError([Problem(source, None, None, None, "the export file named in codebook.yaml (export.file)")])
+        raise DataValidationError(
+            [Problem(source, None, None, None, "the export file named in codebook.yaml (export.file)")]
+        )
     if path.stat().st_size == 0:
-        raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")])
+        raise DataValidationError(
+            [Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")]
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame, problems = _read_xlsx(path, source)
     elif path.suffix.lower() == ".sav":
@@ -91,11 +96,19 @@ def export_path(raw_dir: Path, name: str) -> Path:
     refused: the pipeline reads nothing but the dataset it was given.
     """
     folder = Path(raw_dir).resolve()
-    path = (Path(raw_dir) / str(name))
+    path = Path(raw_dir) / str(name)
     if not path.resolve().is_relative_to(folder):
-        raise DataValidationError([Problem("codebook.yaml", None, "export.file", str(name),
-                                           "a file inside the dataset's folder (no '..', no absolute path, "
-                                           "no link pointing outside it)")])
+        raise DataValidationError(
+            [
+                Problem(
+                    "codebook.yaml",
+                    None,
+                    "export.file",
+                    str(name),
+                    "a file inside the dataset's folder (no '..', no absolute path, no link pointing outside it)",
+                )
+            ]
+        )
     return path
 
 
@@ -105,8 +118,11 @@ def duplicate_headers(columns: list[str], source: str) -> list[Problem]:
     problems = []
     for position, name in enumerate(columns, start=1):
         if name in seen:
-            problems.append(Problem(source, 1, name, name,
-                                    f"each column header once (it heads columns {seen[name]} and {position})"))
+            problems.append(
+                Problem(
+                    source, 1, name, name, f"each column header once (it heads columns {seen[name]} and {position})"
+                )
+            )
         else:
             seen[name] = position
     return problems
@@ -119,8 +135,15 @@ def control_characters(frame: pd.DataFrame, source: str) -> list[Problem]:
         cells = frame.iloc[:, position]
         found = each_distinct(cells, lambda u: u.str.contains(CONTROL_CHARACTERS, regex=True, na=False))
         for row, value in cells[found.astype(bool)].items():
-            problems.append(Problem(source, int(row), column, value, "text without control characters "
-                                    "(NUL, escape sequences ...): retype or delete them in the export"))
+            problems.append(
+                Problem(
+                    source,
+                    int(row),
+                    column,
+                    value,
+                    "text without control characters (NUL, escape sequences ...): retype or delete them in the export",
+                )
+            )
     return problems
 
 
@@ -133,29 +156,58 @@ def check_decoding(frame: pd.DataFrame, source: str, declared: str) -> None:
     counts = pd.Series(frame.to_numpy().ravel()).value_counts()  # each distinct cell once
     counts = counts[counts.index.str.strip() != ""]
     header_bad = looks_like_mojibake(pd.Series(list(frame.columns))).any()
-    share = counts[looks_like_mojibake(counts.index.to_series()).to_numpy()].sum() / counts.sum() if len(counts) else 0.0
+    share = (
+        counts[looks_like_mojibake(counts.index.to_series()).to_numpy()].sum() / counts.sum() if len(counts) else 0.0
+    )
     if header_bad or share > MOJIBAKE_SHARE:
         tried = "the codebook's " + repr(declared) if declared not in (None, AUTO) else ", ".join(ENCODINGS_TRIED)
-        raise DataValidationError([Problem(source, None, None, None,
-            f"text in a known encoding: {share:.0%} of the cells{' and the header' if header_bad else ''} look "
-            f"wrongly decoded (encodings tried: {tried}); save the export as UTF-8, or set export.encoding "
-            "in codebook.yaml to the file's real encoding")])
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    f"text in a known encoding: {share:.0%} of the cells{' and the header' if header_bad else ''} look "
+                    f"wrongly decoded (encodings tried: {tried}); save the export as UTF-8, or set export.encoding "
+                    "in codebook.yaml to the file's real encoding",
+                )
+            ]
+        )
 
 
 def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem]]:
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4096].count(b"\x00") > len(data[:4096]) // 10:
-        raise DataValidationError([Problem(source, None, None, None,
-            "a text file in UTF-8, Windows-1251 or kz1048: this one looks like UTF-16 or a binary file "
-            f"(encodings tried: {', '.join(ENCODINGS_TRIED)}); save it as 'CSV UTF-8'")])
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    "a text file in UTF-8, Windows-1251 or kz1048: this one looks like UTF-16 or a binary file "
+                    f"(encodings tried: {', '.join(ENCODINGS_TRIED)}); save it as 'CSV UTF-8'",
+                )
+            ]
+        )
     encoding = detect_encoding(data) if encoding in (None, AUTO) else encoding
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         reason = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
-        raise DataValidationError([Problem(source, None, None, None,
-                                           f"text in the encoding {encoding!r} named in codebook.yaml ({reason}); "
-                                           "use `encoding: auto` or the file's real encoding")]) from None
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    f"text in the encoding {encoding!r} named in codebook.yaml ({reason}); "
+                    "use `encoding: auto` or the file's real encoding",
+                )
+            ]
+        ) from None
     text = text.removeprefix("\ufeff")
     if delimiter in (None, AUTO):
         delimiter = sniff_delimiter(text.split("\n", 1)[0])
@@ -172,7 +224,9 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
     try:
         header = next(reader)
     except StopIteration:
-        raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")]) from None
+        raise DataValidationError(
+            [Problem(source, None, None, None, "a header row and at least one respondent")]
+        ) from None
     width, problems, spanning = len(header), [], []
     records, starts, end = [], [], reader.line_num
     for record in reader:
@@ -182,9 +236,16 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
         if end > start:
             spanning.append((start, record))
         if len(record) != width:
-            problems.append(Problem(source, start, None, f"{len(record)} fields",
-                                    f"{width} fields, as in the header ({'too few' if len(record) < width else 'too many'}: "
-                                    "a missing or extra delimiter)"))
+            problems.append(
+                Problem(
+                    source,
+                    start,
+                    None,
+                    f"{len(record)} fields",
+                    f"{width} fields, as in the header ({'too few' if len(record) < width else 'too many'}: "
+                    "a missing or extra delimiter)",
+                )
+            )
             record = (record + [""] * width)[:width]
         records.append(record)
         starts.append(start)
@@ -203,8 +264,9 @@ def _shape(text: str) -> str:
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", text.replace('"', "").strip()))
 
 
-def _check_swallowed(start: int, record: list[str], header: list[str], delimiter: str, first_shapes: set,
-                     source: str) -> None:
+def _check_swallowed(
+    start: int, record: list[str], header: list[str], delimiter: str, first_shapes: set, source: str
+) -> None:
     """Stop when a line inside a cell looks like a record of its own.
 
     A line inside a cell is taken for a swallowed row when it holds at least half the header's
@@ -214,17 +276,32 @@ def _check_swallowed(start: int, record: list[str], header: list[str], delimiter
     width = len(header)
     for position, cell in enumerate(record):
         inside = cell.split("\n")
-        swallowed = [line for line in inside[1:]
-                     if width >= 3 and (line.count(delimiter) >= max(2, (width - 1) // 2)
-                                        or (line.count(delimiter) >= 2 and _shape(line.split(delimiter)[0]) in first_shapes))]
+        swallowed = [
+            line
+            for line in inside[1:]
+            if width >= 3
+            and (
+                line.count(delimiter) >= max(2, (width - 1) // 2)
+                or (line.count(delimiter) >= 2 and _shape(line.split(delimiter)[0]) in first_shapes)
+            )
+        ]
         if swallowed:
             column = header[position] if position < width else f"field {position + 1}"
             opens = start + sum(c.count("\n") for c in record[:position])
-            raise DataValidationError([Problem(source, opens, column, None,
-                f"a quote that closes in the same cell: a quote opens on line {opens} and closes only on "
-                f"line {opens + len(inside) - 1}, so {len(swallowed)} line(s) in between that look like rows "
-                "of their own were read as one cell; close the quote, or write a quote inside a cell as "
-                "two quotes (\"\")")])
+            raise DataValidationError(
+                [
+                    Problem(
+                        source,
+                        opens,
+                        column,
+                        None,
+                        f"a quote that closes in the same cell: a quote opens on line {opens} and closes only on "
+                        f"line {opens + len(inside) - 1}, so {len(swallowed)} line(s) in between that look like rows "
+                        "of their own were read as one cell; close the quote, or write a quote inside a cell as "
+                        'two quotes ("")',
+                    )
+                ]
+            )
 
 
 def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -242,7 +319,9 @@ def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, list[Problem]]:
         value_rows = list(values.iter_rows(values_only=True))
         formula_rows = list(formulas.iter_rows(values_only=True))
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise DataValidationError([Problem(source, None, None, None, f"a readable .xlsx workbook ({type(error).__name__}: {error})")]) from None
+        raise DataValidationError(
+            [Problem(source, None, None, None, f"a readable .xlsx workbook ({type(error).__name__}: {error})")]
+        ) from None
     if not value_rows:
         raise DataValidationError([Problem(source, None, None, None, "a header row and at least one respondent")])
     header = [_xlsx_text(cell) for cell in value_rows[0]]
@@ -255,9 +334,16 @@ def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, list[Problem]]:
             continue  # an empty row of the sheet: not a respondent
         for column, value, formula in zip(header, row, row_formulas):
             if value is None and isinstance(formula, str) and formula.startswith("="):
-                problems.append(Problem(source, number, column, formula,
-                                        "a value: this cell holds a formula whose result was never saved "
-                                        "(open and save the workbook in Excel, or paste the values)"))
+                problems.append(
+                    Problem(
+                        source,
+                        number,
+                        column,
+                        formula,
+                        "a value: this cell holds a formula whose result was never saved "
+                        "(open and save the workbook in Excel, or paste the values)",
+                    )
+                )
         records.append([_xlsx_text(value) for value in row])
         starts.append(number)
     frame = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(starts, name="row", dtype=int))
@@ -292,7 +378,9 @@ def _read_sav(path: Path, source: str) -> pd.DataFrame:
     try:
         frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
     except Exception as error:  # pyreadstat raises its own error types for a damaged file
-        raise DataValidationError([Problem(source, None, None, None, f"a readable SPSS .sav file ({type(error).__name__}: {error})")]) from None
+        raise DataValidationError(
+            [Problem(source, None, None, None, f"a readable SPSS .sav file ({type(error).__name__}: {error})")]
+        ) from None
     return frame.apply(_sav_text).astype(str)
 
 
@@ -301,8 +389,13 @@ def _sav_text(column: pd.Series) -> pd.Series:
         return column.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.dt.strftime("%Y-%m-%d").fillna("")
-    return column.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else
-                      (v.isoformat() if hasattr(v, "isoformat") else str(v)))
+    return column.map(
+        lambda v: (
+            ""
+            if v is None or (isinstance(v, float) and pd.isna(v))
+            else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+        )
+    )
 
 
 def _display(path: Path, root: Path | None) -> str:

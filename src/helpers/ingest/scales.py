@@ -4,6 +4,7 @@ in English, Russian and Kazakh, numbers, and the answers that mean "no opinion".
 Used when a codebook is inferred (helpers.ingest.infer, xlsform, spss): the labels found in an export are
 matched to these, and the codebook gets each label as found plus its translations from here.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -14,29 +15,46 @@ LANGUAGES = ("en", "ru", "kk")
 # Each point: the labels in each language; the first is the one written into a codebook, the others are
 # variants met in forms. Keys are the scale values.
 AGREEMENT_5 = {
-    1: {"en": ["Strongly disagree", "Completely disagree"],
+    1: {
+        "en": ["Strongly disagree", "Completely disagree"],
         "ru": ["Полностью не согласен", "Совершенно не согласен", "Категорически не согласен", "Полностью не согласна"],
-        "kk": ["Мүлдем келіспеймін", "Толығымен келіспеймін", "Толық келіспеймін"]},
-    2: {"en": ["Disagree", "Somewhat disagree", "Rather disagree"],
+        "kk": ["Мүлдем келіспеймін", "Толығымен келіспеймін", "Толық келіспеймін"],
+    },
+    2: {
+        "en": ["Disagree", "Somewhat disagree", "Rather disagree"],
         "ru": ["Не согласен", "Скорее не согласен", "Не согласна"],
-        "kk": ["Келіспеймін", "Біршама келіспеймін"]},
-    3: {"en": ["Neutral", "Neither agree nor disagree", "Neither agree or disagree"],
+        "kk": ["Келіспеймін", "Біршама келіспеймін"],
+    },
+    3: {
+        "en": ["Neutral", "Neither agree nor disagree", "Neither agree or disagree"],
         "ru": ["Нейтрально", "Ни согласен, ни не согласен", "Нейтрален", "Отчасти согласен"],
-        "kk": ["Бейтарап", "Келісемін де, келіспеймін де"]},
-    4: {"en": ["Agree", "Somewhat agree", "Rather agree"],
+        "kk": ["Бейтарап", "Келісемін де, келіспеймін де"],
+    },
+    4: {
+        "en": ["Agree", "Somewhat agree", "Rather agree"],
         "ru": ["Согласен", "Скорее согласен", "Согласна"],
-        "kk": ["Келісемін", "Біршама келісемін"]},
-    5: {"en": ["Strongly agree", "Completely agree"],
+        "kk": ["Келісемін", "Біршама келісемін"],
+    },
+    5: {
+        "en": ["Strongly agree", "Completely agree"],
         "ru": ["Полностью согласен", "Совершенно согласен", "Полностью согласна"],
-        "kk": ["Толықтай келісемін", "Толығымен келісемін", "Толық келісемін"]},
+        "kk": ["Толықтай келісемін", "Толығымен келісемін", "Толық келісемін"],
+    },
 }
 AGREEMENT_7 = {
     1: AGREEMENT_5[1],
     2: {"en": ["Disagree"], "ru": ["Не согласен", "Не согласна"], "kk": ["Келіспеймін"]},
-    3: {"en": ["Somewhat disagree", "Rather disagree"], "ru": ["Скорее не согласен", "Скорее не согласна"],
-        "kk": ["Біршама келіспеймін"]},
+    3: {
+        "en": ["Somewhat disagree", "Rather disagree"],
+        "ru": ["Скорее не согласен", "Скорее не согласна"],
+        "kk": ["Біршама келіспеймін"],
+    },
     4: AGREEMENT_5[3],
-    5: {"en": ["Somewhat agree", "Rather agree"], "ru": ["Скорее согласен", "Скорее согласна"], "kk": ["Біршама келісемін"]},
+    5: {
+        "en": ["Somewhat agree", "Rather agree"],
+        "ru": ["Скорее согласен", "Скорее согласна"],
+        "kk": ["Біршама келісемін"],
+    },
     6: {"en": ["Agree"], "ru": ["Согласен", "Согласна"], "kk": ["Келісемін"]},
     7: AGREEMENT_5[5],
 }
@@ -64,7 +82,9 @@ def is_no_opinion(answer: str) -> bool:
 
 def _variants(scale: dict) -> dict[str, tuple[int, str]]:
     """Every label of a scale, normalised -> (value, language)."""
-    return {norm(text): (value, lang) for value, langs in scale.items() for lang, texts in langs.items() for text in texts}
+    return {
+        norm(text): (value, lang) for value, langs in scale.items() for lang, texts in langs.items() for text in texts
+    }
 
 
 def is_scale_answer(answer: str) -> bool:
@@ -93,8 +113,15 @@ def recognise_scale(answers: list[str]) -> dict:
         top = 7 if numbers and max(numbers) > 5 else 5
         top = max([top, *numbers])
         low = 0 if numbers and min(numbers) == 0 else 1
-        return {"values": list(range(low, top + 1)), "labels": {}, "missing": missing, "unmatched": [],
-                "notes": {"values": f"guess: answers are numbers {numbers[0] if numbers else low}-{numbers[-1] if numbers else top}"}}
+        return {
+            "values": list(range(low, top + 1)),
+            "labels": {},
+            "missing": missing,
+            "unmatched": [],
+            "notes": {
+                "values": f"guess: answers are numbers {numbers[0] if numbers else low}-{numbers[-1] if numbers else top}"
+            },
+        }
     best = None
     for points, scale in SCALES.items():  # the smallest scale every label fits
         variants = _variants(scale)
@@ -135,5 +162,10 @@ def recognise_scale(answers: list[str]) -> dict:
         labels[value] = {lang: slot[lang] for lang in LANGUAGES}
         notes.setdefault(value, f"guess: not found in the export; the usual label for {value} of {points}")
     notes["values"] = f"guess: a {points}-point agreement scale, from the answer labels"
-    return {"values": list(scale), "labels": dict(sorted(labels.items())), "missing": missing + unmatched,
-            "unmatched": unmatched, "notes": notes}
+    return {
+        "values": list(scale),
+        "labels": dict(sorted(labels.items())),
+        "missing": missing + unmatched,
+        "unmatched": unmatched,
+        "notes": notes,
+    }

@@ -21,6 +21,7 @@ position):
 A cell that cannot be read this way is passed on unchanged, so that
 validation reports it as found.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,10 @@ def _aliases(entry: dict) -> list[str]:
 def header_candidates(codebook: Codebook) -> dict[str, list[str]]:
     """Canonical column -> the header texts that name it (id first, then aliases, then labels in every language)."""
     export = codebook.export
-    candidates = {export["id_column"]: [export["id_column"]], export["stakeholder_column"]: [export["stakeholder_column"]]}
+    candidates = {
+        export["id_column"]: [export["id_column"]],
+        export["stakeholder_column"]: [export["stakeholder_column"]],
+    }
     if export.get("pilot_body_column"):
         candidates[export["pilot_body_column"]] = [export["pilot_body_column"]]
     for field in codebook.profile():
@@ -118,8 +122,16 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
         if key in questions_with_other:
             canonical[key] = ""  # no free text in this export: an empty column, not an error
             continue
-        problems.append(Problem(source, 1, key, None, "a column for this codebook entry in the header "
-                                "(its id, an alias under `column:`, or its label/text in any language)"))
+        problems.append(
+            Problem(
+                source,
+                1,
+                key,
+                None,
+                "a column for this codebook entry in the header "
+                "(its id, an alias under `column:`, or its label/text in any language)",
+            )
+        )
     ordered = [c for c in export_columns(codebook) if c in canonical.columns]
     canonical = canonical[ordered]
     # Which header became which entry, for the codebook check's messages (helpers.ingest.check).
@@ -175,12 +187,15 @@ def _collapse_option_columns(raw, codebook, canonical, claimed, source) -> list[
             unticked = key.isin(UNTICKED)
             text = ~ticked & ~unticked
             if letter in other:
-                free = free.where(~text, values)     # the other option's column holds the free text itself
+                free = free.where(~text, values)  # the other option's column holds the free text itself
                 ticked = ticked | text
             else:
                 for row, value in values[text].items():
-                    problems.append(Problem(source, int(row), header, value,
-                                            "a tick (1, x, ✓, yes, да), the option's text, or blank/0"))
+                    problems.append(
+                        Problem(
+                            source, int(row), header, value, "a tick (1, x, ✓, yes, да), the option's text, or blank/0"
+                        )
+                    )
             chosen = chosen.str.cat(np.where(ticked, letter, ""), sep=" ").str.strip()
         canonical[qid] = chosen.str.replace(_SPACES, " ", regex=True)
         other_column = question.get("other_column")
@@ -200,20 +215,37 @@ def _read_choice_cells(codebook, canonical, source: str) -> list[Problem]:
         qid = question["id"]
         if qid not in canonical.columns:
             continue
-        readings = each_distinct(canonical[qid], lambda cells, q=question: pd.DataFrame(
-            [read_choice_cell(cell, q) for cell in cells], columns=["letters", "free"], index=cells.index,
-            dtype=cells.dtype))
+        readings = each_distinct(
+            canonical[qid],
+            lambda cells, q=question: pd.DataFrame(
+                [read_choice_cell(cell, q) for cell in cells],
+                columns=["letters", "free"],
+                index=cells.index,
+                dtype=cells.dtype,
+            ),
+        )
         free = readings["free"]
         other_letter = next((str(o["letter"]) for o in question["options"] if o.get("other")), "?")
         for row in free.index[free.notna()]:
-            notices.append(Problem(source, int(row), qid, canonical.at[row, qid],
-                                   f"read as options {readings.at[row, 'letters']}, the words "
-                                   f"{printable(free.at[row])} as the free text of 'Other' ({other_letter})",
-                                   level=NOTICE))
+            notices.append(
+                Problem(
+                    source,
+                    int(row),
+                    qid,
+                    canonical.at[row, qid],
+                    f"read as options {readings.at[row, 'letters']}, the words "
+                    f"{printable(free.at[row])} as the free text of 'Other' ({other_letter})",
+                    level=NOTICE,
+                )
+            )
         canonical[qid] = readings["letters"]
         other_column = question.get("other_column")
         if other_column and free.notna().any():
-            given = canonical[other_column].fillna("").str.strip() if other_column in canonical else pd.Series("", index=canonical.index)
+            given = (
+                canonical[other_column].fillna("").str.strip()
+                if other_column in canonical
+                else pd.Series("", index=canonical.index)
+            )
             # Free text found in the answer cell joins any text already in the other column: nothing is dropped.
             both = given.ne("") & free.notna() & given.ne(free.fillna(""))
             canonical[other_column] = given.where(free.isna(), free).where(~both, given + "; " + free.fillna(""))
@@ -239,8 +271,11 @@ def read_choice_cell(cell: str, question: dict) -> tuple[str, str | None]:
         return " ".join(dict.fromkeys(options[norm(t)] for t in tokens)), None
     if all(_LETTER_LIKE.fullmatch(t) for t in tokens):
         return str(cell), None
-    named = sorted(((name, str(o["letter"])) for o in question["options"] for name in _texts(o.get("text"))),
-                   key=lambda pair: len(pair[0]), reverse=True)
+    named = sorted(
+        ((name, str(o["letter"])) for o in question["options"] for name in _texts(o.get("text"))),
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
     remaining, letters = text, []
     for name, letter in named:
         pattern = re.compile(r"(?:^|(?<=[,;]))\s*" + re.escape(_SPACES.sub(" ", name).strip()) + r"\s*(?=[,;]|$)", re.I)

@@ -8,6 +8,7 @@ checkbox question (option texts from their labels); other labelled variables are
 or the stakeholder type and pilot body where their name or label says so (a guess, marked). The data
 themselves are read by the loader (helpers.ingest.load) like any export: codes as text.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.ingest.infer import (ID_HEADER, PILOT_BODY_WORDS, STAKEHOLDER_WORDS, TODO, Draft, _word_score, labelled,
-                                  profile_type)
+from helpers.ingest.infer import (
+    ID_HEADER,
+    PILOT_BODY_WORDS,
+    STAKEHOLDER_WORDS,
+    TODO,
+    Draft,
+    _word_score,
+    labelled,
+    profile_type,
+)
 from helpers.ingest.scales import is_no_opinion, recognise_scale
 
 _OPTION_VARIABLE = re.compile(r"^(?P<question>.+?)[_.](?P<option>[A-Za-z0-9]+)$")
@@ -79,27 +88,48 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
 
     remaining = [c for c in columns if c not in statements and c not in in_checkbox]
     unique = [c for c in remaining if frame[c].astype(str).str.strip().ne("").all() and frame[c].is_unique]
-    id_column = next((c for c in unique if ID_HEADER.match(c.casefold()) or ID_HEADER.match(text_of(c).casefold())),
-                     unique[0] if unique else None)
+    id_column = next(
+        (c for c in unique if ID_HEADER.match(c.casefold()) or ID_HEADER.match(text_of(c).casefold())),
+        unique[0] if unique else None,
+    )
     if id_column is None:
         raise ValueError(f"{Path(path).name}: no variable is unique per respondent to serve as the respondent id")
     coded = [c for c in remaining if c != id_column and value_labels.get(c)]
-    pilot = max(coded, key=lambda c: (_word_score(f"{c} {text_of(c)}", PILOT_BODY_WORDS), -columns.index(c)), default=None)
+    pilot = max(
+        coded, key=lambda c: (_word_score(f"{c} {text_of(c)}", PILOT_BODY_WORDS), -columns.index(c)), default=None
+    )
     if pilot is not None and not _word_score(f"{pilot} {text_of(pilot)}", PILOT_BODY_WORDS):
         pilot = None
     pool = [c for c in coded if c != pilot]
-    stakeholder = max(pool, key=lambda c: (_word_score(f"{c} {text_of(c)}", STAKEHOLDER_WORDS), -columns.index(c)), default=None)
+    stakeholder = max(
+        pool, key=lambda c: (_word_score(f"{c} {text_of(c)}", STAKEHOLDER_WORDS), -columns.index(c)), default=None
+    )
     if stakeholder is None:
         raise ValueError(f"{Path(path).name}: no variable with value labels to hold the stakeholder type")
-    export = {"file": info["file"], "encoding": "auto", "delimiter": "auto", "id_column": id_column,
-              "stakeholder_column": stakeholder}
-    notes[("export", "id_column")] = "guess: unique per respondent" + (", its name says id" if ID_HEADER.match(id_column.casefold()) else "")
-    notes[("export", "stakeholder_column")] = "guess: value labels, and its name or label names a stakeholder type" \
-        if _word_score(f"{stakeholder} {text_of(stakeholder)}", STAKEHOLDER_WORDS) else "guess: the first variable with value labels"
-    book: dict = {"dataset": {"title": {"en": title or (meta.file_label or Path(path).stem), "ru": None, "kk": None},
-                              "source": f"SPSS file {info['file']}, {len(frame)} respondents", "synthetic": False},
-                  "export": export,
-                  "stakeholders": [{"code": c, "label": labelled(t)} for c, t in value_labels[stakeholder].items()]}
+    export = {
+        "file": info["file"],
+        "encoding": "auto",
+        "delimiter": "auto",
+        "id_column": id_column,
+        "stakeholder_column": stakeholder,
+    }
+    notes[("export", "id_column")] = "guess: unique per respondent" + (
+        ", its name says id" if ID_HEADER.match(id_column.casefold()) else ""
+    )
+    notes[("export", "stakeholder_column")] = (
+        "guess: value labels, and its name or label names a stakeholder type"
+        if _word_score(f"{stakeholder} {text_of(stakeholder)}", STAKEHOLDER_WORDS)
+        else "guess: the first variable with value labels"
+    )
+    book: dict = {
+        "dataset": {
+            "title": {"en": title or (meta.file_label or Path(path).stem), "ru": None, "kk": None},
+            "source": f"SPSS file {info['file']}, {len(frame)} respondents",
+            "synthetic": False,
+        },
+        "export": export,
+        "stakeholders": [{"code": c, "label": labelled(t)} for c, t in value_labels[stakeholder].items()],
+    }
     notes[("stakeholders",)] = "from the value labels of " + stakeholder
     if pilot is not None:
         export["pilot_body_column"] = pilot
@@ -114,34 +144,59 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         if name in in_checkbox:
             question = next(q for q, names in checkbox.items() if names[0] == name)
             names = checkbox[question]
-            options = [{"letter": letters[i], "name": _OPTION_VARIABLE.match(n)["option"],
-                        "text": labelled(_option_text(text_of(n)))} for i, n in enumerate(names)]
+            options = [
+                {
+                    "letter": letters[i],
+                    "name": _OPTION_VARIABLE.match(n)["option"],
+                    "text": labelled(_option_text(text_of(n))),
+                }
+                for i, n in enumerate(names)
+            ]
             stem = re.split(r":\s|\s-\s|\s*\[", text_of(names[0]))[0].strip() or question
             questions.append({"id": question, "text": labelled(stem), "options": options})
-            notes[("questions", len(questions) - 1)] = f"guess: checkbox question, one 0/1 variable per option ({', '.join(names)})"
+            notes[("questions", len(questions) - 1)] = (
+                f"guess: checkbox question, one 0/1 variable per option ({', '.join(names)})"
+            )
             continue
         if value_labels.get(name):
-            options = [{"letter": letters[i], "name": c, "text": labelled(t)} for i, (c, t) in enumerate(value_labels[name].items())]
+            options = [
+                {"letter": letters[i], "name": c, "text": labelled(t)}
+                for i, (c, t) in enumerate(value_labels[name].items())
+            ]
             questions.append({"id": name, "text": labelled(text_of(name)), "options": options})
             notes[("questions", len(questions) - 1)] = "from the value labels: a single-choice question"
             continue
         spec, why = profile_type(frame[name])
-        profile.append({"id": name, "type": spec["type"], **{k: v for k, v in spec.items() if k != "type"},
-                        "label": labelled(text_of(name))})
+        profile.append(
+            {
+                "id": name,
+                "type": spec["type"],
+                **{k: v for k, v in spec.items() if k != "type"},
+                "label": labelled(text_of(name)),
+            }
+        )
         notes[("profile", len(profile) - 1, "type")] = why
     book["profile"] = profile
     book["questions"] = questions
     numbered = {c: t for c, t in scale_values.items() if not is_no_opinion(t)}
-    book["scale"] = {"values": sorted(int(c) for c in numbered),
-                     "labels": {int(c): labelled(t) for c, t in sorted(numbered.items(), key=lambda p: int(p[0]))},
-                     "missing": sorted(c for c, t in scale_values.items() if is_no_opinion(t))}
+    book["scale"] = {
+        "values": sorted(int(c) for c in numbered),
+        "labels": {int(c): labelled(t) for c, t in sorted(numbered.items(), key=lambda p: int(p[0]))},
+        "missing": sorted(c for c, t in scale_values.items() if is_no_opinion(t)),
+    }
     notes[("scale", "values")] = "from the value labels of the Likert variables"
     if book["scale"]["missing"]:
-        notes[("scale", "missing")] = "from the value labels: codes meaning \"no opinion\", counted as missing"
+        notes[("scale", "missing")] = 'from the value labels: codes meaning "no opinion", counted as missing'
     book["factors"] = []
     book["statements"] = [{"id": n, "factor": TODO, "text": labelled(_statement_text(text_of(n)))} for n in statements]
     for i, n in enumerate(statements):
         notes[("statements", i)] = "from the value labels: an agreement scale"
-    unused = {c: "not recognised" for c in columns if c not in used and c not in in_checkbox
-              and c not in {q["id"] for q in questions} and c not in {p["id"] for p in profile}}
+    unused = {
+        c: "not recognised"
+        for c in columns
+        if c not in used
+        and c not in in_checkbox
+        and c not in {q["id"] for q in questions}
+        and c not in {p["id"] for p in profile}
+    }
     return Draft(book=book, notes=notes, unused=unused)

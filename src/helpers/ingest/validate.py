@@ -5,6 +5,7 @@ into the project's Problems: file, row, column, value found, what was
 expected. The schema is data-driven: the codebook decides the allowed
 stakeholder types, pilot bodies, option letters, scale values and labels.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,10 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
     message is about (pandera reports those at the frame level).
     """
     export = codebook.export
-    mojibake = _check(lambda s: ~looks_like_mojibake(s),
-                      "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251)")
+    mojibake = _check(
+        lambda s: ~looks_like_mojibake(s),
+        "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251)",
+    )
     columns: dict[str, pa.Column] = {}
 
     def add(name: str, *checks: pa.Check, text: bool = True, **options) -> None:
@@ -44,15 +47,29 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
         # fails its own check (it matches no code, letter or scale label).
         columns[name] = pa.Column(str, checks=[*checks, *([mojibake] if text else [])], nullable=False, **options)
 
-    add(export["id_column"], _check(lambda s: ~_blank(s), "a respondent id"),
-        unique=True, report_duplicates="exclude_first")
+    add(
+        export["id_column"],
+        _check(lambda s: ~_blank(s), "a respondent id"),
+        unique=True,
+        report_duplicates="exclude_first",
+    )
     stakeholders = set(code_lookup(codebook.raw["stakeholders"]))
-    add(export["stakeholder_column"], _check(lambda s: s.str.strip().str.casefold().isin(stakeholders),
-        "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"])))
+    add(
+        export["stakeholder_column"],
+        _check(
+            lambda s: s.str.strip().str.casefold().isin(stakeholders),
+            "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"]),
+        ),
+    )
     if export.get("pilot_body_column"):
         bodies = set(code_lookup(codebook.raw.get("pilot_bodies") or []))
-        add(export["pilot_body_column"], _check(lambda s: _blank(s) | s.str.strip().str.casefold().isin(bodies),
-            "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"])))
+        add(
+            export["pilot_body_column"],
+            _check(
+                lambda s: _blank(s) | s.str.strip().str.casefold().isin(bodies),
+                "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"]),
+            ),
+        )
     footnotes = set(codebook.footnotes())
     for field in codebook.profile():
         kind = field["type"]
@@ -60,41 +77,92 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             add(field["id"])
         elif kind == "category":
             allowed = [str(v) for v in field["values"]]
-            add(field["id"], _check(lambda s, a=allowed: _blank(s) | s.str.strip().isin(a), "blank or one of " + ", ".join(allowed)))
+            add(
+                field["id"],
+                _check(lambda s, a=allowed: _blank(s) | s.str.strip().isin(a), "blank or one of " + ", ".join(allowed)),
+            )
         elif kind == "date":
             fmt = field["format"]
             today = pd.Timestamp(dt.date.today())
-            add(field["id"], _check(lambda s, f=fmt: _blank(s) | parse_dates(s, f).notna(),
-                                    f"a date in the format {fmt!r}, or blank"),
-                _check(lambda s, f=fmt, d=today: _blank(s) | parse_dates(s, f).isna() | parse_dates(s, f).le(d),
-                       "a date that is not in the future"))
+            add(
+                field["id"],
+                _check(
+                    lambda s, f=fmt: _blank(s) | parse_dates(s, f).notna(), f"a date in the format {fmt!r}, or blank"
+                ),
+                _check(
+                    lambda s, f=fmt, d=today: _blank(s) | parse_dates(s, f).isna() | parse_dates(s, f).le(d),
+                    "a date that is not in the future",
+                ),
+            )
         elif kind == "years":
-            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"))
+            add(
+                field["id"],
+                _check(
+                    lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"
+                ),
+            )
         elif kind == "decimal_years":
-            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}(?:[.,]\d+)?"),
-                                    "a number of years such as '3', '3,0' or '2.5', or blank"))
+            add(
+                field["id"],
+                _check(
+                    lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}(?:[.,]\d+)?"),
+                    "a number of years such as '3', '3,0' or '2.5', or blank",
+                ),
+            )
         elif kind == "duration":
-            add(field["id"], _check(lambda s: _blank(s) | s.map(lambda t: isinstance(t, str) and parse_duration(t) is not None).astype(bool),
-                                    "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank"))
+            add(
+                field["id"],
+                _check(
+                    lambda s: (
+                        _blank(s) | s.map(lambda t: isinstance(t, str) and parse_duration(t) is not None).astype(bool)
+                    ),
+                    "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank",
+                ),
+            )
         elif kind == "footnote":
-            add(field["id"], _check(lambda s: _blank(s) | s.str.strip().isin(footnotes),
-                                    "blank or a footnote key from codebook.yaml: " + ", ".join(footnotes)))
+            add(
+                field["id"],
+                _check(
+                    lambda s: _blank(s) | s.str.strip().isin(footnotes),
+                    "blank or a footnote key from codebook.yaml: " + ", ".join(footnotes),
+                ),
+            )
     for question in codebook.raw["questions"]:
         letters = sorted({str(o["letter"]) for o in question["options"]}, key=len, reverse=True)
         only_letters = r"\s*(?:(?:" + "|".join(map(re.escape, letters)) + r")(?:\s+|$))*"
-        add(question["id"], _check(lambda s, pattern=only_letters: s.str.fullmatch(pattern),
-                                   f"option letters of {question['id']}: " + " ".join(sorted(letters))), text=False)
+        add(
+            question["id"],
+            _check(
+                lambda s, pattern=only_letters: s.str.fullmatch(pattern),
+                f"option letters of {question['id']}: " + " ".join(sorted(letters)),
+            ),
+            text=False,
+        )
         if question.get("other_column"):
             add(question["other_column"])
     scores = score_lookup(codebook)
     missing = {m.casefold() for m in codebook.scale_missing}
     labels = codebook.scale_labels()
-    expected = ("a score on the scale " + ", ".join(f"{v} ({labels.get(v)})" if labels.get(v) else str(v) for v in codebook.scale_values)
-                + (", a 'no opinion' answer (" + ", ".join(codebook.scale_missing) + ")" if missing else "") + ", or blank")
+    expected = (
+        "a score on the scale "
+        + ", ".join(f"{v} ({labels.get(v)})" if labels.get(v) else str(v) for v in codebook.scale_values)
+        + (", a 'no opinion' answer (" + ", ".join(codebook.scale_missing) + ")" if missing else "")
+        + ", or blank"
+    )
     whole = {f"{v}.0" for v in codebook.scale_values}
     for statement in codebook.statements()["statement_id"]:
-        add(statement, _check(lambda s: s.str.strip().str.casefold().pipe(lambda t: t.eq("") | t.isin(scores) | t.isin(missing) | t.isin(whole)),
-                              expected), text=False)
+        add(
+            statement,
+            _check(
+                lambda s: (
+                    s.str.strip()
+                    .str.casefold()
+                    .pipe(lambda t: t.eq("") | t.isin(scores) | t.isin(missing) | t.isin(whole))
+                ),
+                expected,
+            ),
+            text=False,
+        )
     other_checks, frame_check_columns = [], {}
     for question in codebook.raw["questions"]:
         other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
@@ -103,9 +171,13 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             message = f"free text only when the 'other' option ({', '.join(sorted(other_letters))}) of {qid} is chosen"
             frame_check_columns[message] = col
             chosen_other = r"(?:^|\s)(?:" + "|".join(map(re.escape, sorted(other_letters))) + r")(?:\s|$)"
-            other_checks.append(pa.Check(
-                lambda df, q=qid, c=col, o=chosen_other: _blank(df[c]) | df[q].str.contains(o, regex=True),
-                name=message, error=message))
+            other_checks.append(
+                pa.Check(
+                    lambda df, q=qid, c=col, o=chosen_other: _blank(df[c]) | df[q].str.contains(o, regex=True),
+                    name=message,
+                    error=message,
+                )
+            )
     return pa.DataFrameSchema(columns, checks=other_checks, strict=False, coerce=False), frame_check_columns
 
 

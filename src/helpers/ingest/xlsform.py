@@ -8,6 +8,7 @@ what Kobo writes in the export), labels per language from `label::English (en)` 
 so: which select_one holds the stakeholder type and which the pilot body (header words), the respondent id
 (Kobo's `_id`). Factors and roles stay the person's TODO, as in helpers.ingest.infer.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.ingest.infer import (KOBO_META, PILOT_BODY_WORDS, STAKEHOLDER_WORDS, TODO, Draft, _word_score,
-                                  language_of)
+from helpers.ingest.infer import KOBO_META, PILOT_BODY_WORDS, STAKEHOLDER_WORDS, TODO, Draft, _word_score, language_of
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, recognise_scale
 
-METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
-                  "audit", "calculate", "note", "begin_group", "end_group", "begin group", "end group", "begin_repeat",
-                  "end_repeat", "begin repeat", "end repeat", "hidden", "acknowledge"}
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "calculate",
+    "note",
+    "begin_group",
+    "end_group",
+    "begin group",
+    "end group",
+    "begin_repeat",
+    "end_repeat",
+    "begin repeat",
+    "end repeat",
+    "hidden",
+    "acknowledge",
+}
 PROFILE_TYPES = {"text": "text", "integer": "years", "decimal": "decimal_years", "date": "date"}
 _LANG_COLUMN = re.compile(r"^label(?:::(?P<name>.*?))?(?:\s*\((?P<code>[a-z]{2})\))?$", re.I)
 _LANG_NAMES = {"english": "en", "russian": "ru", "русский": "ru", "kazakh": "kk", "қазақша": "kk", "казахский": "kk"}
@@ -72,7 +93,8 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
     for _, row in choices.iterrows():
         if row["list_name"].strip():
             lists.setdefault(row["list_name"].strip(), []).append(
-                {"name": row["name"].strip(), "label": _labels(row, choice_labels)})
+                {"name": row["name"].strip(), "label": _labels(row, choice_labels)}
+            )
     notes: dict = {}
     headers = {str(h).rsplit("/", 1)[-1]: str(h) for h in frame.columns}
     profile, questions, statements, scale_lists = [], [], [], []
@@ -89,13 +111,21 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
             entries = lists[list_name]
             scale_answers = [t for e in entries for t in e["label"].values() if t]
             on_scale = [e for e in entries if not any(is_no_opinion(t) for t in e["label"].values() if t)]
-            if on_scale and all(re.fullmatch(r"\d+", e["name"]) for e in on_scale) and \
-                    recognise_scale(scale_answers)["unmatched"] == []:
+            if (
+                on_scale
+                and all(re.fullmatch(r"\d+", e["name"]) for e in on_scale)
+                and recognise_scale(scale_answers)["unmatched"] == []
+            ):
                 statements.append({"id": name, "factor": TODO, "text": text})
                 scale_lists.append(list_name)
                 continue
-            role = "pilot" if _word_score(f"{name} {' '.join(filter(None, text.values()))}", PILOT_BODY_WORDS) else \
-                "stakeholder" if _word_score(f"{name} {' '.join(filter(None, text.values()))}", STAKEHOLDER_WORDS) else None
+            role = (
+                "pilot"
+                if _word_score(f"{name} {' '.join(filter(None, text.values()))}", PILOT_BODY_WORDS)
+                else "stakeholder"
+                if _word_score(f"{name} {' '.join(filter(None, text.values()))}", STAKEHOLDER_WORDS)
+                else None
+            )
             if role == "pilot" and pilot is None:
                 pilot = (name, entries)
                 continue
@@ -103,9 +133,15 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
                 stakeholder = (name, entries)
                 continue
         if base in ("select_one", "select_multiple") and list_name in lists:
-            options = [{"letter": letters[i], "name": e["name"], "text": e["label"],
-                        **({"other": True} if e["name"].casefold() == "other" else {})}
-                       for i, e in enumerate(lists[list_name])]
+            options = [
+                {
+                    "letter": letters[i],
+                    "name": e["name"],
+                    "text": e["label"],
+                    **({"other": True} if e["name"].casefold() == "other" else {}),
+                }
+                for i, e in enumerate(lists[list_name])
+            ]
             questions.append({"id": name, "text": text, "options": options})
             notes[("questions", len(questions) - 1)] = f"from the form: {base} {list_name}"
             continue
@@ -124,20 +160,31 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
         if question["id"] in other_text:
             question["other_column"] = other_text[question["id"]]
     if stakeholder is None:
-        raise ValueError(f"{Path(form).name}: no select_one question names a stakeholder type "
-                         f"(words such as {', '.join(STAKEHOLDER_WORDS[:6])})")
+        raise ValueError(
+            f"{Path(form).name}: no select_one question names a stakeholder type "
+            f"(words such as {', '.join(STAKEHOLDER_WORDS[:6])})"
+        )
     id_column = next((c for c in ("_id", "_uuid", "_index") if c in frame.columns), None)
     if id_column is None:
         raise ValueError("the export has no _id or _uuid column to identify respondents")
-    export = {"file": info["file"], "encoding": info.get("encoding") or "auto", "delimiter": info.get("delimiter") or "auto",
-              "id_column": id_column, "stakeholder_column": headers.get(stakeholder[0], stakeholder[0])}
+    export = {
+        "file": info["file"],
+        "encoding": info.get("encoding") or "auto",
+        "delimiter": info.get("delimiter") or "auto",
+        "id_column": id_column,
+        "stakeholder_column": headers.get(stakeholder[0], stakeholder[0]),
+    }
     notes[("export", "id_column")] = "guess: KoboToolbox's submission id"
     notes[("export", "stakeholder_column")] = "guess: the select_one whose name or label names a stakeholder type"
-    book: dict = {"dataset": {"title": {"en": title or Path(form).stem, "ru": None, "kk": None},
-                              "source": f"KoboToolbox export {info['file']} of the form {Path(form).name}, {len(frame)} respondents",
-                              "synthetic": False},
-                  "export": export,
-                  "stakeholders": [{"code": e["name"], "label": e["label"]} for e in stakeholder[1]]}
+    book: dict = {
+        "dataset": {
+            "title": {"en": title or Path(form).stem, "ru": None, "kk": None},
+            "source": f"KoboToolbox export {info['file']} of the form {Path(form).name}, {len(frame)} respondents",
+            "synthetic": False,
+        },
+        "export": export,
+        "stakeholders": [{"code": e["name"], "label": e["label"]} for e in stakeholder[1]],
+    }
     if pilot is not None:
         export["pilot_body_column"] = headers.get(pilot[0], pilot[0])
         notes[("export", "pilot_body_column")] = "guess: the select_one whose name or label names a pilot body"
@@ -145,23 +192,36 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
     book["profile"] = profile
     book["questions"] = questions
     scale_entries = lists[scale_lists[0]] if scale_lists else []
-    numbered = [e for e in scale_entries if re.fullmatch(r"\d+", e["name"])
-                and not any(is_no_opinion(t) for t in e["label"].values() if t)]
-    book["scale"] = {"values": [int(e["name"]) for e in numbered],
-                     "labels": {int(e["name"]): e["label"] for e in numbered},
-                     "missing": [e["name"] for e in scale_entries if e not in numbered]}
+    numbered = [
+        e
+        for e in scale_entries
+        if re.fullmatch(r"\d+", e["name"]) and not any(is_no_opinion(t) for t in e["label"].values() if t)
+    ]
+    book["scale"] = {
+        "values": [int(e["name"]) for e in numbered],
+        "labels": {int(e["name"]): e["label"] for e in numbered},
+        "missing": [e["name"] for e in scale_entries if e not in numbered],
+    }
     notes[("scale", "values")] = f"from the form: the choices of {scale_lists[0]!r}" if scale_lists else None
     if book["scale"]["missing"]:
-        notes[("scale", "missing")] = "from the form: \"no opinion\" choices, counted as missing"
+        notes[("scale", "missing")] = 'from the form: "no opinion" choices, counted as missing'
     if len(set(scale_lists)) > 1:
-        notes[("scale", "values")] += f" (other scale lists in the form: {', '.join(sorted(set(scale_lists) - {scale_lists[0]}))})"
+        notes[("scale", "values")] += (
+            f" (other scale lists in the form: {', '.join(sorted(set(scale_lists) - {scale_lists[0]}))})"
+        )
     book["factors"] = []
     book["statements"] = statements
     for i, _ in enumerate(statements):
         notes[("statements", i)] = "from the form: a select_one on the agreement scale"
     used = {export["id_column"], export["stakeholder_column"], export.get("pilot_body_column")}
     known = {e["id"] for e in profile + questions + statements} | set(other_text.values())
-    unused = {str(h): "KoboToolbox metadata" if str(h).casefold() in KOBO_META or str(h).startswith("_") else "not in the form"
-              for h in frame.columns if h not in used and str(h).rsplit("/", 1)[-1] not in known
-              and not any(str(h).startswith(f"{q['id']}/") or f"/{q['id']}/" in str(h) for q in questions)}
+    unused = {
+        str(h): "KoboToolbox metadata"
+        if str(h).casefold() in KOBO_META or str(h).startswith("_")
+        else "not in the form"
+        for h in frame.columns
+        if h not in used
+        and str(h).rsplit("/", 1)[-1] not in known
+        and not any(str(h).startswith(f"{q['id']}/") or f"/{q['id']}/" in str(h) for q in questions)
+    }
     return Draft(book=book, notes={k: v for k, v in notes.items() if v}, unused=unused)

@@ -1,10 +1,10 @@
 """Publishing: tables and statistics -> figures, documents and the report (last step of the flow).
 
-    figures  -- factor priorities by stakeholder type, heatmaps, answer distributions (PNG, SVG, PDF)
-    export   -- Tables 1-3 as .xlsx, .docx and LaTeX
-    report   -- the self-contained HTML report (+ templates/)
-    browser  -- headless Chromium: report.pdf and the check that the report renders
-    codebook_page -- `make codebook`: the questionnaire as a page with answer distributions, schema.org Dataset
+figures  -- factor priorities by stakeholder type, heatmaps, answer distributions (PNG, SVG, PDF)
+export   -- Tables 1-3 as .xlsx, .docx and LaTeX
+report   -- the self-contained HTML report (+ templates/)
+browser  -- headless Chromium: report.pdf and the check that the report renders
+codebook_page -- `make codebook`: the questionnaire as a page with answer distributions, schema.org Dataset
 """
 
 # The answer distribution is drawn as one figure per factor: answer_distribution_<factor id>.png/.svg/.pdf.

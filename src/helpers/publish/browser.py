@@ -14,6 +14,7 @@
   (`npm ci` in the repository), every WCAG 2.1 A/AA violation axe-core finds.
 Where no Chromium is installed, the command says so in one line instead of failing.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,10 +32,22 @@ import urllib.request
 from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-         "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1")
-HOW_TO_GET_IT = "no Chromium found: the PDF was not written (install it, e.g. `apt-get install chromium`, then make report)"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--remote-debugging-port=0",
+    "--remote-debugging-address=127.0.0.1",
+)
+HOW_TO_GET_IT = (
+    "no Chromium found: the PDF was not written (install it, e.g. `apt-get install chromium`, then make report)"
+)
 # Paper sizes in inches (DevTools takes inches); A4 unless asked otherwise (PAPER=letter).
 PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MARGIN_INCHES = 0.6
@@ -104,8 +117,12 @@ class Chromium:
         self.profile = tempfile.mkdtemp(prefix="chromium-")
         # A session of its own: Chromium's helpers (zygote, GPU, renderers) share its process group, so all of
         # them can be stopped together and waited for.
-        self.process = subprocess.Popen([self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             self.port = self._devtools_port()
         except BaseException:
@@ -192,12 +209,25 @@ def _state(pid: int) -> str | None:
 def print_to_pdf(tools: _DevTools, pdf: Path, paper: str = "a4") -> Path:
     """The loaded page printed to `pdf` on `paper` (a4 or letter), tagged, with an outline of its headings."""
     width, height = PAPER_SIZES[paper.lower()]
-    result = tools.call("Page.printToPDF", paperWidth=width, paperHeight=height, marginTop=MARGIN_INCHES,
-                        marginBottom=MARGIN_INCHES, marginLeft=MARGIN_INCHES, marginRight=MARGIN_INCHES,
-                        printBackground=True, preferCSSPageSize=False, generateTaggedPDF=True,
-                        generateDocumentOutline=True, displayHeaderFooter=True, headerTemplate="<span></span>",
-                        footerTemplate=('<div style="font-size:8px;width:100%;text-align:center;color:#333">'
-                                        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'))
+    result = tools.call(
+        "Page.printToPDF",
+        paperWidth=width,
+        paperHeight=height,
+        marginTop=MARGIN_INCHES,
+        marginBottom=MARGIN_INCHES,
+        marginLeft=MARGIN_INCHES,
+        marginRight=MARGIN_INCHES,
+        printBackground=True,
+        preferCSSPageSize=False,
+        generateTaggedPDF=True,
+        generateDocumentOutline=True,
+        displayHeaderFooter=True,
+        headerTemplate="<span></span>",
+        footerTemplate=(
+            '<div style="font-size:8px;width:100%;text-align:center;color:#333">'
+            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+        ),
+    )
     data = base64.b64decode(result["data"])
     # Same-length replacement: the cross-reference offsets of the PDF stay valid.
     data = re.sub(rb"\(D:\d{14}[^)]*\)", _pdf_date(), data)
@@ -280,10 +310,15 @@ def publish(folder: Path, paper: str = "a4", chromium: str | None = None) -> dic
 def problems_found(state: dict) -> list[str]:
     broken = [i for i in state["images"] if not i["ok"]]
     violations = state["accessibility"] or []
-    return ([f"requests leaving the file: {state['requests_out']}"] if state["requests_out"] else []) + \
-           ([f"{len(broken)} image(s) did not render"] if broken else []) + \
-           (["no table rendered"] if not state["tables"] else []) + \
-           [f"accessibility (axe-core, WCAG 2.1 AA): {v['id']}: {v['help']} at {', '.join(v['nodes'])}" for v in violations]
+    return (
+        ([f"requests leaving the file: {state['requests_out']}"] if state["requests_out"] else [])
+        + ([f"{len(broken)} image(s) did not render"] if broken else [])
+        + (["no table rendered"] if not state["tables"] else [])
+        + [
+            f"accessibility (axe-core, WCAG 2.1 AA): {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+            for v in violations
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--paper" in args:
         at = args.index("--paper")
         paper = args[at + 1].lower()
-        del args[at:at + 2]
+        del args[at : at + 2]
     if paper not in PAPER_SIZES:
         print(f"error: paper size {paper!r}: choose one of {', '.join(PAPER_SIZES)}", file=sys.stderr)
         return 2
@@ -302,11 +337,16 @@ def main(argv: list[str] | None = None) -> int:
         print(HOW_TO_GET_IT)
         return 0
     state = publish(folder, paper)
-    axe = ("not run (axe-core not installed: npm ci)" if state["accessibility"] is None
-           else f"{len(state['accessibility'])} WCAG 2.1 AA violation(s)")
-    print(f"{folder}/report.pdf written ({paper.upper()}); in Chromium: {state['tables']} tables, "
-          f"{len(state['images'])} images, {len(state['requests_out'])} requests out; axe-core: {axe}; "
-          f"screenshot {folder}/report-screenshot.png")
+    axe = (
+        "not run (axe-core not installed: npm ci)"
+        if state["accessibility"] is None
+        else f"{len(state['accessibility'])} WCAG 2.1 AA violation(s)"
+    )
+    print(
+        f"{folder}/report.pdf written ({paper.upper()}); in Chromium: {state['tables']} tables, "
+        f"{len(state['images'])} images, {len(state['requests_out'])} requests out; axe-core: {axe}; "
+        f"screenshot {folder}/report-screenshot.png"
+    )
     problems = problems_found(state)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)

@@ -7,6 +7,7 @@ Every file is byte-identical for the same table: the .xlsx and .docx zip
 archives get fixed entry dates and fixed document dates (SOURCE_DATE_EPOCH,
 or 1 January 2020 when it is unset).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,15 @@ def _fix_zip_dates(path: Path) -> None:
     stamp = build_date().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    entries = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
-                if info.filename == "docProps/core.xml" else data) for info, data in entries]
+    entries = [
+        (
+            info,
+            re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            if info.filename == "docProps/core.xml"
+            else data,
+        )
+        for info, data in entries
+    ]
     with zipfile.ZipFile(path, "w") as target:
         for info, data in entries:
             fixed = zipfile.ZipInfo(info.filename, date_time=when)
@@ -151,8 +159,18 @@ LATEX_COLUMN_GAP_CM = 0.42  # 2 \tabcolsep (6 pt each) per column
 
 def _tex(text) -> str:
     """Text escaped for LaTeX."""
-    replacements = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    replacements = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
     return "".join(replacements.get(ch, ch) for ch in ("" if pd.isna(text) else str(text)))
 
 
@@ -179,14 +197,19 @@ def latex_column_widths(table: pd.DataFrame, columns: list[str]) -> list[float]:
     return [round(w, 2) for w in widths]
 
 
-def write_latex(table: pd.DataFrame, path: Path, caption: str, note: str, label: str, group_by: str | None = None) -> Path:
+def write_latex(
+    table: pd.DataFrame, path: Path, caption: str, note: str, label: str, group_by: str | None = None
+) -> Path:
     """A longtable that fits an A4 text width: caption without the "Table N." LaTeX adds itself, column widths
     that add up to the text width, numeric columns right-aligned (one number of decimals per column, so the
     decimal points line up), the header repeated on every page, and the packages it needs named at the top."""
     columns = [c for c in table.columns if c != group_by]
     widths = latex_column_widths(table, columns)
-    spec = "".join((r">{\raggedleft\arraybackslash}" if _is_numeric_column(table[c]) else r">{\raggedright\arraybackslash}")
-                   + f"p{{{w / LATEX_TEXT_WIDTH_CM:.3f}\\linewidth}}" for c, w in zip(columns, widths))
+    spec = "".join(
+        (r">{\raggedleft\arraybackslash}" if _is_numeric_column(table[c]) else r">{\raggedright\arraybackslash}")
+        + f"p{{{w / LATEX_TEXT_WIDTH_CM:.3f}\\linewidth}}"
+        for c, w in zip(columns, widths)
+    )
     header = " & ".join(rf"\textbf{{{_tex(c)}}}" for c in columns) + r" \\"
     lines = [
         "% Requires in the preamble: \\usepackage{booktabs} \\usepackage{longtable} \\usepackage{array}",
@@ -194,9 +217,16 @@ def write_latex(table: pd.DataFrame, path: Path, caption: str, note: str, label:
         r"\begingroup\small",
         rf"\begin{{longtable}}{{{spec}}}",
         rf"\caption{{{_tex(caption)}}}\label{{tab:{label}}} \\",
-        r"\toprule", header, r"\midrule", r"\endfirsthead",
-        r"\toprule", header, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endlastfoot",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endlastfoot",
     ]
     current = None
     for record in table.to_dict("records"):
@@ -209,14 +239,17 @@ def write_latex(table: pd.DataFrame, path: Path, caption: str, note: str, label:
     return Path(path)
 
 
-def write_table_formats(table: pd.DataFrame, folder: Path, stem: str, caption: str, note: str, label: str = "",
-                        group_by: str | None = None) -> list[Path]:
+def write_table_formats(
+    table: pd.DataFrame, folder: Path, stem: str, caption: str, note: str, label: str = "", group_by: str | None = None
+) -> list[Path]:
     """`stem`.xlsx, .docx and .tex in `folder` (the .csv is written by tables.write_table).
 
     `label` ("Table 3") heads the caption in the spreadsheet and in Word; LaTeX numbers its tables itself.
     `group_by` names the column whose values head groups of rows (Table 3's factor)."""
     folder = Path(folder)
     headed = f"{label}. {caption}" if label else caption
-    return [write_xlsx(table, folder / f"{stem}.xlsx", headed, note, group_by),
-            write_docx(table, folder / f"{stem}.docx", headed, note, group_by),
-            write_latex(table, folder / f"{stem}.tex", caption, note, stem, group_by)]
+    return [
+        write_xlsx(table, folder / f"{stem}.xlsx", headed, note, group_by),
+        write_docx(table, folder / f"{stem}.docx", headed, note, group_by),
+        write_latex(table, folder / f"{stem}.tex", caption, note, stem, group_by),
+    ]

@@ -15,6 +15,7 @@ Stakeholder types are named the same way in every figure (`group_names`: the
 codebook's short label, with n where groups have several respondents).
 Fonts: DejaVu Sans (matplotlib's default) covers Latin, Cyrillic and Kazakh letters.
 """
+
 from __future__ import annotations
 
 import io
@@ -123,7 +124,18 @@ def group_names(groups: pd.DataFrame) -> list[str]:
 #: seaborn's "colorblind" palette (seaborn.palettes.SEABORN_PALETTES), written out: importing seaborn for ten
 #: colours would load scipy and statsmodels too, about half a second on the figures step, the critical path.
 #: tests/test_figures_palette.py checks that it still equals seaborn's.
-COLORBLIND = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4", "#949494", "#ECE133", "#56B4E9")
+COLORBLIND = (
+    "#0173B2",
+    "#DE8F05",
+    "#029E73",
+    "#D55E00",
+    "#CC78BC",
+    "#CA9161",
+    "#FBAFE4",
+    "#949494",
+    "#ECE133",
+    "#56B4E9",
+)
 
 
 def stakeholder_palette(codebook: Codebook) -> dict[str, tuple]:
@@ -195,8 +207,9 @@ def _text_at(fig, left: float, top: float, text: str, total_height: float, **sty
 
 
 # --- Figure: scores of every statement (heatmap) -------------------------------------------------
-def _panel_heatmap(fig, panels: list[dict], groups: pd.DataFrame, colour_scale: dict, cell_text, height: float,
-                   layout: dict) -> None:
+def _panel_heatmap(
+    fig, panels: list[dict], groups: pd.DataFrame, colour_scale: dict, cell_text, height: float, layout: dict
+) -> None:
     """Panels of rows x groups: each with a title across the figure and row labels on the left."""
     names = group_names(groups)
     for i, panel in enumerate(panels):
@@ -208,8 +221,15 @@ def _panel_heatmap(fig, panels: list[dict], groups: pd.DataFrame, colour_scale: 
         for (r, c), value in np.ndenumerate(grid):
             if not np.isnan(value):
                 background = colour_scale["cmap"](colour_scale["norm"](value))
-                axis.text(c, r, cell_text(value, r, c), ha="center", va="center", fontsize=layout["cell_size"],
-                          color=text_colour_on(background))
+                axis.text(
+                    c,
+                    r,
+                    cell_text(value, r, c),
+                    ha="center",
+                    va="center",
+                    fontsize=layout["cell_size"],
+                    color=text_colour_on(background),
+                )
         axis.set_xticks(np.arange(grid.shape[1] + 1) - 0.5, minor=True)
         axis.set_yticks(np.arange(grid.shape[0] + 1) - 0.5, minor=True)
         axis.grid(which="minor", color="white", linewidth=1.5)
@@ -218,14 +238,26 @@ def _panel_heatmap(fig, panels: list[dict], groups: pd.DataFrame, colour_scale: 
         axis.set_yticks(range(len(panel["rows"])), panel["rows"], fontsize=layout["row_size"])
         if i == 0:
             axis.xaxis.tick_top()
-            axis.set_xticks(range(len(names)), layout["columns"], fontsize=layout["row_size"],
-                            rotation=layout["rotation"], va="bottom", ha="center")
+            axis.set_xticks(
+                range(len(names)),
+                layout["columns"],
+                fontsize=layout["row_size"],
+                rotation=layout["rotation"],
+                va="bottom",
+                ha="center",
+            )
         else:
             axis.set_xticks(range(len(names)), [""] * len(names))
 
 
-def _panel_layout(panels: list[dict], groups: pd.DataFrame, right_block: float, row_size: float = 6.5,
-                  title_size: float = 8, label_width: float = 2.7) -> tuple[dict, float]:
+def _panel_layout(
+    panels: list[dict],
+    groups: pd.DataFrame,
+    right_block: float,
+    row_size: float = 6.5,
+    title_size: float = 8,
+    label_width: float = 2.7,
+) -> tuple[dict, float]:
     """Place panels under one header of column labels; return the layout and the figure's height (inches)."""
     left = PAD + label_width + 0.08
     width = WIDTH - left - right_block - PAD
@@ -242,13 +274,29 @@ def _panel_layout(panels: list[dict], groups: pd.DataFrame, right_block: float, 
         panel["height"] = len(panel["rows"]) * max(0.27, *(lines_height(t, row_size) + 0.07 for t in panel["rows"]))
         panel["top"] = column.take(panel["height"])
         column.take(0.12)
-    layout = {"left": left, "width": width, "columns": columns, "rotation": rotation, "row_size": row_size,
-              "title_size": title_size, "cell_size": 6.5}
+    layout = {
+        "left": left,
+        "width": width,
+        "columns": columns,
+        "rotation": rotation,
+        "row_size": row_size,
+        "title_size": title_size,
+        "cell_size": 6.5,
+    }
     return layout, column.y + PAD
 
 
-def _vertical_legend_bar(fig, colour_scale: dict, ticks: list, labels: list[str], title: str, top: float, height: float,
-                         total_height: float, size: float = 6.5) -> None:
+def _vertical_legend_bar(
+    fig,
+    colour_scale: dict,
+    ticks: list,
+    labels: list[str],
+    title: str,
+    top: float,
+    height: float,
+    total_height: float,
+    size: float = 6.5,
+) -> None:
     """A colour bar on the right, `labels` beside its ticks and a title above it."""
     from matplotlib.cm import ScalarMappable
 
@@ -268,8 +316,9 @@ def _legend_bar_width(labels: list[str], title: str, size: float = 6.5) -> float
     return max(0.13 + 0.08 + widest + 0.05, min(text_extent(title, size)[0] / 72, 1.2))
 
 
-def statement_heatmap(summary: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook,
-                      lang: str = DEFAULT_LANGUAGE) -> plt.Figure:
+def statement_heatmap(
+    summary: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> plt.Figure:
     """Heatmap of statements x stakeholder groups, one panel per factor, annotated with the (mean) scores.
 
     `summary` is `tables.statement_summary`; `groups` is `tables.group_sizes`.
@@ -278,16 +327,27 @@ def statement_heatmap(summary: pd.DataFrame, groups: pd.DataFrame, codebook: Cod
     """
     values = codebook.scale_values
     low, high = min(values), max(values)
-    colour_scale = {"cmap": plt.get_cmap(SCORE_CMAP), "norm": TwoSlopeNorm(vmin=low, vcenter=(low + high) / 2, vmax=high)}
+    colour_scale = {
+        "cmap": plt.get_cmap(SCORE_CMAP),
+        "norm": TwoSlopeNorm(vmin=low, vcenter=(low + high) / 2, vmax=high),
+    }
     statements = codebook.statements(lang)
     panels = []
     for factor in codebook.factors(lang).itertuples():
         block = statements.loc[statements["factor_id"] == factor.factor_id]
-        grid = (summary.loc[summary["factor_id"] == factor.factor_id]
-                .pivot(index="statement_id", columns="stakeholder", values="mean")
-                .reindex(index=block["statement_id"], columns=groups["stakeholder"]).astype(float))
-        panels.append({"title": factor.factor, "rows": block["statement"].fillna(unknown_wording(lang)).tolist(),
-                       "values": grid.to_numpy()})
+        grid = (
+            summary.loc[summary["factor_id"] == factor.factor_id]
+            .pivot(index="statement_id", columns="stakeholder", values="mean")
+            .reindex(index=block["statement_id"], columns=groups["stakeholder"])
+            .astype(float)
+        )
+        panels.append(
+            {
+                "title": factor.factor,
+                "rows": block["statement"].fillna(unknown_wording(lang)).tolist(),
+                "values": grid.to_numpy(),
+            }
+        )
     labels = [wrap_to_width(t, 1.1 * 72, 6.5) for t in scale_texts(codebook, lang)]
     right = _legend_bar_width(labels, ui(lang)["score"]) + 0.15
     fmt = score_format(groups, lang)
@@ -312,8 +372,13 @@ def _legend_columns(entries: list[str], size: float, room: float) -> int:
     return max(1, min(len(entries), int((room + LEGEND_SPACING["columnspacing"] * size) // per_column)))
 
 
-def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups: pd.DataFrame,
-                          codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> plt.Figure:
+def factor_priority_chart(
+    per_group: pd.DataFrame,
+    ranking: pd.DataFrame,
+    groups: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+) -> plt.Figure:
     """Dot chart: each factor's mean score per stakeholder group, factors ordered by overall priority.
 
     `per_group` is `tables.factor_summary`; `ranking` is `tables.factor_ranking`.
@@ -346,17 +411,33 @@ def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups
     legend_top = column.take(legend_height)
     height = column.y + PAD
     y = {factor_id: len(order) - 1 - i for i, factor_id in enumerate(order)}
-    offsets = {g: ((len(groups) - 1) / 2 - i) * min(0.12, 0.7 / max(len(groups), 1))
-               for i, g in enumerate(groups["stakeholder"])}
+    offsets = {
+        g: ((len(groups) - 1) / 2 - i) * min(0.12, 0.7 / max(len(groups), 1))
+        for i, g in enumerate(groups["stakeholder"])
+    }
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(WIDTH, height))
         axis = _axes_at(fig, left, top, width, band * len(order), height)
-        axis.plot(ranking["mean"], [y[f] for f in ranking["factor_id"]], marker="|", markersize=18,
-                  color="black", linestyle="none", label=words["all_groups_mean"])
+        axis.plot(
+            ranking["mean"],
+            [y[f] for f in ranking["factor_id"]],
+            marker="|",
+            markersize=18,
+            color="black",
+            linestyle="none",
+            label=words["all_groups_mean"],
+        )
         for i, (g, name) in enumerate(zip(groups.itertuples(), group_names(groups))):
             block = per_group.loc[per_group["stakeholder"] == g.stakeholder]
-            axis.scatter(block["mean"], [y[f] + offsets[g.stakeholder] for f in block["factor_id"]],
-                         color=palette[g.stakeholder], marker=MARKERS[i % len(MARKERS)], s=30, zorder=3, label=name)
+            axis.scatter(
+                block["mean"],
+                [y[f] + offsets[g.stakeholder] for f in block["factor_id"]],
+                color=palette[g.stakeholder],
+                marker=MARKERS[i % len(MARKERS)],
+                s=30,
+                zorder=3,
+                label=name,
+            )
         axis.set_yticks([y[f] for f in order], factor_labels, fontsize=size)
         axis.set_ylim(-0.5, len(order) - 0.5)
         axis.set_xlim(min(values) - 0.2, max(values) + 0.2)
@@ -364,11 +445,27 @@ def factor_priority_chart(per_group: pd.DataFrame, ranking: pd.DataFrame, groups
         axis.grid(axis="x", color="0.88")
         axis.set_axisbelow(True)
         axis.spines[["top", "right"]].set_visible(False)
-        fig.text(0.5 * (left + WIDTH - PAD) / WIDTH, 1 - label_top / height, words["mean_factor_score"], ha="center",
-                 va="top", fontsize=8)
+        fig.text(
+            0.5 * (left + WIDTH - PAD) / WIDTH,
+            1 - label_top / height,
+            words["mean_factor_score"],
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
         handles, entries = axis.get_legend_handles_labels()
-        fig.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, 1 - legend_top / height), ncol=ncol,
-                   frameon=False, fontsize=legend_size, borderaxespad=0, borderpad=0.2, **LEGEND_SPACING)
+        fig.legend(
+            handles,
+            entries,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - legend_top / height),
+            ncol=ncol,
+            frameon=False,
+            fontsize=legend_size,
+            borderaxespad=0,
+            borderpad=0.2,
+            **LEGEND_SPACING,
+        )
     return fig
 
 
@@ -411,12 +508,21 @@ def likert_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFram
     value, chosen or not), no_opinion, blank, n (answers on the scale).
     """
     values = codebook.scale_values
-    counts = (likert.dropna(subset=["score"]).groupby(["stakeholder", "statement_id"])["score"]
-              .value_counts().unstack(fill_value=0).reindex(columns=values, fill_value=0))
-    missing = (likert.loc[likert["score"].isna()].groupby(["stakeholder", "statement_id"])["missing_reason"]
-               .value_counts().unstack(fill_value=0)
-               .reindex(columns=["no opinion", "blank"], fill_value=0)
-               .rename(columns={"no opinion": "no_opinion"}))
+    counts = (
+        likert.dropna(subset=["score"])
+        .groupby(["stakeholder", "statement_id"])["score"]
+        .value_counts()
+        .unstack(fill_value=0)
+        .reindex(columns=values, fill_value=0)
+    )
+    missing = (
+        likert.loc[likert["score"].isna()]
+        .groupby(["stakeholder", "statement_id"])["missing_reason"]
+        .value_counts()
+        .unstack(fill_value=0)
+        .reindex(columns=["no opinion", "blank"], fill_value=0)
+        .rename(columns={"no opinion": "no_opinion"})
+    )
     statements = codebook.statements()["statement_id"]
     present = set(likert["stakeholder"].unique())
     groups = [g for g in codebook.stakeholders()["code"] if g in present]
@@ -427,20 +533,30 @@ def likert_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFram
     return table.reset_index()
 
 
-
 def _distribution_rows(distribution: pd.DataFrame, groups: pd.DataFrame, statements: pd.DataFrame, values: list[int]):
     """One row per statement x group (codebook order) with the shares of each scale value and of "no opinion"."""
-    rows = [(s.statement_id, s.statement, g.stakeholder, g.short) for s in statements.itertuples() for g in groups.itertuples()]
+    rows = [
+        (s.statement_id, s.statement, g.stakeholder, g.short)
+        for s in statements.itertuples()
+        for g in groups.itertuples()
+    ]
     frame = pd.DataFrame(rows, columns=["statement_id", "statement", "stakeholder", "short"])
-    frame = frame.merge(distribution, on=["stakeholder", "statement_id"], how="left").fillna({c: 0 for c in distribution.columns})
+    frame = frame.merge(distribution, on=["stakeholder", "statement_id"], how="left").fillna(
+        {c: 0 for c in distribution.columns}
+    )
     shares = frame[values].div(frame["n"].where(frame["n"] > 0), axis=0).fillna(0) * 100
     asked = frame["n"] + frame["no_opinion"]
     no_opinion = (frame["no_opinion"] / asked.where(asked > 0)).fillna(0) * 100
     return frame, shares, no_opinion
 
 
-def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook,
-                           lang: str = DEFAULT_LANGUAGE, factor_id: str | None = None) -> plt.Figure:
+def diverging_likert_chart(
+    distribution: pd.DataFrame,
+    groups: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    factor_id: str | None = None,
+) -> plt.Figure:
     """Diverging stacked bars of the answer distribution of one factor's statements (all factors when None).
 
     One facet per statement, its text above it, one bar per stakeholder group
@@ -476,13 +592,24 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
     per_statement = len(groups)
     for k, statement in enumerate(statements.itertuples()):
         block = slice(k * per_statement, (k + 1) * per_statement)
-        title = wrap_to_width(statement.statement if isinstance(statement.statement, str) else unknown_wording(lang),
-                              (WIDTH - 2 * PAD) * 72, title_size, style="italic")
+        title = wrap_to_width(
+            statement.statement if isinstance(statement.statement, str) else unknown_wording(lang),
+            (WIDTH - 2 * PAD) * 72,
+            title_size,
+            style="italic",
+        )
         title_top = column.take(lines_height(title, title_size) + 0.03)
         # Rows of one facet are equally tall: as tall as its tallest (wrapped) label needs.
         facet_height = per_statement * max(0.19, *(lines_height(t, size) + 0.04 for t in labels[block]))
-        facets.append({"title": title, "title_top": title_top, "rows": block,
-                       "top": column.take(facet_height), "height": facet_height})
+        facets.append(
+            {
+                "title": title,
+                "title_top": title_top,
+                "rows": block,
+                "top": column.take(facet_height),
+                "height": facet_height,
+            }
+        )
         column.take(0.12)
     tick_top = column.take(0.16)
     label_top = column.take(lines_height(axis_label, 7) + 0.06)
@@ -503,13 +630,28 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
                 start = start - part[middle].to_numpy() / 2
             for value in values:
                 width = part[value].to_numpy()
-                axis.barh(positions, width, left=start, height=0.78, color=colours[value], edgecolor="white",
-                          linewidth=0.4, label=legend_entries[values.index(value)])
+                axis.barh(
+                    positions,
+                    width,
+                    left=start,
+                    height=0.78,
+                    color=colours[value],
+                    edgecolor="white",
+                    linewidth=0.4,
+                    label=legend_entries[values.index(value)],
+                )
                 for x, w, p in zip(start, width, positions):
                     text = i18n.percent(w / 100, lang)
                     if w > 0 and text_extent(text, cell_size)[0] + 3 <= w / 200 * main_width * 72:
-                        axis.text(x + w / 2, p, text, ha="center", va="center", fontsize=cell_size,
-                                  color=text_colour_on(colours[value]))
+                        axis.text(
+                            x + w / 2,
+                            p,
+                            text,
+                            ha="center",
+                            va="center",
+                            fontsize=cell_size,
+                            color=text_colour_on(colours[value]),
+                        )
                 start = start + width
             axis.axvline(0, color="0.25", linewidth=0.6)
             axis.set_xlim(-100, 100)
@@ -527,11 +669,15 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
             side.spines[["top", "right", "left"]].set_visible(False)
             last = i == len(facets) - 1
             if last:
-                axis.set_xticklabels([i18n.percent(abs(t) / 100, lang) if t else "0" for t in range(-100, 101, 50)], fontsize=size)
+                axis.set_xticklabels(
+                    [i18n.percent(abs(t) / 100, lang) if t else "0" for t in range(-100, 101, 50)], fontsize=size
+                )
             else:
                 axis.set_xticklabels([])
         top_side = max(20.0, float(no_opinion.max()) * 1.45 if len(no_opinion) else 20.0)
-        side_ticks = [t for t in MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(0, top_side) if 0 <= t <= top_side]
+        side_ticks = [
+            t for t in MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(0, top_side) if 0 <= t <= top_side
+        ]
         for i, (axis, side) in enumerate(panels):
             side.set_xlim(0, top_side)
             side.set_xticks(side_ticks if i == len(panels) - 1 else [])
@@ -543,17 +689,30 @@ def diverging_likert_chart(distribution: pd.DataFrame, groups: pd.DataFrame, cod
         _text_at(fig, side_left, side_title_top, side_title, height, fontsize=size)
         fig.text((left + main_width / 2) / WIDTH, 1 - label_top / height, axis_label, ha="center", va="top", fontsize=7)
         handles, entries = panels[0][0].get_legend_handles_labels()
-        fig.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, 1 - legend_top / height), ncol=ncol,
-                   frameon=False, fontsize=size, borderaxespad=0, borderpad=0.2, **LEGEND_SPACING)
+        fig.legend(
+            handles,
+            entries,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - legend_top / height),
+            ncol=ncol,
+            frameon=False,
+            fontsize=size,
+            borderaxespad=0,
+            borderpad=0.2,
+            **LEGEND_SPACING,
+        )
         del tick_top
     return fig
 
 
-def distribution_charts(distribution: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook,
-                        lang: str = DEFAULT_LANGUAGE) -> dict[str, plt.Figure]:
+def distribution_charts(
+    distribution: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, plt.Figure]:
     """The answer distribution as one figure per factor (codebook order), keyed by file stem."""
-    return {distribution_stem(f): diverging_likert_chart(distribution, groups, codebook, lang, f)
-            for f in codebook.factors(lang)["factor_id"]}
+    return {
+        distribution_stem(f): diverging_likert_chart(distribution, groups, codebook, lang, f)
+        for f in codebook.factors(lang)["factor_id"]
+    }
 
 
 def discard(folder: Path, stem: str) -> None:
@@ -564,7 +723,9 @@ def discard(folder: Path, stem: str) -> None:
             path.unlink(missing_ok=True)
 
 
-def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> plt.Figure:
+def choice_matrix(
+    counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+) -> plt.Figure:
     """Table 2 as a matrix: one panel per question, titled with its text; every option (codebook order) x
     stakeholder group, shaded by the share of the group that chose it, with a colour bar. Cells: a tick where
     every group is one respondent, else the share in per cent (n is in the column heading)."""
@@ -575,12 +736,20 @@ def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook
     panels = []
     for number, question in enumerate(questions.itertuples(), start=1):
         options = counts.loc[counts["question_id"] == question.question_id].drop_duplicates("letter")
-        grid = share.reindex(index=[(question.question_id, letter) for letter in options["letter"]],
-                             columns=groups["stakeholder"]).astype(float)
+        grid = share.reindex(
+            index=[(question.question_id, letter) for letter in options["letter"]], columns=groups["stakeholder"]
+        ).astype(float)
         title = words["question_number"].format(number=number) + " " + (question.text or unknown_wording(lang))
-        panels.append({"title": title, "values": grid.to_numpy(),
-                       "rows": [f"{o.letter}) {o.text if isinstance(o.text, str) else unknown_wording(lang)}"
-                                for o in options.itertuples()]})
+        panels.append(
+            {
+                "title": title,
+                "values": grid.to_numpy(),
+                "rows": [
+                    f"{o.letter}) {o.text if isinstance(o.text, str) else unknown_wording(lang)}"
+                    for o in options.itertuples()
+                ],
+            }
+        )
     colour_scale = {"cmap": plt.get_cmap("Blues"), "norm": plt.Normalize(0, 1)}
     ticks = [0, 0.25, 0.5, 0.75, 1]
     tick_labels = [i18n.percent(t, lang) for t in ticks]
@@ -588,9 +757,17 @@ def choice_matrix(counts: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook
     with plt.rc_context(STYLE):
         layout, height = _panel_layout(panels, groups, right, title_size=7.5)
         fig = plt.figure(figsize=(WIDTH, height))
-        _panel_heatmap(fig, panels, groups, colour_scale,
-                       lambda v, r, c: ("✓" if v > 0 else "") if single else i18n.percent(v, lang), height, layout)
+        _panel_heatmap(
+            fig,
+            panels,
+            groups,
+            colour_scale,
+            lambda v, r, c: ("✓" if v > 0 else "") if single else i18n.percent(v, lang),
+            height,
+            layout,
+        )
         bar_height = min(max(panels[0]["height"], 1.2), 2.0)
-        _vertical_legend_bar(fig, colour_scale, ticks, tick_labels, words["share_chose"], panels[0]["top"], bar_height,
-                             height)
+        _vertical_legend_bar(
+            fig, colour_scale, ticks, tick_labels, words["share_chose"], panels[0]["top"], bar_height, height
+        )
     return fig

@@ -4,6 +4,7 @@ The HTML is rendered with Jinja2 with autoescaping on, so respondents' free
 text is shown as text, never run as markup. Figures are embedded as data URIs
 and the stylesheet is inline: the file opens offline and requests nothing.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,8 +48,12 @@ def html_table(table: pd.DataFrame, group_by: str | None = None, lang: str = DEF
         if group_by and record[group_by] != current:
             current = record[group_by]
             rows.append({"heading": current})
-        rows.append({"header": record[columns[0]],
-                     "cells": [(local_number(record[c], lang), _is_number(record[c])) for c in columns[1:]]})
+        rows.append(
+            {
+                "header": record[columns[0]],
+                "cells": [(local_number(record[c], lang), _is_number(record[c])) for c in columns[1:]],
+            }
+        )
     return {"columns": columns, "rows": rows}
 
 
@@ -72,24 +77,36 @@ def embed_png(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def priority_summary(ranking: pd.DataFrame, per_group: pd.DataFrame, groups: pd.DataFrame,
-                     lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def priority_summary(
+    ranking: pd.DataFrame, per_group: pd.DataFrame, groups: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> list[str]:
     """Sentences stating the factor priorities, every number taken from the tables."""
+
     def num(value: float) -> str:
         return i18n.number(value, lang)
 
     overall = ", ".join(f"{row.rank}. {row.factor_short} ({num(row.mean)})" for row in ranking.itertuples())
     sentences = [say(lang, "priorities_overall", n=len(groups), ranking=overall)]
     first = ranking.iloc[0]
-    sentences.append(say(lang, "priorities_first", factor=first.factor_short, k=first.groups_ranking_first, n=len(groups)))
+    sentences.append(
+        say(lang, "priorities_first", factor=first.factor_short, k=first.groups_ranking_first, n=len(groups))
+    )
     labels = groups.set_index("stakeholder")["label"]
     joiner = f" {ui(lang)['and']} "
     for stakeholder, block in per_group.groupby("stakeholder", sort=False):
         top = block.loc[block["rank"] == block["rank"].min()]
         bottom = block.loc[block["mean"] == block["mean"].min()]
-        sentences.append(say(lang, "priorities_group", group=labels[stakeholder],
-                             top=joiner.join(top["factor_short"]), top_mean=num(top["mean"].iloc[0]),
-                             bottom=joiner.join(bottom["factor_short"]), bottom_mean=num(bottom["mean"].iloc[0])))
+        sentences.append(
+            say(
+                lang,
+                "priorities_group",
+                group=labels[stakeholder],
+                top=joiner.join(top["factor_short"]),
+                top_mean=num(top["mean"].iloc[0]),
+                bottom=joiner.join(bottom["factor_short"]),
+                bottom_mean=num(bottom["mean"].iloc[0]),
+            )
+        )
     return sentences
 
 
@@ -104,7 +121,9 @@ def files_read(records: list[Path]) -> dict[str, str]:
         if record.name.endswith(".failed.ipynb"):
             continue
         try:
-            read.update(json.loads(Path(record).read_text(encoding="utf-8"))["metadata"].get("helpers", {}).get("read", {}))
+            read.update(
+                json.loads(Path(record).read_text(encoding="utf-8"))["metadata"].get("helpers", {}).get("read", {})
+            )
         except (OSError, ValueError, KeyError):
             continue
     return read
@@ -113,27 +132,45 @@ def files_read(records: list[Path]) -> dict[str, str]:
 def provenance(raw_dir: Path, root: Path, parameters: dict, records: list[Path] = ()) -> dict:
     """Dataset, parameters, checksums of every raw file and of every file the steps read (from their
     records), Python and package versions, git commit."""
-    files = [{"path": p.relative_to(root).as_posix(), "sha256": sha256(p)}
-             for p in sorted(Path(raw_dir).rglob("*")) if p.is_file()]
+    files = [
+        {"path": p.relative_to(root).as_posix(), "sha256": sha256(p)}
+        for p in sorted(Path(raw_dir).rglob("*"))
+        if p.is_file()
+    ]
     listed = {f["path"] for f in files}
-    files += [{"path": path, "sha256": digest} for path, digest in sorted(files_read(records).items())
-              if path not in listed and not path.startswith(".venv/")]
+    files += [
+        {"path": path, "sha256": digest}
+        for path, digest in sorted(files_read(records).items())
+        if path not in listed and not path.startswith(".venv/")
+    ]
     versions = {}
     for name in KEY_PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return {"parameters": parameters, "files": files, "python": platform.python_version(),
-            "packages": versions, "commit": git_commit(root)}
+    return {
+        "parameters": parameters,
+        "files": files,
+        "python": platform.python_version(),
+        "packages": versions,
+        "commit": git_commit(root),
+    }
 
 
 def git_commit(root: Path) -> str:
     """The commit the code was at, with '+ uncommitted changes' when the tree differs from it."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "notebooks", "data/raw"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "notebooks", "data/raw"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + (" + uncommitted changes" if dirty else "")
@@ -141,8 +178,12 @@ def git_commit(root: Path) -> str:
 
 def render_report(context: dict) -> str:
     """Render the report template with `context` (see report_context for its keys)."""
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     fallbacks, answers = context.get("fallbacks") or {}, context.get("answers") or []
     environment.filters["marked"] = lambda text: mark_answers(mark_fallback(text, fallbacks), answers)
     return environment.get_template("report.html.j2").render(**context)
@@ -211,7 +252,6 @@ def write_report(html: str, path: Path) -> Path:
     return write_text(html, path)
 
 
-
 FIGURES = ("statement_heatmap", "factor_priority", "choice_matrix")
 PAPER_TABLES = ("table1", "table2", "table3")
 
@@ -227,13 +267,20 @@ def cleaning_summary(processed: Path) -> dict:
         counted = problems.groupby(["column", "expected"], sort=False).size().reset_index(name="n")
         reasons = [{"n": row.n, "column": row.column, "expected": row.expected} for row in counted.itertuples()]
     n_rejected = len(rejected)
-    return {"n_raw": len(respondents) + n_rejected, "n_processed": len(respondents), "n_rejected": n_rejected,
-            "reasons": reasons, "respondents": respondents}
+    return {
+        "n_raw": len(respondents) + n_rejected,
+        "n_processed": len(respondents),
+        "n_rejected": n_rejected,
+        "reasons": reasons,
+        "respondents": respondents,
+    }
 
 
 def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUAGE) -> dict:
     """Everything the template shows, read from the files the earlier notebooks wrote."""
-    table = {name: read_table(paths.tables / f"{name}.csv") for name in (*PAPER_TABLES, "factor_summary", "factor_ranking")}
+    table = {
+        name: read_table(paths.tables / f"{name}.csv") for name in (*PAPER_TABLES, "factor_summary", "factor_ranking")
+    }
     cleaning = cleaning_summary(paths.processed)
     respondents = cleaning["respondents"]
     pilot_body = parameters.get("pilot_body") or ""
@@ -243,25 +290,56 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
     per_group = table["factor_summary"].astype({"mean": float, "rank": int})
     words = ui(lang)
-    tables = [{"id": name, "label": words["table_label"].format(number=i), "caption": codebook.table_text(name, "caption", lang) or "",
-               "note": table_note(name, codebook, respondents, lang),
-               "body": html_table(table[name], group_by=group_column(name, table[name], lang), lang=lang)}
-              for i, name in enumerate(PAPER_TABLES, start=1)]
-    measured = {name: read_table(paths.tables / f"{name}.csv") for name in
-                ("agreement", "reliability", "item_statistics", "factor_structure", "group_means", "group_differences",
-                 "pairwise_differences", "factor_weighting", "factor_differences", "claims", "claims_disagreements")}
+    tables = [
+        {
+            "id": name,
+            "label": words["table_label"].format(number=i),
+            "caption": codebook.table_text(name, "caption", lang) or "",
+            "note": table_note(name, codebook, respondents, lang),
+            "body": html_table(table[name], group_by=group_column(name, table[name], lang), lang=lang),
+        }
+        for i, name in enumerate(PAPER_TABLES, start=1)
+    ]
+    measured = {
+        name: read_table(paths.tables / f"{name}.csv")
+        for name in (
+            "agreement",
+            "reliability",
+            "item_statistics",
+            "factor_structure",
+            "group_means",
+            "group_differences",
+            "pairwise_differences",
+            "factor_weighting",
+            "factor_differences",
+            "claims",
+            "claims_disagreements",
+        )
+    }
     means = group_means_table(measured["group_means"], groups, words, lang=lang)
     if means is not None:
-        tables.append({"id": "group_means", "label": words["table_label"].format(number=len(tables) + 1),
-                       "caption": words["group_means"],
-                       "note": words["group_means_caption"] + " " + words["group_means_note"].format(
-                           resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
-                       "body": html_table(means, group_by="part")})
+        tables.append(
+            {
+                "id": "group_means",
+                "label": words["table_label"].format(number=len(tables) + 1),
+                "caption": words["group_means"],
+                "note": words["group_means_caption"]
+                + " "
+                + words["group_means_note"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
+                "body": html_table(means, group_by="part"),
+            }
+        )
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
-        tables.append({"id": "pilot_bodies", "label": words["table_label"].format(number=len(tables) + 1),
-                       "caption": words["pilot_caption"], "note": words["pilot_note"],
-                       "body": html_table(read_table(comparison_path), lang=lang)})
+        tables.append(
+            {
+                "id": "pilot_bodies",
+                "label": words["table_label"].format(number=len(tables) + 1),
+                "caption": words["pilot_caption"],
+                "note": words["pilot_note"],
+                "body": html_table(read_table(comparison_path), lang=lang),
+            }
+        )
     figures = report_figures(paths, codebook, lang)
     bodies = dict(zip(codebook.pilot_bodies(lang)["code"], codebook.pilot_bodies(lang)["label"]))
     scope = say(lang, "scope", body=bodies.get(pilot_body, pilot_body), n=len(respondents)) if pilot_body else ""
@@ -277,45 +355,84 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     others = other_answers(processed["choices"], codebook)
     question_text = dict(zip(codebook.questions(lang)["question_id"], codebook.questions(lang)["text"]))
     return {
-        "t": words, "lang": lang, "source_lang": DEFAULT_LANGUAGE, "dataset": paths.name,
+        "t": words,
+        "lang": lang,
+        "source_lang": DEFAULT_LANGUAGE,
+        "dataset": paths.name,
         "title": dataset_title(codebook, lang, paths.name),
-        "citation": codebook.dataset.get("source", ""), "synthetic": bool(codebook.dataset.get("synthetic")),
+        "citation": codebook.dataset.get("source", ""),
+        "synthetic": bool(codebook.dataset.get("synthetic")),
         "intro": words["report_intro"],
         "translated": lang in (codebook.dataset.get("translated") or []),
         "scope": scope,
-        "summary": summary_lines(groups, measured["factor_weighting"], claims_table, reproduction, measured["reliability"],
-                                 words, measured["factor_differences"], lang=lang),
+        "summary": summary_lines(
+            groups,
+            measured["factor_weighting"],
+            claims_table,
+            reproduction,
+            measured["reliability"],
+            words,
+            measured["factor_differences"],
+            lang=lang,
+        ),
         "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang),
         "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words, lang=lang),
         "reproduction": reproduction,
         "one_each": not (groups["n"] > 1).any(),
-        "priorities": priority_summary(ranking, per_group, groups, lang), "tables": tables, "figures": figures,
+        "priorities": priority_summary(ranking, per_group, groups, lang),
+        "tables": tables,
+        "figures": figures,
         "quarantine": {**cleaning, "reasons": [say(lang, "set_aside_reason", **r) for r in cleaning["reasons"]]},
         "set_aside_where": Markup(escape(words["set_aside_where"])).format(file=rejected_file),
-        "claims": localised_claims(claims_table, lang), "replication": replication,
+        "claims": localised_claims(claims_table, lang),
+        "replication": replication,
         "claim_notes": measured["claims_disagreements"]["note"].tolist(),
         "agreement": agreement_sentences(measured["agreement"], words, lang=lang),
-        "scales": scale_sentences(measured["reliability"], measured["item_statistics"], structure, n_structure, words,
-                                  lang=lang),
-        "differences": difference_sentences(measured["group_differences"], measured["pairwise_differences"],
-                                            measured["group_means"], labels, words,
-                                            _differences_note(groups, words), lang=lang),
-        "other_answers": [{"question": question_text.get(r.question, r.question), "text": r.text, "n": r.n}
-                          for r in others.itertuples()],
-        "cleaning": say(lang, "cleaning", n_raw=cleaning["n_raw"], n_processed=cleaning["n_processed"],
-                        n_rejected=cleaning["n_rejected"]),
+        "scales": scale_sentences(
+            measured["reliability"], measured["item_statistics"], structure, n_structure, words, lang=lang
+        ),
+        "differences": difference_sentences(
+            measured["group_differences"],
+            measured["pairwise_differences"],
+            measured["group_means"],
+            labels,
+            words,
+            _differences_note(groups, words),
+            lang=lang,
+        ),
+        "other_answers": [
+            {"question": question_text.get(r.question, r.question), "text": r.text, "n": r.n}
+            for r in others.itertuples()
+        ],
+        "cleaning": say(
+            lang,
+            "cleaning",
+            n_raw=cleaning["n_raw"],
+            n_processed=cleaning["n_processed"],
+            n_rejected=cleaning["n_rejected"],
+        ),
         "provenance_intro": Markup(escape(words["provenance_intro"])).format(
-            dataset=Markup("<code>{}</code>").format(paths.name), notebooks=notebooks,
-            command=Markup("<code>make report DATA={} REPORT_LANG={}</code>").format(paths.name, lang)),
-        "provenance": provenance(paths.raw, paths.root, parameters,
-                                 sorted(paths.dataset_reports.glob("notebooks/*.ipynb")) + sorted(paths.notebooks.glob("*.ipynb"))),
+            dataset=Markup("<code>{}</code>").format(paths.name),
+            notebooks=notebooks,
+            command=Markup("<code>make report DATA={} REPORT_LANG={}</code>").format(paths.name, lang),
+        ),
+        "provenance": provenance(
+            paths.raw,
+            paths.root,
+            parameters,
+            sorted(paths.dataset_reports.glob("notebooks/*.ipynb")) + sorted(paths.notebooks.glob("*.ipynb")),
+        ),
         "fallbacks": fallback_labels(codebook, lang),
         "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
 
 
-VERDICT_KEYS = {paper_claims.SUPPORTED: "verdict_supported", paper_claims.PARTLY: "verdict_partly",
-                paper_claims.NOT: "verdict_not", paper_claims.UNCHECKABLE: "verdict_uncheckable"}
+VERDICT_KEYS = {
+    paper_claims.SUPPORTED: "verdict_supported",
+    paper_claims.PARTLY: "verdict_partly",
+    paper_claims.NOT: "verdict_not",
+    paper_claims.UNCHECKABLE: "verdict_uncheckable",
+}
 
 
 def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
@@ -326,10 +443,16 @@ def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -
     rows = []
     for row in claims_table.to_dict("records"):
         own = translated.get(row["id"], {})
-        rows.append({**row, "verdict": words.get(VERDICT_KEYS.get(row["verdict"], ""), row["verdict"]),
-                     "checkable": words["claim_partly_checkable"] if row.get("checkable") else "",
-                     "where": own.get("where", row["where"]), "evidence": own.get("evidence", row["evidence"]),
-                     "translation": own.get("quote", "")})
+        rows.append(
+            {
+                **row,
+                "verdict": words.get(VERDICT_KEYS.get(row["verdict"], ""), row["verdict"]),
+                "checkable": words["claim_partly_checkable"] if row.get("checkable") else "",
+                "where": own.get("where", row["where"]),
+                "evidence": own.get("evidence", row["evidence"]),
+                "translation": own.get("quote", ""),
+            }
+        )
     return rows
 
 
@@ -361,28 +484,51 @@ def _reproduction(paths, codebook, computed: dict, lang: str, pilot_body: str, w
     return reproduction_status(computed, published, words, lang=lang)
 
 
-def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.DataFrame, reproduction: dict,
-                  reliability: pd.DataFrame, words: dict, differences: pd.DataFrame | None = None,
-                  lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def summary_lines(
+    groups: pd.DataFrame,
+    weighting: pd.DataFrame,
+    claims: pd.DataFrame,
+    reproduction: dict,
+    reliability: pd.DataFrame,
+    words: dict,
+    differences: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
     """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
     apart), how many findings hold, scales, reproduction status."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
     lines = [words["summary_respondents"].format(n=int(groups["n"].sum()), groups=sizes)]
     if not (groups["n"] > 1).any():
         lines.append(words["summary_one_each"])
-    order = weighting.astype({"mean_groups": float, "mean_respondents": float, "rank_groups": int, "rank_respondents": int})
-    lines.append(words["summary_order"].format(order=", ".join(
-        f"{r.rank_groups}. {r.factor_short} ({_number(r.mean_groups, lang)})" for r in order.itertuples())))
+    order = weighting.astype(
+        {"mean_groups": float, "mean_respondents": float, "rank_groups": int, "rank_respondents": int}
+    )
+    lines.append(
+        words["summary_order"].format(
+            order=", ".join(
+                f"{r.rank_groups}. {r.factor_short} ({_number(r.mean_groups, lang)})" for r in order.itertuples()
+            )
+        )
+    )
     unsure = indistinguishable_neighbours(order, differences, words, lang)
     if unsure:
         lines.append(words["summary_indistinguishable"].format(pairs="; ".join(unsure)))
     if (order["rank_groups"] != order["rank_respondents"]).any():
         by_respondents = order.sort_values(["rank_respondents", "factor_id"], kind="stable")
-        lines.append(words["summary_order_respondents"].format(order=", ".join(
-            f"{r.rank_respondents}. {r.factor_short} ({_number(r.mean_respondents, lang)})" for r in by_respondents.itertuples())))
+        lines.append(
+            words["summary_order_respondents"].format(
+                order=", ".join(
+                    f"{r.rank_respondents}. {r.factor_short} ({_number(r.mean_respondents, lang)})"
+                    for r in by_respondents.itertuples()
+                )
+            )
+        )
     verdicts = claims["verdict"].value_counts()
-    counts = ", ".join(words["verdict_count"].format(n=verdicts[v], verdict=words[key])
-                       for v, key in VERDICT_KEYS.items() if v in verdicts)
+    counts = ", ".join(
+        words["verdict_count"].format(n=verdicts[v], verdict=words[key])
+        for v, key in VERDICT_KEYS.items()
+        if v in verdicts
+    )
     partly_checkable = int((claims["checkable"] != "").sum()) if "checkable" in claims else 0
     if partly_checkable:
         counts += "; " + words["summary_partly_checkable"].format(n=partly_checkable)
@@ -393,15 +539,19 @@ def summary_lines(groups: pd.DataFrame, weighting: pd.DataFrame, claims: pd.Data
     else:
         alphas = computed["alpha"].astype(float)
         low = computed.loc[alphas < stats.LOW_ALPHA, "factor"].tolist()
-        scales = (words["scale_some_low"].format(factors=", ".join(low)) if low else
-                  words["scale_all_fine"].format(low=_number(alphas.min(), lang), high=_number(alphas.max(), lang)))
+        scales = (
+            words["scale_some_low"].format(factors=", ".join(low))
+            if low
+            else words["scale_all_fine"].format(low=_number(alphas.min(), lang), high=_number(alphas.max(), lang))
+        )
     lines.append(words["summary_scales"].format(status=scales))
     lines.append(words["summary_reproduction"].format(status=reproduction["text"]))
     return lines[:10]
 
 
-def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame | None, words: dict | None = None,
-                                 lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def indistinguishable_neighbours(
+    order: pd.DataFrame, differences: pd.DataFrame | None, words: dict | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[str]:
     """'A and B (difference 0.08, 95 % CI -0.02 to 0.18)' for each two factors next to each other in the order
     whose difference's CI includes 0; none without CIs (one respondent per group)."""
     if differences is None or differences.empty or (differences["ci_low"] == "").all():
@@ -414,38 +564,69 @@ def indistinguishable_neighbours(order: pd.DataFrame, differences: pd.DataFrame 
         row = table.loc[(above, below)]
         low, high = float(row["ci_low"]), float(row["ci_high"])
         if low <= 0 <= high:
-            pairs.append((words or ui(lang))["pair_indistinguishable"].format(
-                a=names[above], b=names[below], difference=_number(row["difference"], lang),
-                low=_number(low, lang), high=_number(high, lang)))
+            pairs.append(
+                (words or ui(lang))["pair_indistinguishable"].format(
+                    a=names[above],
+                    b=names[below],
+                    difference=_number(row["difference"], lang),
+                    low=_number(low, lang),
+                    high=_number(high, lang),
+                )
+            )
     return pairs
 
 
 def _answer_counts(likert: pd.DataFrame) -> dict:
     missing = likert["score"] == ""
     reasons = likert.loc[missing, "missing_reason"].value_counts()
-    return {"n_answers": len(likert), "n_missing": int(missing.sum()), "n_no_opinion": int(reasons.get("no opinion", 0)),
-            "n_blank": int(reasons.get("blank", 0))}
+    return {
+        "n_answers": len(likert),
+        "n_missing": int(missing.sum()),
+        "n_no_opinion": int(reasons.get("no opinion", 0)),
+        "n_blank": int(reasons.get("blank", 0)),
+    }
 
 
-def methods_paragraphs(cleaning: dict, groups: pd.DataFrame, codebook, likert: pd.DataFrame, words: dict,
-                       lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def methods_paragraphs(
+    cleaning: dict, groups: pd.DataFrame, codebook, likert: pd.DataFrame, words: dict, lang: str = DEFAULT_LANGUAGE
+) -> list[str]:
     """'Data and methods': the data as analysed, the scale, aggregation, uncertainty and tests, and why."""
     values = codebook.scale_values
     data = words["methods_data"].format(
-        n_raw=cleaning["n_raw"], n_processed=cleaning["n_processed"], n_rejected=cleaning["n_rejected"],
-        n_groups=len(groups), sizes=", ".join(f"{g.short} {g.n}" for g in groups.itertuples()),
-        n_statements=len(codebook.statements()), n_factors=len(codebook.factors()), scale_min=min(values),
-        scale_max=max(values), **_answer_counts(likert))
-    return [data, words["methods_scale"].format(agree_from=stats.agree_from(codebook)), words["methods_aggregation"],
-            words["methods_uncertainty"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
-            words["methods_tests"].format(min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA,
-                                          per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
-                                          min_structure=stats.MIN_RESPONDENTS_FOR_STRUCTURE,
-                                          min_group=stats.MIN_GROUP_SIZE_FOR_TESTS)]
+        n_raw=cleaning["n_raw"],
+        n_processed=cleaning["n_processed"],
+        n_rejected=cleaning["n_rejected"],
+        n_groups=len(groups),
+        sizes=", ".join(f"{g.short} {g.n}" for g in groups.itertuples()),
+        n_statements=len(codebook.statements()),
+        n_factors=len(codebook.factors()),
+        scale_min=min(values),
+        scale_max=max(values),
+        **_answer_counts(likert),
+    )
+    return [
+        data,
+        words["methods_scale"].format(agree_from=stats.agree_from(codebook)),
+        words["methods_aggregation"],
+        words["methods_uncertainty"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
+        words["methods_tests"].format(
+            min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA,
+            per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
+            min_structure=stats.MIN_RESPONDENTS_FOR_STRUCTURE,
+            min_group=stats.MIN_GROUP_SIZE_FOR_TESTS,
+        ),
+    ]
 
 
-def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, likert: pd.DataFrame, codebook,
-                     words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def limitation_lines(
+    groups: pd.DataFrame,
+    cleaning: dict,
+    measured: dict,
+    likert: pd.DataFrame,
+    codebook,
+    words: dict,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
     """'Limitations', each from the data: groups of one, small groups, small samples, scales, missing and set-aside rows."""
     lines = []
     if not (groups["n"] > 1).any():
@@ -453,14 +634,24 @@ def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, liker
     else:
         small = groups.loc[groups["n"] < stats.MIN_GROUP_SIZE_FOR_TESTS]
         if len(small):
-            lines.append(words["limit_small_groups"].format(min_group=stats.MIN_GROUP_SIZE_FOR_TESTS,
-                                                            groups=", ".join(f"{g.short} {g.n}" for g in small.itertuples())))
+            lines.append(
+                words["limit_small_groups"].format(
+                    min_group=stats.MIN_GROUP_SIZE_FOR_TESTS,
+                    groups=", ".join(f"{g.short} {g.n}" for g in small.itertuples()),
+                )
+            )
     kendall = measured["agreement"].loc[measured["agreement"]["measure"].str.startswith("Kendall")]
     if len(kendall) and kendall.iloc[0]["p_method"] and not kendall.iloc[0]["p_method"].startswith("chi-square"):
-        lines.append(words["limit_few"].format(n=_int(kendall.iloc[0]["n_respondents"]),
-                                               method=p_method_text(kendall.iloc[0]["p_method"], words, lang, short=True)))
+        lines.append(
+            words["limit_few"].format(
+                n=_int(kendall.iloc[0]["n_respondents"]),
+                method=p_method_text(kendall.iloc[0]["p_method"], words, lang, short=True),
+            )
+        )
     reliability = measured["reliability"]
-    not_computed = reliability.loc[(reliability["alpha"] == "") & (reliability["n_statements"].astype(int) > 1), "factor"]
+    not_computed = reliability.loc[
+        (reliability["alpha"] == "") & (reliability["n_statements"].astype(int) > 1), "factor"
+    ]
     if len(not_computed):
         lines.append(words["limit_no_alpha"].format(factors=", ".join(not_computed)))
     computed = reliability.loc[reliability["alpha"] != ""]
@@ -471,15 +662,27 @@ def limitation_lines(groups: pd.DataFrame, cleaning: dict, measured: dict, liker
     if (groups["n"] > 1).any():
         if structure.empty:
             n = _complete_respondents(likert)
-            lines.append(words["limit_no_structure"].format(note=words["structure_needs"].format(
-                n=n, per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE, min_structure=stats.MIN_RESPONDENTS_FOR_STRUCTURE)))
+            lines.append(
+                words["limit_no_structure"].format(
+                    note=words["structure_needs"].format(
+                        n=n,
+                        per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
+                        min_structure=stats.MIN_RESPONDENTS_FOR_STRUCTURE,
+                    )
+                )
+            )
         elif (structure["fits_codebook"] != "True").any():
             misfits = structure.loc[structure["fits_codebook"] != "True"]
             lines.append(words["limit_structure"].format(n=len(misfits), statements=", ".join(misfits["statement_id"])))
     counts = _answer_counts(likert)
     if counts["n_missing"]:
-        lines.append(words["limit_missing"].format(n_missing=counts["n_missing"], n_answers=counts["n_answers"],
-                                                   share=i18n.percent(counts["n_missing"] / counts["n_answers"], lang, 1)))
+        lines.append(
+            words["limit_missing"].format(
+                n_missing=counts["n_missing"],
+                n_answers=counts["n_answers"],
+                share=i18n.percent(counts["n_missing"] / counts["n_answers"], lang, 1),
+            )
+        )
     if cleaning["n_rejected"]:
         lines.append(words["limit_rejected"].format(n=cleaning["n_rejected"]))
     unknown = int((~codebook.options()["known"]).sum())
@@ -496,56 +699,105 @@ def agreement_sentences(agreement: pd.DataFrame, words: dict, lang: str = DEFAUL
         measure = words["kendall_w" if kendall else "krippendorff_alpha"]
         if row.get("note"):
             # the note from stats, in the report's words: what the measure needs, with the counts of the data
-            note = (words["kendall_needs"].format(k=_int(row["n_factors"]), m=_int(row["n_respondents"])) if kendall
-                    else words["krippendorff_needs"])
+            note = (
+                words["kendall_needs"].format(k=_int(row["n_factors"]), m=_int(row["n_respondents"]))
+                if kendall
+                else words["krippendorff_needs"]
+            )
             sentences.append(words["not_computed"].format(measure=measure, note=note))
         elif row["measure"].startswith("Kendall"):
             approximate = row["p_method"].startswith("chi-square")
-            sentences.append(words["kendall_chi2" if approximate else "kendall"].format(
-                W=_number(row["W"], lang, 3), m=_int(row["n_respondents"]), k=_int(row["n_factors"]),
-                p=p_text(row["p"], lang), method=p_method_text(row["p_method"], words, lang),
-                p_chi2=p_text(row["p_chi2"], lang), chi2=_number(row["chi2"], lang), df=_int(row["df"])))
+            sentences.append(
+                words["kendall_chi2" if approximate else "kendall"].format(
+                    W=_number(row["W"], lang, 3),
+                    m=_int(row["n_respondents"]),
+                    k=_int(row["n_factors"]),
+                    p=p_text(row["p"], lang),
+                    method=p_method_text(row["p_method"], words, lang),
+                    p_chi2=p_text(row["p_chi2"], lang),
+                    chi2=_number(row["chi2"], lang),
+                    df=_int(row["df"]),
+                )
+            )
         else:
-            sentences.append(words["krippendorff"].format(
-                alpha=_number(row["alpha"], lang, 3), low=_number(row["ci_low"], lang), high=_number(row["ci_high"], lang),
-                m=_int(row["n_respondents"]), k=_int(row["n_statements"])))
+            sentences.append(
+                words["krippendorff"].format(
+                    alpha=_number(row["alpha"], lang, 3),
+                    low=_number(row["ci_low"], lang),
+                    high=_number(row["ci_high"], lang),
+                    m=_int(row["n_respondents"]),
+                    k=_int(row["n_statements"]),
+                )
+            )
     return sentences
 
 
-def scale_sentences(reliability: pd.DataFrame, items: pd.DataFrame, structure: pd.DataFrame, n_structure: int | None,
-                    words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def scale_sentences(
+    reliability: pd.DataFrame,
+    items: pd.DataFrame,
+    structure: pd.DataFrame,
+    n_structure: int | None,
+    words: dict,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
     """Cronbach's alpha per factor with its verdict in words, the weakest statement of each, and the factor structure."""
     sentences = []
     for row in reliability.to_dict("records"):
         if row["alpha"] == "":
-            note = (words["scale_one_statement"] if _int(row["n_statements"]) < 2 else
-                    words["scale_too_few"].format(n=_int(row["n_complete"]), min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA))
+            note = (
+                words["scale_one_statement"]
+                if _int(row["n_statements"]) < 2
+                else words["scale_too_few"].format(n=_int(row["n_complete"]), min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA)
+            )
             sentences.append(words["scale_not_computed"].format(factor=row["factor"], note=note))
             continue
-        sentences.append(words["scale_alpha"].format(factor=row["factor"], alpha=_number(row["alpha"], lang),
-                                                     low=_number(row["ci_low"], lang), high=_number(row["ci_high"], lang),
-                                                     n=_int(row["n_complete"]),
-                                                     verdict=scale_verdict_text(float(row["alpha"]), words, lang)))
+        sentences.append(
+            words["scale_alpha"].format(
+                factor=row["factor"],
+                alpha=_number(row["alpha"], lang),
+                low=_number(row["ci_low"], lang),
+                high=_number(row["ci_high"], lang),
+                n=_int(row["n_complete"]),
+                verdict=scale_verdict_text(float(row["alpha"]), words, lang),
+            )
+        )
         own = items.loc[items["factor_id"] == row["factor_id"]] if len(items) else items
         if len(own):
             weakest = own.loc[own["item_total_r"].astype(float).idxmin()]
-            sentences.append(words["scale_items"].format(
-                factor=row["factor"], statement=f"{weakest['statement_id']} “{weakest['statement']}”",
-                r=_number(weakest["item_total_r"], lang), alpha_without=_number(weakest["alpha_if_deleted"], lang)))
+            sentences.append(
+                words["scale_items"].format(
+                    factor=row["factor"],
+                    statement=f"{weakest['statement_id']} “{weakest['statement']}”",
+                    r=_number(weakest["item_total_r"], lang),
+                    alpha_without=_number(weakest["alpha_if_deleted"], lang),
+                )
+            )
     if len(structure):
         misfits = structure.loc[structure["fits_codebook"] != "True"]
         k = len([c for c in structure.columns if c.startswith("F") and c[1:].isdigit()])
         if misfits.empty:
             sentences.append(words["scale_structure_fits"].format(n=n_structure, k=k))
         else:
-            sentences.append(words["scale_structure_misfit"].format(
-                n=n_structure, k=k, count=len(misfits),
-                statements=", ".join(f"{r.statement_id} ({r.factor_id})" for r in misfits.itertuples())))
+            sentences.append(
+                words["scale_structure_misfit"].format(
+                    n=n_structure,
+                    k=k,
+                    count=len(misfits),
+                    statements=", ".join(f"{r.statement_id} ({r.factor_id})" for r in misfits.itertuples()),
+                )
+            )
     return sentences
 
 
-def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_means: pd.DataFrame,
-                         labels: dict[str, str], words: dict, note: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def difference_sentences(
+    differences: pd.DataFrame,
+    pairs: pd.DataFrame,
+    group_means: pd.DataFrame,
+    labels: dict[str, str],
+    words: dict,
+    note: str,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
     """Kruskal-Wallis per factor with epsilon-squared, the statements that differ after Holm / BH, and Dunn's pairs."""
     if differences.empty:
         return [words["kruskal_none"].format(note=note)]
@@ -555,35 +807,55 @@ def difference_sentences(differences: pd.DataFrame, pairs: pd.DataFrame, group_m
     for row in factors.to_dict("records"):
         if row["H"] == "":
             continue
-        sentences.append(words["kruskal_factor"].format(
-            factor=row["label"], H=_number(row["H"], lang), p=p_text(row["p"], lang),
-            epsilon2=_number(row["epsilon2"], lang, 3), groups=_int(row["n_groups"]), n=_int(row["n"])))
-        differ = pairs.loc[(pairs["level"] == "factor") & (pairs["id"] == row["id"]) & (pairs["p_holm"].astype(float) < 0.05)]
+        sentences.append(
+            words["kruskal_factor"].format(
+                factor=row["label"],
+                H=_number(row["H"], lang),
+                p=p_text(row["p"], lang),
+                epsilon2=_number(row["epsilon2"], lang, 3),
+                groups=_int(row["n_groups"]),
+                n=_int(row["n"]),
+            )
+        )
+        differ = pairs.loc[
+            (pairs["level"] == "factor") & (pairs["id"] == row["id"]) & (pairs["p_holm"].astype(float) < 0.05)
+        ]
         if differ.empty:
             sentences.append(words["dunn_none"].format(factor=row["label"]))
             continue
         listed = []
         for pair in differ.itertuples():
-            high, low = ((pair.group_a, pair.group_b) if means[(row["id"], pair.group_a)] >= means[(row["id"], pair.group_b)]
-                         else (pair.group_b, pair.group_a))
+            high, low = (
+                (pair.group_a, pair.group_b)
+                if means[(row["id"], pair.group_a)] >= means[(row["id"], pair.group_b)]
+                else (pair.group_b, pair.group_a)
+            )
             listed.append(f"{labels[high]} > {labels[low]} ({p_text(pair.p_holm, lang)})")
         sentences.append(words["dunn_pairs"].format(factor=row["label"], pairs="; ".join(listed)))
     statements = differences.loc[(differences["level"] == "statement") & (differences["p"] != "")]
     below = lambda column: int((statements[column].astype(float) < 0.05).sum())  # noqa: E731
-    sentences.append(words["kruskal_statements"].format(holm=below("p_holm"), bh=below("p_bh"), raw=below("p"),
-                                                        total=len(statements)))
+    sentences.append(
+        words["kruskal_statements"].format(
+            holm=below("p_holm"), bh=below("p_bh"), raw=below("p"), total=len(statements)
+        )
+    )
     return sentences
 
 
-def group_means_table(group_means: pd.DataFrame, groups: pd.DataFrame, words: dict,
-                      lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame | None:
+def group_means_table(
+    group_means: pd.DataFrame, groups: pd.DataFrame, words: dict, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame | None:
     """Factor, item, then per stakeholder type 'mean [low–high]' (the mean alone for a type of one); None when every
     type has one respondent (there is no interval to show)."""
     if not (groups["n"] > 1).any():
         return None
-    table = group_means.assign(cell=[
-        _number(r.mean, lang) + (f" [{_number(r.ci_low, lang)}–{_number(r.ci_high, lang)}]" if r.ci_low != "" else "")
-        for r in group_means.itertuples()])
+    table = group_means.assign(
+        cell=[
+            _number(r.mean, lang)
+            + (f" [{_number(r.ci_low, lang)}–{_number(r.ci_high, lang)}]" if r.ci_low != "" else "")
+            for r in group_means.itertuples()
+        ]
+    )
     wide = table.pivot(index=["level", "id"], columns="stakeholder", values="cell")
     labels = table.drop_duplicates(["level", "id"]).set_index(["level", "id"])["label"]
     columns = [g for g in groups["stakeholder"] if g in wide.columns]
@@ -592,44 +864,64 @@ def group_means_table(group_means: pd.DataFrame, groups: pd.DataFrame, words: di
     factor_rows = [key for key in order if key[0] == "factor"]
     statement_rows = [key for key in order if key[0] == "statement"]
     item = f"{words['factor']} / {words['statement']}"
-    rows = [{"part": words["factors_heading"], item: labels[key], **wide.loc[key, columns].to_dict()} for key in factor_rows]
-    rows += [{"part": words["statements_heading"], item: f"{key[1]} {labels[key]}", **wide.loc[key, columns].to_dict()}
-             for key in statement_rows]
+    rows = [
+        {"part": words["factors_heading"], item: labels[key], **wide.loc[key, columns].to_dict()} for key in factor_rows
+    ]
+    rows += [
+        {"part": words["statements_heading"], item: f"{key[1]} {labels[key]}", **wide.loc[key, columns].to_dict()}
+        for key in statement_rows
+    ]
     return pd.DataFrame(rows).fillna("").rename(columns=heading)
 
 
 def other_answers(choices: pd.DataFrame, codebook) -> pd.DataFrame:
     """question, text, n: each distinct free text written under an 'Other' option, with how many respondents wrote it."""
     texts = choices.loc[choices["free_text"] != ""]
-    counts = (texts.groupby(["question_id", "free_text"], sort=False)["respondent_id"].nunique()
-              .reset_index(name="n"))
+    counts = texts.groupby(["question_id", "free_text"], sort=False)["respondent_id"].nunique().reset_index(name="n")
     order = {q: i for i, q in enumerate(codebook.questions()["question_id"])}
-    counts = counts.sort_values(["question_id", "n", "free_text"], ascending=[True, False, True], kind="stable",
-                                key=lambda c: c.map(order) if c.name == "question_id" else c)
+    counts = counts.sort_values(
+        ["question_id", "n", "free_text"],
+        ascending=[True, False, True],
+        kind="stable",
+        key=lambda c: c.map(order) if c.name == "question_id" else c,
+    )
     return counts.rename(columns={"question_id": "question", "free_text": "text"}).reset_index(drop=True)
 
 
-def reproduction_status(computed: dict[str, pd.DataFrame], published: dict[str, pd.DataFrame], words: dict,
-                        lang: str = DEFAULT_LANGUAGE) -> dict:
+def reproduction_status(
+    computed: dict[str, pd.DataFrame], published: dict[str, pd.DataFrame], words: dict, lang: str = DEFAULT_LANGUAGE
+) -> dict:
     """Compare the computed tables with the published ones cell for cell: {n_cells, n_equal, text, differences}."""
     n_cells = n_equal = 0
     differences = []
     for name, table in published.items():
         mine = computed[name]
         if mine.shape != table.shape or list(mine.columns) != list(table.columns):
-            differences.append(words["reproduction_shape"].format(table=name, published=f"{table.shape[0]} × {table.shape[1]}",
-                                                                  computed=f"{mine.shape[0]} × {mine.shape[1]}"))
+            differences.append(
+                words["reproduction_shape"].format(
+                    table=name,
+                    published=f"{table.shape[0]} × {table.shape[1]}",
+                    computed=f"{mine.shape[0]} × {mine.shape[1]}",
+                )
+            )
             n_cells += table.size
             continue
         equal = mine.to_numpy() == table.to_numpy()
         n_cells += equal.size
         n_equal += int(equal.sum())
         for i, j in zip(*np.nonzero(~equal)):
-            differences.append(words["reproduction_difference"].format(
-                table=name, row=i + 1, column=table.columns[j], published=table.iat[i, j], computed=mine.iat[i, j]))
+            differences.append(
+                words["reproduction_difference"].format(
+                    table=name, row=i + 1, column=table.columns[j], published=table.iat[i, j], computed=mine.iat[i, j]
+                )
+            )
     key = "reproduction_equal" if not differences else "reproduction_differ"
-    return {"n_cells": n_cells, "n_equal": n_equal, "differences": differences,
-            "text": words[key].format(n_equal=n_equal, n_cells=n_cells, n_differ=n_cells - n_equal)}
+    return {
+        "n_cells": n_cells,
+        "n_equal": n_equal,
+        "differences": differences,
+        "text": words[key].format(n_equal=n_equal, n_cells=n_cells, n_differ=n_cells - n_equal),
+    }
 
 
 def published_tables(raw_dir: Path, codebook) -> dict[str, pd.DataFrame]:
@@ -641,7 +933,9 @@ def published_tables(raw_dir: Path, codebook) -> dict[str, pd.DataFrame]:
     for name, relative in named.items():
         path = (folder / relative).resolve()
         if folder not in path.parents:
-            raise ValueError(f"{codebook.source}: dataset.published_tables.{name} = {relative!r} lies outside {folder.name}/")
+            raise ValueError(
+                f"{codebook.source}: dataset.published_tables.{name} = {relative!r} lies outside {folder.name}/"
+            )
         tables[name] = read_table(path)
     return tables
 
@@ -671,11 +965,19 @@ def p_method_text(method: str, words: dict, lang: str = DEFAULT_LANGUAGE, short:
     exact = re.fullmatch(r"exact \(all ([\d,]+) rearrangements\)", method)
     permutation = re.fullmatch(r"permutation \(([\d,]+) rearrangements, seed (\d+)\)", method)
     if exact:
-        return words["p_exact_short"] if short else words["p_exact"].format(
-            total=i18n.number(int(exact.group(1).replace(",", "")), lang, 0))
+        return (
+            words["p_exact_short"]
+            if short
+            else words["p_exact"].format(total=i18n.number(int(exact.group(1).replace(",", "")), lang, 0))
+        )
     if permutation:
-        return words["p_permutation_short"] if short else words["p_permutation"].format(
-            n=i18n.number(int(permutation.group(1).replace(",", "")), lang, 0), seed=permutation.group(2))
+        return (
+            words["p_permutation_short"]
+            if short
+            else words["p_permutation"].format(
+                n=i18n.number(int(permutation.group(1).replace(",", "")), lang, 0), seed=permutation.group(2)
+            )
+        )
     return words["p_chi2_approximation"] if method.startswith("chi-square") else method
 
 
@@ -699,18 +1001,29 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
     words = ui(lang)
     factors = codebook.factors(lang)
     candidates = [(f, words["figures"][f][0], f) for f in FIGURES]
-    candidates += [(distribution_stem(f.factor_id), f"{words['figures']['answer_distribution'][0]}: {f.factor}",
-                    "answer_distribution") for f in factors.itertuples()]
+    candidates += [
+        (
+            distribution_stem(f.factor_id),
+            f"{words['figures']['answer_distribution'][0]}: {f.factor}",
+            "answer_distribution",
+        )
+        for f in factors.itertuples()
+    ]
     drawn = [c for c in candidates if (paths.figures / f"{c[0]}.png").exists()]
-    texts = {"scale": ", ".join(str(v) for v in codebook.scale_values),
-             "questions": len(codebook.questions(lang))}
+    texts = {"scale": ", ".join(str(v) for v in codebook.scale_values), "questions": len(codebook.questions(lang))}
     figures = []
     for number, (stem, title, kind) in enumerate(drawn, start=1):
-        figures.append({"id": stem, "label": words["figure_label"].format(number=number), "title": title,
-                        "caption": words["figures"][kind][1].format(**texts),
-                        "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
-                        "alt_lang": words_language("alt", lang),
-                        "src": embed_png(paths.figures / f"{stem}.png")})
+        figures.append(
+            {
+                "id": stem,
+                "label": words["figure_label"].format(number=number),
+                "title": title,
+                "caption": words["figures"][kind][1].format(**texts),
+                "alt": figure_alt_text(kind, stem, paths.tables, codebook, lang),
+                "alt_lang": words_language("alt", lang),
+                "src": embed_png(paths.figures / f"{stem}.png"),
+            }
+        )
     return figures
 
 
@@ -720,7 +1033,7 @@ def words_language(key: str, lang: str) -> str:
 
     from helpers.i18n import UI_TEXT
 
-    own = (yaml.safe_load(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {})
+    own = yaml.safe_load(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {}
     return lang if key in own else DEFAULT_LANGUAGE
 
 
@@ -733,17 +1046,28 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         groups = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
         high, low = summary.loc[summary["mean"].idxmax()], summary.loc[summary["mean"].idxmin()]
         return alt["statement_heatmap"].format(
-            statements=summary["statement_id"].nunique(), factors=summary["factor_id"].nunique(),
-            groups=summary["stakeholder"].nunique(), high=_number(high["mean"], lang), high_statement=high["statement"],
-            high_group=groups.get(high["stakeholder"], high["stakeholder"]), low=_number(low["mean"], lang),
-            low_statement=low["statement"], low_group=groups.get(low["stakeholder"], low["stakeholder"]),
-            factor_means="; ".join(f"{r['factor_short']} {_number(r['mean'], lang)}" for r in ranking.to_dict("records")))
+            statements=summary["statement_id"].nunique(),
+            factors=summary["factor_id"].nunique(),
+            groups=summary["stakeholder"].nunique(),
+            high=_number(high["mean"], lang),
+            high_statement=high["statement"],
+            high_group=groups.get(high["stakeholder"], high["stakeholder"]),
+            low=_number(low["mean"], lang),
+            low_statement=low["statement"],
+            low_group=groups.get(low["stakeholder"], low["stakeholder"]),
+            factor_means="; ".join(
+                f"{r['factor_short']} {_number(r['mean'], lang)}" for r in ranking.to_dict("records")
+            ),
+        )
     if kind == "factor_priority":
         ranking = read_table(tables / "factor_ranking.csv")
         return alt["factor_priority"].format(
-            ranking="; ".join(f"{r['rank']}. {r['factor_short']} {_number(r['mean'], lang)} "
-                              f"({_number(r['lowest_group_mean'], lang)}–{_number(r['highest_group_mean'], lang)})"
-                              for r in ranking.to_dict("records")))
+            ranking="; ".join(
+                f"{r['rank']}. {r['factor_short']} {_number(r['mean'], lang)} "
+                f"({_number(r['lowest_group_mean'], lang)}–{_number(r['highest_group_mean'], lang)})"
+                for r in ranking.to_dict("records")
+            )
+        )
     if kind == "choice_matrix":
         counts = pd.read_csv(tables / "option_counts.csv", dtype={"letter": str, "text": str})
         totals = counts.groupby(["question_id", "letter"], sort=False)[["n_chose", "n_group"]].sum()
@@ -751,24 +1075,37 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         parts = []
         for number, (question_id, block) in enumerate(totals.groupby(level=0, sort=False), start=1):
             top = block["share"].idxmax()
-            parts.append(alt["choice_question"].format(number=number, letter=top[1], share=i18n.percent(block["share"].max(), lang)))
-        return alt["choice_matrix"].format(questions=len(parts), options=len(totals),
-                                           groups=counts["stakeholder"].nunique(), top="; ".join(parts))
+            parts.append(
+                alt["choice_question"].format(
+                    number=number, letter=top[1], share=i18n.percent(block["share"].max(), lang)
+                )
+            )
+        return alt["choice_matrix"].format(
+            questions=len(parts), options=len(totals), groups=counts["stakeholder"].nunique(), top="; ".join(parts)
+        )
     distribution = pd.read_csv(tables / "answer_distribution.csv", dtype={"stakeholder": str})
     statements = codebook.statements(lang)
-    factor_id = stem[len(distribution_stem("")):]
+    factor_id = stem[len(distribution_stem("")) :]
     ids = statements.loc[statements["factor_id"] == factor_id, "statement_id"].tolist()
     values = codebook.scale_values
     middle = (values[0] + values[-1]) / 2
-    block = distribution.loc[distribution["statement_id"].isin(ids)].groupby("statement_id", sort=False).sum(numeric_only=True)
+    block = (
+        distribution.loc[distribution["statement_id"].isin(ids)]
+        .groupby("statement_id", sort=False)
+        .sum(numeric_only=True)
+    )
     parts = []
     for number, statement_id in enumerate(ids, start=1):
         row = block.loc[statement_id]
         n = row["n"]
         agree = sum(row[str(v)] for v in values if v > middle) / n if n else 0
         disagree = sum(row[str(v)] for v in values if v < middle) / n if n else 0
-        parts.append(alt["distribution_statement"].format(number=number, agree=i18n.percent(agree, lang),
-                                                          disagree=i18n.percent(disagree, lang), n=int(n)))
+        parts.append(
+            alt["distribution_statement"].format(
+                number=number, agree=i18n.percent(agree, lang), disagree=i18n.percent(disagree, lang), n=int(n)
+            )
+        )
     factor = codebook.factors(lang).set_index("factor_id").loc[factor_id, "factor"]
-    return alt["answer_distribution"].format(factor=factor, statements=len(ids),
-                                             groups=distribution["stakeholder"].nunique(), shares="; ".join(parts))
+    return alt["answer_distribution"].format(
+        factor=factor, statements=len(ids), groups=distribution["stakeholder"].nunique(), shares="; ".join(parts)
+    )

@@ -22,6 +22,7 @@ through the whole pipeline, each in a fresh process: wall time, the time
 relative to the paper's data, the growth per 10x, and the peak memory of the
 largest process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,6 +59,7 @@ STEP_LINE = re.compile(r"^\[\d+/\d+\] (\S+)(?: \(\w+\))? … ([0-9.]+) s$")
 
 # --- the shape of the pipeline, read from its Makefile ---------------------------------------------------------
 
+
 def makefile_steps(makefile: Path = REPO_ROOT / "Makefile") -> dict[str, list[str]]:
     """Each notebook step of the Makefile -> the steps it waits for, in the order listed (make -j starts
     prerequisites in that order); the PDF step is `print`."""
@@ -87,8 +89,15 @@ def modules_loaded(notebook: Path, parameters: dict, scratch: Path) -> set[str]:
     probe.cells.append(new_code_cell(PROBE))
     source, output = scratch / f"probe-{notebook.stem}.ipynb", scratch / f"probe-{notebook.stem}-out.ipynb"
     nbformat.write(probe, source)
-    executed = papermill.execute_notebook(str(source), str(output), parameters=parameters, kernel_name=KERNEL,
-                                          cwd=str(notebook.parent), progress_bar=False, **quiet_kernel_options())
+    executed = papermill.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        **quiet_kernel_options(),
+    )
     return set("".join(o.get("text", "") for o in executed.cells[-1].outputs).split())
 
 
@@ -97,11 +106,13 @@ def lean_cell(modules: set[str]) -> str:
     names = sorted(m for m in modules if _third_party(m))
     if not names:
         return BARE
-    return ("import importlib\n"
-            f"for name in {names!r}:\n"
-            "    try:\n        importlib.import_module(name)\n"
-            "    except Exception:  # a module that only its package may import; the package brought it in\n"
-            "        pass")
+    return (
+        "import importlib\n"
+        f"for name in {names!r}:\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except Exception:  # a module that only its package may import; the package brought it in\n"
+        "        pass"
+    )
 
 
 def _third_party(module: str | None) -> bool:
@@ -116,8 +127,10 @@ def lean_cells(project: Path, dataset: str, notebooks: dict[str, Path], scratch:
     os.environ[ROOT_VARIABLE] = str(project)
     try:
         bare = modules_loaded(floor_notebook(scratch / "notebooks" / "bare.ipynb", BARE), {}, scratch)
-        return {name: lean_cell(modules_loaded(project / "notebooks" / path.name, {"dataset": dataset}, scratch) - bare)
-                for name, path in notebooks.items()}
+        return {
+            name: lean_cell(modules_loaded(project / "notebooks" / path.name, {"dataset": dataset}, scratch) - bare)
+            for name, path in notebooks.items()
+        }
     finally:
         if previous is None:
             os.environ.pop(ROOT_VARIABLE, None)
@@ -126,6 +139,7 @@ def lean_cells(project: Path, dataset: str, notebooks: dict[str, Path], scratch:
 
 
 # --- running a floor -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -199,9 +213,12 @@ def floor_project(folder: Path, cells: dict[str, str], steps: dict[str, list[str
         prerequisites = " ".join(f"out/{w}.ipynb" for w in waits_for)
         if name == PRINT_STEP:
             chromium = find_chromium()
-            command = (f"{chromium} {' '.join(FLAGS)} --user-data-dir=$(CURDIR)/profile --no-pdf-header-footer "
-                       f"--print-to-pdf=$(CURDIR)/out/floor.pdf file://$(CURDIR)/page.html >/dev/null 2>&1"
-                       if chromium else "true")
+            command = (
+                f"{chromium} {' '.join(FLAGS)} --user-data-dir=$(CURDIR)/profile --no-pdf-header-footer "
+                f"--print-to-pdf=$(CURDIR)/out/floor.pdf file://$(CURDIR)/page.html >/dev/null 2>&1"
+                if chromium
+                else "true"
+            )
             rules.append(f"out/floor.pdf: {prerequisites}\n\t{command}\n\trm -rf profile")
         else:
             rules.append(f"out/{name}.ipynb: {prerequisites}\n\t$(RUN) notebooks/{name}.ipynb $@")
@@ -213,11 +230,14 @@ def floor_project(folder: Path, cells: dict[str, str], steps: dict[str, list[str
 
 def time_floor(folder: Path, jobs: int) -> Run:
     shutil.rmtree(folder / "out", ignore_errors=True)
-    seconds, steps, _ = timed_make(["make", "--no-print-directory", f"--jobs={jobs}", "-C", str(folder)], dict(os.environ))
+    seconds, steps, _ = timed_make(
+        ["make", "--no-print-directory", f"--jobs={jobs}", "-C", str(folder)], dict(os.environ)
+    )
     return Run(seconds, steps)
 
 
 # --- running the pipeline ------------------------------------------------------------------------------------------
+
 
 def project_copy(destination: Path, datasets: tuple[str, ...]) -> Path:
     """A scratch project: Makefile, notebooks, helpers, the given raw data, and this project's .venv."""
@@ -252,14 +272,17 @@ def time_make_report(project: Path, dataset: str, jobs: int = 2) -> Run:
 
 def time_make_report_isolated(project: Path, dataset: str, jobs: int = 2) -> Run:
     """Like time_make_report, but measured in a child Python so the peak memory is this run's alone."""
-    code = ("import dataclasses, json; from helpers.tools.bench import time_make_report; from pathlib import Path; "
-            f"print(json.dumps(dataclasses.asdict(time_make_report(Path({str(project)!r}), {dataset!r}, {jobs}))))")
+    code = (
+        "import dataclasses, json; from helpers.tools.bench import time_make_report; from pathlib import Path; "
+        f"print(json.dumps(dataclasses.asdict(time_make_report(Path({str(project)!r}), {dataset!r}, {jobs}))))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     fields = json.loads(result.stdout.strip().splitlines()[-1])
     return Run(fields["seconds"], {k: tuple(v) for k, v in fields["steps"].items()}, fields["peak_mib"])
 
 
 # --- reporting -----------------------------------------------------------------------------------------------------
+
 
 def path_line(run: Run) -> str:
     return " -> ".join(f"{name} {seconds:.1f}" for name, seconds in run.critical_path())
@@ -272,8 +295,10 @@ def scale_lines(sizes: list[int], runs: dict[int, Run], paper_seconds: float) ->
         run = runs[size]
         smaller = runs.get(size // 10)
         growth = f", x{run.seconds / smaller.seconds:.2f} per 10x" if smaller and size % 10 == 0 else ""
-        lines.append(f"scale {size} respondents: {run.seconds:.1f} s ({run.seconds / paper_seconds:.2f} x the paper data"
-                     f"{growth}), peak memory {run.peak_mib:.0f} MiB; critical path {path_line(run)}")
+        lines.append(
+            f"scale {size} respondents: {run.seconds:.1f} s ({run.seconds / paper_seconds:.2f} x the paper data"
+            f"{growth}), peak memory {run.peak_mib:.0f} MiB; critical path {path_line(run)}"
+        )
     return lines
 
 
@@ -296,27 +321,38 @@ def main(argv: list[str] | None = None) -> int:
         project = project_copy(scratch / "project", (args.dataset,))
         time_make_report(project, args.dataset, args.jobs)  # a warm-up, and the inputs of each step for the probe
         lean = lean_cells(project, args.dataset, notebooks, scratch)
-        floors = {"DAG floor": {name: FULL_IMPORTS for name in notebooks}, "lean floor": lean,
-                  "bare floor": {name: BARE for name in notebooks}}
-        folders = {name: floor_project(scratch / name.replace(" ", "-"), cells, steps) for name, cells in floors.items()}
-        lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                 f"load average at start {os.getloadavg()[0]:.1f} (shared with other work)",
-                 f"steps (from the Makefile): {shape}; make --jobs={args.jobs}",
-                 f"DAG floor: every step `{FULL_IMPORTS}`",
-                 "lean floor: each step imports the modules of other packages that the real step had loaded at its "
-                 "end (beyond a bare kernel); their packages:",
-                 *(f"  {name}: {', '.join(_packages(cell)) or 'none'}" for name, cell in lean.items()),
-                 "bare floor: every step `pass`",
-                 f"pipeline: cold `make report DATA={args.dataset} JOBS={args.jobs}` in a scratch copy", ""]
+        floors = {
+            "DAG floor": {name: FULL_IMPORTS for name in notebooks},
+            "lean floor": lean,
+            "bare floor": {name: BARE for name in notebooks},
+        }
+        folders = {
+            name: floor_project(scratch / name.replace(" ", "-"), cells, steps) for name, cells in floors.items()
+        }
+        lines = [
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+            f"load average at start {os.getloadavg()[0]:.1f} (shared with other work)",
+            f"steps (from the Makefile): {shape}; make --jobs={args.jobs}",
+            f"DAG floor: every step `{FULL_IMPORTS}`",
+            "lean floor: each step imports the modules of other packages that the real step had loaded at its "
+            "end (beyond a bare kernel); their packages:",
+            *(f"  {name}: {', '.join(_packages(cell)) or 'none'}" for name, cell in lean.items()),
+            "bare floor: every step `pass`",
+            f"pipeline: cold `make report DATA={args.dataset} JOBS={args.jobs}` in a scratch copy",
+            "",
+        ]
         print("\n".join(lines), flush=True)
         for i in range(args.repeat):
             measured = {name: time_floor(folder, args.jobs) for name, folder in folders.items()}
             measured["pipeline"] = time_make_report(project, args.dataset, args.jobs)
             for name, run in measured.items():
                 times[name].append(run.seconds)
-            line = (f"run {i + 1}: " + ", ".join(f"{name} {run.seconds:.2f} s" for name, run in measured.items())
-                    + f"; pipeline critical path {path_line(measured['pipeline'])}; DAG floor critical path "
-                    f"{path_line(measured['DAG floor'])}")
+            line = (
+                f"run {i + 1}: "
+                + ", ".join(f"{name} {run.seconds:.2f} s" for name, run in measured.items())
+                + f"; pipeline critical path {path_line(measured['pipeline'])}; DAG floor critical path "
+                f"{path_line(measured['DAG floor'])}"
+            )
             print(line, flush=True)
             lines.append(line)
         write_results(args.output, lines, times, scale_runs, pending=sorted(args.scale))
@@ -329,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
                 scale_runs[size] = time_make_report_isolated(project, name, args.jobs)
                 shutil.rmtree(project / "data" / "processed" / name, ignore_errors=True)
                 shutil.rmtree(project / "data" / "raw" / name, ignore_errors=True)
-                print(f"scale {size}: {scale_runs[size].seconds:.1f} s, {scale_runs[size].peak_mib:.0f} MiB", flush=True)
+                print(
+                    f"scale {size}: {scale_runs[size].seconds:.1f} s, {scale_runs[size].peak_mib:.0f} MiB", flush=True
+                )
                 # Written after each size: a long run stopped half-way still leaves what it measured.
                 write_results(args.output, lines, times, scale_runs, pending=[s for s in args.scale if s > size])
     print("\n".join(summary_lines(times, scale_runs)))
@@ -339,18 +377,25 @@ def main(argv: list[str] | None = None) -> int:
 def summary_lines(times: dict[str, list[float]], scale_runs: dict[int, Run]) -> list[str]:
     """Medians, the ratios against each floor, the scale lines; last, `ratio pipeline/floor` (against the DAG floor)."""
     medians = {name: statistics.median(values) for name, values in times.items()}
-    return [*(f"median {name}: {seconds:.2f} s" for name, seconds in medians.items()),
-            f"ratio pipeline/lean floor: {medians['pipeline'] / medians['lean floor']:.2f}",
-            f"ratio pipeline/bare floor: {medians['pipeline'] / medians['bare floor']:.2f}",
-            *scale_lines(sorted(scale_runs), scale_runs, medians["pipeline"]),
-            f"ratio pipeline/floor: {medians['pipeline'] / medians['DAG floor']:.2f}"]
+    return [
+        *(f"median {name}: {seconds:.2f} s" for name, seconds in medians.items()),
+        f"ratio pipeline/lean floor: {medians['pipeline'] / medians['lean floor']:.2f}",
+        f"ratio pipeline/bare floor: {medians['pipeline'] / medians['bare floor']:.2f}",
+        *scale_lines(sorted(scale_runs), scale_runs, medians["pipeline"]),
+        f"ratio pipeline/floor: {medians['pipeline'] / medians['DAG floor']:.2f}",
+    ]
 
 
 def write_results(path: Path | None, lines: list[str], times, scale_runs, pending: list[int]) -> None:
     if path:
-        note = [f"(not measured: the run stopped before the scale run(s) of {', '.join(map(str, pending))} respondents)"]
-        write_markdown(path, lines, summary_lines(times, scale_runs)[:-1] + (note if pending else [])
-                       + summary_lines(times, scale_runs)[-1:])
+        note = [
+            f"(not measured: the run stopped before the scale run(s) of {', '.join(map(str, pending))} respondents)"
+        ]
+        write_markdown(
+            path,
+            lines,
+            summary_lines(times, scale_runs)[:-1] + (note if pending else []) + summary_lines(times, scale_runs)[-1:],
+        )
 
 
 def _packages(cell: str) -> list[str]:
@@ -391,9 +436,22 @@ step uses saves."""
 
 
 def write_markdown(path: Path, lines: list[str], summary: list[str]) -> None:
-    text = ["# Benchmarks", "", "Written by `make bench` (`python -m helpers.tools.bench`); the latest run replaces this file.",
-            "The machine is shared with other work while it runs: compare the medians and ratios, measured side by side,",
-            "not single timings.", "", EXPLANATION, "", "```", *lines, "", *summary, "```", ""]
+    text = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m helpers.tools.bench`); the latest run replaces this file.",
+        "The machine is shared with other work while it runs: compare the medians and ratios, measured side by side,",
+        "not single timings.",
+        "",
+        EXPLANATION,
+        "",
+        "```",
+        *lines,
+        "",
+        *summary,
+        "```",
+        "",
+    ]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text("\n".join(text), encoding="utf-8")
 

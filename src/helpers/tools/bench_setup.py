@@ -12,6 +12,7 @@ Package caches stay warm (uv's and pip's), as on a researcher's second project; 
 uv and pip alternate within each repeat, so both see the same load on a shared machine. The page gives
 the median of each and the ratio pip / uv, beside the targets of the issue (20 s, 60 s, 90 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,11 @@ TEST_TARGET = 90
 
 def clean_environment() -> dict[str, str]:
     """The caller's environment without an activated env or make's flags (the clone must build its own .venv)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    }
     env.pop("HELPERS_PROJECT_ROOT", None)
     return env
 
@@ -52,11 +57,17 @@ def fresh_clone(scratch: Path, source: Path = REPO_ROOT) -> Path:
 def timed_make(clone: Path, targets: list[str], *variables: str) -> float:
     """Seconds `make <targets>` takes in the clone; a failure stops the benchmark with make's output."""
     start = time.perf_counter()
-    result = subprocess.run(["make", "--no-print-directory", "-C", str(clone), *targets, *variables],
-                            env=clean_environment(), capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(clone), *targets, *variables],
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     if result.returncode:
-        raise SystemExit(f"make {' '.join(targets)} {' '.join(variables)} failed in {clone}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise SystemExit(
+            f"make {' '.join(targets)} {' '.join(variables)} failed in {clone}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return seconds
 
 
@@ -80,7 +91,10 @@ def run(repeat: int) -> dict[str, dict[str, list[float]]]:
         for name, targets, _ in MEASURES:
             times[name]["uv"].append(measure_once(targets))
             times[name]["pip"].append(measure_once(targets, "USE_PIP=1"))
-            print(f"[{index + 1}/{repeat}] {name}: uv {times[name]['uv'][-1]:.1f} s, pip {times[name]['pip'][-1]:.1f} s", flush=True)
+            print(
+                f"[{index + 1}/{repeat}] {name}: uv {times[name]['uv'][-1]:.1f} s, pip {times[name]['pip'][-1]:.1f} s",
+                flush=True,
+            )
         times["make test"]["uv"].append(measure_test_once())
         print(f"[{index + 1}/{repeat}] make test: {times['make test']['uv'][-1]:.1f} s", flush=True)
     return times
@@ -97,24 +111,28 @@ def page(times: dict[str, dict[str, list[float]]], repeat: int, load: tuple[floa
         uv, pip = runs["uv"], runs["pip"]
         ratio = f"{statistics.median(pip) / statistics.median(uv):.1f}" if uv and pip else "—"
         met = "yes" if statistics.median(uv) <= targets[name] else "no"
-        every = "uv " + ", ".join(f"{v:.1f}" for v in uv) + ("; pip " + ", ".join(f"{v:.1f}" for v in pip) if pip else "")
+        every = (
+            "uv " + ", ".join(f"{v:.1f}" for v in uv) + ("; pip " + ", ".join(f"{v:.1f}" for v in pip) if pip else "")
+        )
         rows.append(f"| {name} | {seconds(uv)} | {seconds(pip)} | {ratio} | ≤ {targets[name]} s | {met} | {every} |")
-    return "\n".join([
-        "# Set-up benchmarks",
-        "",
-        "Written by `make bench` (`python -m helpers.tools.bench_setup`): what a researcher waits for on a fresh",
-        f"clone of this repository, median of {repeat} runs, each in a new clone; uv (the default) and pip",
-        "(`USE_PIP=1`) alternate within each run. Package caches are warm. `make test` runs in a clone whose",
-        "environment is already built (uv); pip would give it the same packages.",
-        "",
-        "| measure | uv | pip | pip / uv | target | uv meets it | every run (s) |",
-        "|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}; "
-        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end (other work shares this machine).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Set-up benchmarks",
+            "",
+            "Written by `make bench` (`python -m helpers.tools.bench_setup`): what a researcher waits for on a fresh",
+            f"clone of this repository, median of {repeat} runs, each in a new clone; uv (the default) and pip",
+            "(`USE_PIP=1`) alternate within each run. Package caches are warm. `make test` runs in a clone whose",
+            "environment is already built (uv); pip would give it the same packages.",
+            "",
+            "| measure | uv | pip | pip / uv | target | uv meets it | every run (s) |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}; "
+            f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end (other work shares this machine).",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ Python that has none of the project's packages, and it never imports `helpers`.
     python env_check.py direct REQ LOCK     exit 1, naming them, if a pin of REQ is missing from LOCK
     python env_check.py conda LOCK          print environment.yml's pip list (every locked pin, no hashes)
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ from pathlib import Path
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
 
 # `name==version` at the start of a requirement line, then an optional `; marker`.
-PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;\\]+)\s*(?:;\s*([^\\#]+?))?\s*(?:\\|#.*)?$")
+PIN = re.compile(
+    r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;\\]+)\s*(?:;\s*([^\\#]+?))?\s*(?:\\|#.*)?$"
+)
 
 
 def canonical(name: str) -> str:
@@ -37,8 +40,10 @@ def python_problem(version: tuple[int, int] = sys.version_info[:2], executable: 
     if tuple(version) in SUPPORTED:
         return None
     found = ".".join(map(str, version))
-    return (f"{executable} is Python {found}; this project needs Python {supported_text()}: install one and run "
-            f"make PYTHON=/path/to/python3.11 (or python3.12, python3.13).")
+    return (
+        f"{executable} is Python {found}; this project needs Python {supported_text()}: install one and run "
+        f"make PYTHON=/path/to/python3.11 (or python3.12, python3.13)."
+    )
 
 
 def read_pins(path: Path) -> list[tuple[str, str, str | None]]:

@@ -7,6 +7,7 @@ its notebook loads.
 
     python -m helpers.tools.imports notebooks/02_tables.ipynb   # the files 02_tables loads
 """
+
 from __future__ import annotations
 
 import ast
@@ -63,8 +64,10 @@ def _with_packages(modules: set[str]) -> set[str]:
 
 
 def all_modules() -> list[str]:
-    return sorted(".".join(p.relative_to(SOURCE_ROOT).with_suffix("").parts).removesuffix(".__init__")
-                  for p in PACKAGE_DIR.rglob("*.py"))
+    return sorted(
+        ".".join(p.relative_to(SOURCE_ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in PACKAGE_DIR.rglob("*.py")
+    )
 
 
 @lru_cache(maxsize=None)

@@ -12,6 +12,7 @@ module names the cause in one line, with the way back:
 What counts as the reference is read from the Makefile (`-p dataset $(DATA)` and `DATA ?= amirova2020`),
 not written here a second time.
 """
+
 from __future__ import annotations
 
 import ast
@@ -60,8 +61,11 @@ def drift(path: Path, defaults: dict[str, str] | None = None) -> str | None:
     """One line when the notebook at `path` no longer holds the reference run, else None."""
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     defaults = makefile_defaults() if defaults is None else defaults
-    changed = [f"{name} = {value!r} (reference {defaults[name]!r})" for name, value in parameter_values(notebook).items()
-               if name in defaults and str(value) != defaults[name]]
+    changed = [
+        f"{name} = {value!r} (reference {defaults[name]!r})"
+        for name, value in parameter_values(notebook).items()
+        if name in defaults and str(value) != defaults[name]
+    ]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
     if kernel and kernel != REFERENCE_KERNEL:
         changed.append(f"kernel {kernel!r} (reference {REFERENCE_KERNEL!r})")
@@ -71,9 +75,11 @@ def drift(path: Path, defaults: dict[str, str] | None = None) -> str | None:
         shown = Path(path).resolve().relative_to(REPO_ROOT)
     except ValueError:
         shown = Path(path)
-    return (f"{shown} was saved with {', '.join(changed)}, so its stored outputs are not nbval's reference: "
-            f"restore it with `git checkout {shown}` (or, to change the reference on purpose, change make's default "
-            f"and run `make baseline`).")
+    return (
+        f"{shown} was saved with {', '.join(changed)}, so its stored outputs are not nbval's reference: "
+        f"restore it with `git checkout {shown}` (or, to change the reference on purpose, change make's default "
+        f"and run `make baseline`)."
+    )
 
 
 class NotTheReference(pytest.Item):
@@ -110,7 +116,8 @@ def pytest_collection_modifyitems(session, config, items):
         if path not in replaced:
             message = drift(path, defaults)
             replaced[path] = message and NotTheReference.from_parent(
-                item.parent.parent, name=f"{path.name}::reference", path=path, message=message)
+                item.parent.parent, name=f"{path.name}::reference", path=path, message=message
+            )
             if replaced[path]:
                 kept.append(replaced[path])
         if not replaced[path]:

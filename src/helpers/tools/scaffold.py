@@ -9,6 +9,7 @@
 
 An existing folder is never touched.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,10 +65,12 @@ def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, 
     frame, info = read_any_export(source)
     if form is not None:
         from helpers.ingest.xlsform import infer_from_xlsform
+
         draft = infer_from_xlsform(form, frame, info, name)
         origin = f"{source.name} and the XLSForm {form.name}"
     elif source.suffix.lower() == ".sav":
         from helpers.ingest.spss import infer_from_sav
+
         draft = infer_from_sav(source, frame, info, name)
         origin = f"{source.name} (its SPSS variable and value labels)"
     else:
@@ -87,26 +90,41 @@ def new_dataset(name: str, source: str | None = None, form: str | None = None) -
         form_path = Path(form).expanduser() if form else None
         if form_path is not None and not form_path.is_file():
             raise FileNotFoundError(f"FORM={form}: no such file")
-        text, book = draft_from(source_path, name, form_path)   # before anything is written: a failure leaves nothing
+        text, book = draft_from(source_path, name, form_path)  # before anything is written: a failure leaves nothing
         paths.raw.mkdir(parents=True)
         shutil.copyfile(source_path, paths.raw / source_path.name)
         if form_path is not None:
             shutil.copyfile(form_path, paths.raw / form_path.name)
         paths.codebook.write_text(text, encoding="utf-8")
-        return DRAFTED.format(folder=paths.relative(paths.raw), export=source_path.name, name=name,
-                              n_statements=len(book["statements"]), n_questions=len(book["questions"]),
-                              n_profile=len(book["profile"]), n_stakeholders=len(book["stakeholders"]),
-                              bodies=f", {len(book['pilot_bodies'])} pilot bodies" if book.get("pilot_bodies") else "")
+        return DRAFTED.format(
+            folder=paths.relative(paths.raw),
+            export=source_path.name,
+            name=name,
+            n_statements=len(book["statements"]),
+            n_questions=len(book["questions"]),
+            n_profile=len(book["profile"]),
+            n_stakeholders=len(book["stakeholders"]),
+            bodies=f", {len(book['pilot_bodies'])} pilot bodies" if book.get("pilot_bodies") else "",
+        )
     book = codebook_v2(n_pilot_bodies=4)
-    book["dataset"] = {"title": f"TODO: title of the {name} survey", "source": "TODO: who collected it, when, how",
-                       "synthetic": False}
+    book["dataset"] = {
+        "title": f"TODO: title of the {name} survey",
+        "source": "TODO: who collected it, when, how",
+        "synthetic": False,
+    }
     book["export"]["encoding"] = "auto"
     book["export"]["delimiter"] = "auto"
     paths.raw.mkdir(parents=True)
-    (paths.codebook).write_text("# Codebook of " + name + ": edit every TODO; format in data/raw/README.md\n"
-                                + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
-    (paths.raw / book["export"]["file"]).write_text(",".join(export_columns(Codebook("template", book))) + "\n",
-                                                    encoding="utf-8")
+    (paths.codebook).write_text(
+        "# Codebook of "
+        + name
+        + ": edit every TODO; format in data/raw/README.md\n"
+        + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120),
+        encoding="utf-8",
+    )
+    (paths.raw / book["export"]["file"]).write_text(
+        ",".join(export_columns(Codebook("template", book))) + "\n", encoding="utf-8"
+    )
     return NEXT_STEPS.format(folder=paths.relative(paths.raw), name=name)
 
 

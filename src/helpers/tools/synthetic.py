@@ -11,6 +11,7 @@ Answers come from a latent model (factor levels per respondent, group shifts, it
 noise), described in the example's README (EXAMPLE_README below).
 Generation is vectorised (numpy), so 100,000 respondents take about a second.
 """
+
 from __future__ import annotations
 
 import copy
@@ -51,12 +52,22 @@ RU_PILOT_BODIES = {
     "ministry_of_justice": "Министерство юстиции",
 }
 EXTRA_STAKEHOLDERS = [
-    {"code": "unit_head", "role": "civil_servant",
-     "label": {"en": "Head of a structural unit", "ru": "Руководитель структурного подразделения",
-               "kk": "Құрылымдық бөлімше басшысы"},
-     "short": {"en": "Unit head", "ru": "Рук. подразделения", "kk": "Бөлімше басшысы"}},
-    {"code": "specialist", "role": "civil_servant", "label": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
-     "short": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"}},
+    {
+        "code": "unit_head",
+        "role": "civil_servant",
+        "label": {
+            "en": "Head of a structural unit",
+            "ru": "Руководитель структурного подразделения",
+            "kk": "Құрылымдық бөлімше басшысы",
+        },
+        "short": {"en": "Unit head", "ru": "Рук. подразделения", "kk": "Бөлімше басшысы"},
+    },
+    {
+        "code": "specialist",
+        "role": "civil_servant",
+        "label": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
+        "short": {"en": "Specialist", "ru": "Специалист", "kk": "Маман"},
+    },
 ]
 SCALE_LABELS = {
     1: {"en": "Strongly Disagree", "ru": "Полностью не согласен", "kk": "Мүлдем келіспеймін"},
@@ -68,19 +79,37 @@ SCALE_LABELS = {
 NO_OPINION = {"en": "No opinion", "ru": "Затрудняюсь ответить", "kk": "Жауап беру қиын"}
 LEADERSHIP = {
     "id": "leadership",
-    "label": {"en": "Leadership (management styles and quality)", "ru": "Лидерство (стиль и качество управления)",
-              "kk": "Көшбасшылық (басқару стилі мен сапасы)"},
+    "label": {
+        "en": "Leadership (management styles and quality)",
+        "ru": "Лидерство (стиль и качество управления)",
+        "kk": "Көшбасшылық (басқару стилі мен сапасы)",
+    },
     "short": {"en": "Leadership", "ru": "Лидерство", "kk": "Көшбасшылық"},
     "statements": [
-        {"id": "s16", "text": {"en": "The first head's support of initiatives is important for transformation",
-                               "ru": "Для трансформации важна поддержка инициатив первым руководителем",
-                               "kk": "Трансформация үшін бастамаларды бірінші басшының қолдауы маңызды"}},
-        {"id": "s17", "text": {"en": "It is important that management takes employees' views into account",
-                               "ru": "Важно, чтобы руководство учитывало мнение сотрудников",
-                               "kk": "Басшылықтың қызметкерлер пікірін ескеруі маңызды"}},
-        {"id": "s18", "text": {"en": "It is important that tasks are distributed effectively between structural units",
-                               "ru": "Важно эффективное распределение задач между структурными подразделениями",
-                               "kk": "Міндеттерді құрылымдық бөлімшелер арасында тиімді бөлу маңызды"}},
+        {
+            "id": "s16",
+            "text": {
+                "en": "The first head's support of initiatives is important for transformation",
+                "ru": "Для трансформации важна поддержка инициатив первым руководителем",
+                "kk": "Трансформация үшін бастамаларды бірінші басшының қолдауы маңызды",
+            },
+        },
+        {
+            "id": "s17",
+            "text": {
+                "en": "It is important that management takes employees' views into account",
+                "ru": "Важно, чтобы руководство учитывало мнение сотрудников",
+                "kk": "Басшылықтың қызметкерлер пікірін ескеруі маңызды",
+            },
+        },
+        {
+            "id": "s18",
+            "text": {
+                "en": "It is important that tasks are distributed effectively between structural units",
+                "ru": "Важно эффективное распределение задач между структурными подразделениями",
+                "kk": "Міндеттерді құрылымдық бөлімшелер арасында тиімді бөлу маңызды",
+            },
+        },
     ],
 }
 EDUCATION = ["Bachelor", "Master", "PhD"]
@@ -90,44 +119,71 @@ EDUCATION_LABELS = {
     "PhD": {"en": "PhD", "ru": "Доктор философии", "kk": "Философия докторы"},
 }
 #: v2 lists Leadership among the factors of the first question; "Other" moves to the last letter.
-LEADERSHIP_OPTION = {"letter": "E", "text": {"en": "Leadership (management styles and quality)",
-                                             "ru": "Лидерство (стиль и качество управления)",
-                                             "kk": "Көшбасшылық (басқару стилі мен сапасы)"},
-                     "factor": "leadership", "role": "leadership_option"}
+LEADERSHIP_OPTION = {
+    "letter": "E",
+    "text": {
+        "en": "Leadership (management styles and quality)",
+        "ru": "Лидерство (стиль и качество управления)",
+        "kk": "Көшбасшылық (басқару стилі мен сапасы)",
+    },
+    "factor": "leadership",
+    "role": "leadership_option",
+}
 
 # The latent model (documented for readers in MODEL_README). Levels are on the scale's units.
-GROUP_SHIFT_SD = 0.3          # how far a stakeholder type's level on a factor lies from the others'
-PERSON_SD = 0.75              # spread of respondents' own levels within a type
-FACTOR_CORRELATION = 0.4      # respondents who value one factor tend to value the others
-ITEM_NOISE_SD = 0.6           # a statement's own noise: with PERSON_SD, Cronbach's alpha of 0.7-0.9
+GROUP_SHIFT_SD = 0.3  # how far a stakeholder type's level on a factor lies from the others'
+PERSON_SD = 0.75  # spread of respondents' own levels within a type
+FACTOR_CORRELATION = 0.4  # respondents who value one factor tend to value the others
+ITEM_NOISE_SD = 0.6  # a statement's own noise: with PERSON_SD, Cronbach's alpha of 0.7-0.9
 STATEMENT_BASELINE = (3.3, 4.2)  # a statement's mean answer before the group and personal parts
-NO_OPINION_RATE = (0.01, 0.06)   # share of "no opinion" answers, per statement
+NO_OPINION_RATE = (0.01, 0.06)  # share of "no opinion" answers, per statement
 FACTOR_OPTION_RATE = (0.35, 0.65)  # how often an option naming a factor is ticked at an average level
-CHOICE_SLOPE = 1.2            # log-odds of ticking it per unit of that factor's level
+CHOICE_SLOPE = 1.2  # log-odds of ticking it per unit of that factor's level
 PLAIN_OPTION_RATE = (0.15, 0.45)
-GROUP_CHOICE_SHIFT_SD = 0.5   # stakeholder types differ in the options they tick (log-odds)
+GROUP_CHOICE_SHIFT_SD = 0.5  # stakeholder types differ in the options they tick (log-odds)
 UNKNOWN_OPTION_RATE = 0.1
 OTHER_RATE = 0.08
-BLANK_SHARE = 0.01            # answers left blank
-BREAK_OFF_SHARE = 0.03        # respondents who stop part-way through the statements
+BLANK_SHARE = 0.01  # answers left blank
+BREAK_OFF_SHARE = 0.03  # respondents who stop part-way through the statements
 #: What respondents write under "Other" (several propose leadership, in their own words; some leave it blank).
-OTHER_TEXTS = ["Лидерство (стиль и качество управления)", "Лидерство руководителя", "Стиль управления",
-               "Цифровизация", "Оплата труда", "Обучение сотрудников", "Меритократия", "Leadership", ""]
+OTHER_TEXTS = [
+    "Лидерство (стиль и качество управления)",
+    "Лидерство руководителя",
+    "Стиль управления",
+    "Цифровизация",
+    "Оплата труда",
+    "Обучение сотрудников",
+    "Меритократия",
+    "Leadership",
+    "",
+]
 OTHER_TEXT_WEIGHTS = [0.22, 0.12, 0.08, 0.14, 0.14, 0.1, 0.06, 0.04, 0.1]
 
 
-def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encoding: str = "utf-8",
-                delimiter: str = ",") -> dict:
+def codebook_v2(
+    n_pilot_bodies: int = 4, export_file: str = "survey.csv", encoding: str = "utf-8", delimiter: str = ","
+) -> dict:
     """The v2 codebook as a dict (write it with yaml.safe_dump)."""
     paper = yaml.safe_load(PAPER_CODEBOOK.read_text(encoding="utf-8"))
     book = copy.deepcopy(paper)
-    book["dataset"] = {"title": {"en": f"Synthetic survey, questionnaire v2 ({n_pilot_bodies} pilot bodies)",
-                                 "ru": f"Синтетический опрос, анкета v2 (пилотных органов: {n_pilot_bodies})",
-                                 "kk": f"Синтетикалық сауалнама, v2 сауалнамасы (пилоттық органдар: {n_pilot_bodies})"},
-                       "source": "Synthetic data made by helpers.tools.synthetic (seeded); not real responses.",
-                       "synthetic": True, "translated": ["ru", "kk"]}
-    book["export"] = {"file": export_file, "encoding": encoding, "delimiter": delimiter, "id_column": "respondent_id",
-                      "stakeholder_column": "stakeholder", "pilot_body_column": "pilot_body"}
+    book["dataset"] = {
+        "title": {
+            "en": f"Synthetic survey, questionnaire v2 ({n_pilot_bodies} pilot bodies)",
+            "ru": f"Синтетический опрос, анкета v2 (пилотных органов: {n_pilot_bodies})",
+            "kk": f"Синтетикалық сауалнама, v2 сауалнамасы (пилоттық органдар: {n_pilot_bodies})",
+        },
+        "source": "Synthetic data made by helpers.tools.synthetic (seeded); not real responses.",
+        "synthetic": True,
+        "translated": ["ru", "kk"],
+    }
+    book["export"] = {
+        "file": export_file,
+        "encoding": encoding,
+        "delimiter": delimiter,
+        "id_column": "respondent_id",
+        "stakeholder_column": "stakeholder",
+        "pilot_body_column": "pilot_body",
+    }
     for entry in book["stakeholders"]:
         entry["label"]["ru"] = RU_STAKEHOLDERS[entry["code"]]
         entry["label"]["kk"] = KK_STAKEHOLDERS[entry["code"]]
@@ -137,27 +193,38 @@ def codebook_v2(n_pilot_bodies: int = 4, export_file: str = "survey.csv", encodi
         entry["label"]["ru"] = RU_PILOT_BODIES[entry["code"]]
         entry["label"]["kk"] = KK_PILOT_BODIES[entry["code"]]
     book["pilot_bodies"] = named[:n_pilot_bodies] + [
-        {"code": f"pilot_body_{i:03d}", "label": {"en": f"Pilot body {i:03d}", "ru": f"Пилотный орган {i:03d}",
-                                                  "kk": f"Пилоттық орган {i:03d}"}}
-        for i in range(len(named) + 1, n_pilot_bodies + 1)]
+        {
+            "code": f"pilot_body_{i:03d}",
+            "label": {"en": f"Pilot body {i:03d}", "ru": f"Пилотный орган {i:03d}", "kk": f"Пилоттық орган {i:03d}"},
+        }
+        for i in range(len(named) + 1, n_pilot_bodies + 1)
+    ]
     # The v2 profile asks no occupation (it would identify a civil servant) and no footnotes.
     book["profile"] = [f for f in paper["profile"] if f["id"] not in ("occupation", "interview_note")]
     education = book["profile"][[f["id"] for f in book["profile"]].index("education")]
     education["values"], education["value_labels"] = EDUCATION, copy.deepcopy(EDUCATION_LABELS)
     book.pop("footnotes", None)
-    book["scale"] = {"values": [1, 2, 3, 4, 5], "labels": copy.deepcopy(SCALE_LABELS),
-                     "missing": [NO_OPINION["ru"], NO_OPINION["en"], NO_OPINION["kk"]]}
+    book["scale"] = {
+        "values": [1, 2, 3, 4, 5],
+        "labels": copy.deepcopy(SCALE_LABELS),
+        "missing": [NO_OPINION["ru"], NO_OPINION["en"], NO_OPINION["kk"]],
+    }
     book["factors"].append(copy.deepcopy(LEADERSHIP))
     efficiency = next(q for q in book["questions"] if "efficiency_factors_question" in _as_list(q.get("role")))
     other = next(o for o in efficiency["options"] if o.get("other"))
     other["letter"] = chr(ord(LEADERSHIP_OPTION["letter"]) + 1)
     efficiency["options"].insert(efficiency["options"].index(other), copy.deepcopy(LEADERSHIP_OPTION))
-    book["tables"]["table1"]["caption"] = {"en": "Profile of the respondents", "ru": "Профиль респондентов",
-                                           "kk": "Респонденттердің профилі"}
+    book["tables"]["table1"]["caption"] = {
+        "en": "Profile of the respondents",
+        "ru": "Профиль респондентов",
+        "kk": "Респонденттердің профилі",
+    }
     for table in ("table1", "table2", "table3"):
-        book["tables"][table]["note"] = {"en": "Note: synthetic data, for demonstration only",
-                                         "ru": "Примечание: синтетические данные, только для демонстрации",
-                                         "kk": "Ескерту: синтетикалық деректер, тек көрсету үшін"}
+        book["tables"][table]["note"] = {
+            "en": "Note: synthetic data, for demonstration only",
+            "ru": "Примечание: синтетические данные, только для демонстрации",
+            "kk": "Ескерту: синтетикалық деректер, тек көрсету үшін",
+        }
     problems = check_codebook(book, "codebook_v2")
     assert not problems, problems
     return book
@@ -167,8 +234,14 @@ def _as_list(value) -> list:
     return [] if value is None else [value] if isinstance(value, str) else list(value)
 
 
-def generate_export(book: dict, n_respondents: int, seed: int, score_language: str | None = None,
-                    blank_share: float | None = None, break_off_share: float | None = None) -> pd.DataFrame:
+def generate_export(
+    book: dict,
+    n_respondents: int,
+    seed: int,
+    score_language: str | None = None,
+    blank_share: float | None = None,
+    break_off_share: float | None = None,
+) -> pd.DataFrame:
     """A survey export for `book`: one row per respondent, every cell text, as a survey tool writes it.
 
     Answers come from a latent model (see MODEL_README): each respondent has a level on every
@@ -202,8 +275,9 @@ def generate_export(book: dict, n_respondents: int, seed: int, score_language: s
     columns["age"] = age.astype(str)
     total = np.minimum(rng.integers(6, 40 * 12, size=n), (age - 21) * 12)
     columns["total_experience"] = _durations(total, rng.random(n) < 0.05, score_language)
-    columns["position_experience"] = _durations(np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool),
-                                                score_language)
+    columns["position_experience"] = _durations(
+        np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool), score_language
+    )
     columns["education"] = np.array(EDUCATION)[rng.choice(3, size=n, p=[0.55, 0.4, 0.05])]
 
     factors = codebook.factors()["factor_id"].tolist()
@@ -241,7 +315,7 @@ def _factor_levels(rng: np.random.Generator, group: np.ndarray, n_groups: int, n
     """Respondents x factors: the group's shift plus a personal level, correlated across factors."""
     shifts = rng.normal(0, GROUP_SHIFT_SD, size=(n_groups, n_factors))
     correlation = np.full((n_factors, n_factors), FACTOR_CORRELATION) + np.eye(n_factors) * (1 - FACTOR_CORRELATION)
-    personal = rng.multivariate_normal(np.zeros(n_factors), correlation * PERSON_SD ** 2, size=len(group))
+    personal = rng.multivariate_normal(np.zeros(n_factors), correlation * PERSON_SD**2, size=len(group))
     return shifts[group] + personal
 
 
@@ -257,14 +331,21 @@ def _question_answers(rng, question: dict, level: np.ndarray, group: np.ndarray,
             base = rng.uniform(*FACTOR_OPTION_RATE)
             logits[:, j] = _logit(base) + CHOICE_SLOPE * level[:, factors.index(option["factor"])]
         else:
-            base = OTHER_RATE if option.get("other") else UNKNOWN_OPTION_RATE if option.get("known") is False \
+            base = (
+                OTHER_RATE
+                if option.get("other")
+                else UNKNOWN_OPTION_RATE
+                if option.get("known") is False
                 else rng.uniform(*PLAIN_OPTION_RATE)
+            )
             logits[:, j] = _logit(base) + rng.normal(0, GROUP_CHOICE_SHIFT_SD, size=n_groups)[group]
     ticked = rng.random((n, len(options))) < 1 / (1 + np.exp(-logits))
     # Everyone answers: who ticked nothing picks the option they lean to most.
     nothing = ~ticked.any(axis=1)
-    ticked[np.flatnonzero(nothing), np.argmax(logits[nothing] + rng.gumbel(size=(int(nothing.sum()), len(options))),
-                                              axis=1)] = True
+    ticked[
+        np.flatnonzero(nothing),
+        np.argmax(logits[nothing] + rng.gumbel(size=(int(nothing.sum()), len(options))), axis=1),
+    ] = True
     answers = {question["id"]: np.array([" ".join(letters[row]) for row in ticked])}
     if question.get("other_column"):
         other = np.array([bool(o.get("other")) for o in options])
@@ -290,22 +371,38 @@ def _durations(months: np.ndarray, lower_bound: np.ndarray, language: str | None
     return np.where(lower_bound & (years > 0), bound, text).astype(object)
 
 
-def write_synthetic_dataset(folder: Path, n_respondents: int, seed: int, n_pilot_bodies: int = 200,
-                            encoding: str = "utf-8", delimiter: str = ",", score_language: str | None = None) -> Path:
+def write_synthetic_dataset(
+    folder: Path,
+    n_respondents: int,
+    seed: int,
+    n_pilot_bodies: int = 200,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    score_language: str | None = None,
+) -> Path:
     """Write codebook.yaml and survey.csv of a synthetic v2 dataset into `folder`; return the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     book = codebook_v2(n_pilot_bodies, encoding=encoding, delimiter=delimiter)
     (folder / "codebook.yaml").write_text(
         "# Synthetic dataset, questionnaire v2: made by helpers.tools.synthetic, not real responses.\n"
-        + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+        + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120),
+        encoding="utf-8",
+    )
     export = generate_export(book, n_respondents, seed, score_language)
     export.to_csv(folder / "survey.csv", index=False, sep=delimiter, encoding=encoding, lineterminator="\n")
     return folder
 
 
-EXAMPLE = {"name": "example-v2", "n_respondents": 360, "seed": 2021, "n_pilot_bodies": 4,
-           "encoding": "cp1251", "delimiter": ";", "score_language": "ru"}
+EXAMPLE = {
+    "name": "example-v2",
+    "n_respondents": 360,
+    "seed": 2021,
+    "n_pilot_bodies": 4,
+    "encoding": "cp1251",
+    "delimiter": ";",
+    "score_language": "ru",
+}
 
 EXAMPLE_README = """# example-v2: SYNTHETIC data (questionnaire v2)
 
@@ -347,17 +444,34 @@ Run `make report DATA=example-v2`.
 def example_readme() -> str:
     """The README of data/raw/example-v2: what the folder is and the model that made it, numbers from the code."""
     return EXAMPLE_README.format(
-        **EXAMPLE, group_shift=GROUP_SHIFT_SD, person_sd=PERSON_SD, factor_correlation=FACTOR_CORRELATION,
-        baseline=STATEMENT_BASELINE, noise=ITEM_NOISE_SD, factor_rate=FACTOR_OPTION_RATE, slope=CHOICE_SLOPE,
-        plain_rate=PLAIN_OPTION_RATE, unknown_rate=UNKNOWN_OPTION_RATE, other_rate=OTHER_RATE,
-        no_opinion=NO_OPINION_RATE, blank=BLANK_SHARE, break_off=BREAK_OFF_SHARE)
+        **EXAMPLE,
+        group_shift=GROUP_SHIFT_SD,
+        person_sd=PERSON_SD,
+        factor_correlation=FACTOR_CORRELATION,
+        baseline=STATEMENT_BASELINE,
+        noise=ITEM_NOISE_SD,
+        factor_rate=FACTOR_OPTION_RATE,
+        slope=CHOICE_SLOPE,
+        plain_rate=PLAIN_OPTION_RATE,
+        unknown_rate=UNKNOWN_OPTION_RATE,
+        other_rate=OTHER_RATE,
+        no_opinion=NO_OPINION_RATE,
+        blank=BLANK_SHARE,
+        break_off=BREAK_OFF_SHARE,
+    )
 
 
 def write_example(root=REPO_ROOT) -> Path:
     """(Re)write data/raw/example-v2 of the repository: a person runs this, never the pipeline."""
-    folder = write_synthetic_dataset(Path(root) / "data" / "raw" / EXAMPLE["name"], EXAMPLE["n_respondents"], EXAMPLE["seed"],
-                                     EXAMPLE["n_pilot_bodies"], EXAMPLE["encoding"], EXAMPLE["delimiter"],
-                                     EXAMPLE["score_language"])
+    folder = write_synthetic_dataset(
+        Path(root) / "data" / "raw" / EXAMPLE["name"],
+        EXAMPLE["n_respondents"],
+        EXAMPLE["seed"],
+        EXAMPLE["n_pilot_bodies"],
+        EXAMPLE["encoding"],
+        EXAMPLE["delimiter"],
+        EXAMPLE["score_language"],
+    )
     (folder / "README.md").write_text(example_readme(), encoding="utf-8")
     return folder
 

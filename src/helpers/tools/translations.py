@@ -7,6 +7,7 @@ language lacks, each of the paper's findings without a translation, and each lab
 datasets' codebooks without a text in that language, with the language shown instead. A translator
 adds the missing entries to those YAML files; no code changes.
 """
+
 from __future__ import annotations
 
 import sys
