@@ -92,7 +92,7 @@ def test_module_docstrings_name_the_modules_of_their_folder():
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")), clean=False)
         folder = init.parent
         modules = {p.stem for p in folder.glob("*.py") if p.name != "__init__.py"}
-        listed = set(re.findall(r"^\s{4}(\w+)\s+--", doc, flags=re.MULTILINE))
+        listed = set(re.findall(r"^\s*(\w+)\s+--", doc, flags=re.MULTILINE))
         assert listed == modules, folder
         assert all(re.search(rf"\b{m}\b", layout) for m in modules), folder
         if folder != imports.PACKAGE_DIR:
