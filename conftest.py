@@ -9,8 +9,6 @@ runs nbval on altered data) keeps its own tree.
 
 import os
 import tempfile
-from pathlib import Path
-
 import pytest
 
 from helpers.paths import ROOT_VARIABLE
@@ -34,14 +32,12 @@ def pytest_unconfigure(config):
         scratch.cleanup()
 
 
-def xdist_scope(nodeid: str, sharing: frozenset[str]) -> str:
+def xdist_scope(nodeid: str) -> str:
     """Which tests one pytest-xdist worker runs together: the nbval cells of all notebooks, in order (each
-    notebook reads what the one before wrote in the shared scratch tree); the files whose tests use the
-    session's pipeline run (so it is built once); any other file on its own."""
+    notebook reads what the one before wrote in the shared scratch tree); any other file on its own. The
+    build that many files read is made once for all workers (tests/conftest.py, shared_build)."""
     path = nodeid.split("::", 1)[0]
-    if path.endswith(".ipynb"):
-        return "nbval"
-    return "planted_run" if path in sharing else path
+    return "nbval" if path.endswith(".ipynb") else path
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -49,15 +45,8 @@ def pytest_xdist_make_scheduler(config, log):
     """`make test` runs with -n: group tests by xdist_scope (xdist's own loadgroup cannot mark nodes under pytest 9)."""
     from xdist.scheduler import LoadScopeScheduling
 
-    root = Path(str(config.rootpath))
-    sharing = frozenset(
-        p.relative_to(root).as_posix()
-        for p in (root / "tests").glob("test_*.py")
-        if "planted_run" in p.read_text(encoding="utf-8")
-    )
-
     class ByScope(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return xdist_scope(nodeid, sharing)
+            return xdist_scope(nodeid)
 
     return ByScope(config, log)

@@ -1,6 +1,7 @@
-"""Fixtures: the paper's codebook and export, small exports built from them, and one pipeline run shared
-by every test that reads a whole run's outputs (the most expensive thing the suite does)."""
+"""Fixtures: the paper's codebook and export, small exports built from them, and one build of both datasets
+shared by every test that reads a whole run's outputs (pipeline runs are the most expensive thing the suite does)."""
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pytest
 from helpers.codebook import read_codebook
 from helpers.ingest.load import read_export
 from helpers.paths import REPO_ROOT
-from pipeline_runs import checksums, outputs, planted, run_pipeline
+from pipeline_runs import SharedBuild, build_shared
 
 PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
 
@@ -49,10 +50,10 @@ def write_csv(frame: pd.DataFrame, folder: Path, name: str = "survey.csv") -> Pa
 
 
 @pytest.fixture(scope="session")
-def planted_run(tmp_path_factory):
-    """One run of the whole pipeline for the session, on the planted data: its root, the raw files' checksums
-    before the run, and every output as written (a snapshot: later tests add files, e.g. a screenshot)."""
-    root = planted(tmp_path_factory.mktemp("pipeline"))
-    before = checksums(root / "data" / "raw")
-    run_pipeline(root)
-    return root, before, outputs(root)
+def shared_build(tmp_path_factory) -> SharedBuild:
+    """Both datasets through `make report`, once for the session: under pytest-xdist, once for all workers (in
+    the folder their temporary folders share). See pipeline_runs.build_shared."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return build_shared(base)

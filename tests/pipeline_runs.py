@@ -1,11 +1,18 @@
-"""Whole pipeline runs for the tests: a scratch copy of the paper's data, all five steps, what they wrote."""
+"""Whole pipeline runs for the tests: scratch copies of the data, all five steps, what they wrote; and the one
+build of both datasets in three languages that the session's tests share."""
 
+import fcntl
 import hashlib
+import json
 import os
+import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import run_notebook, sandbox_root
+from helpers.tools.bench import project_copy
 
 
 STEPS = ("01_clean", "02_tables", "03_priorities", "04_figures", "05_report")
@@ -33,7 +40,11 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def planted(root: Path) -> Path:
     """A scratch copy of the paper's data with a `<script>` planted in a free-text answer."""
-    root = sandbox_root(root)
+    return plant(sandbox_root(root))
+
+
+def plant(root: Path) -> Path:
+    """root's copy of the paper's data, with a `<script>` planted in a free-text answer."""
     survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
     survey.write_text(
         survey.read_text(encoding="utf-8").replace(
@@ -60,3 +71,83 @@ def run_pipeline(root: Path) -> None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+# --- one build of both datasets for the whole session, shared by every xdist worker -------------------------
+SHARED_DATASETS = ("amirova2020", "example-v2")
+LANGUAGES = ("en", "ru", "kk")
+
+
+def make(project: Path, *arguments: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """`make ARGUMENTS` in a scratch project, its outputs kept in that project (ROOT_VARIABLE)."""
+    env = {**os.environ, ROOT_VARIABLE: str(project)}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_outputs(project: Path, dataset: str = "amirova2020", lang: str = "en") -> dict[str, str]:
+    """SHA-256 of every file one `make report DATA=dataset` in `lang` makes: the processed tables, the cleaning
+    step's record and the language's folder (other languages' folders are not part of that run)."""
+    reports = project / "reports" / dataset
+    files = {}
+    for top in (project / "data" / "processed" / dataset, reports / "notebooks", reports / lang):
+        for path in sorted(top.rglob("*")):
+            if path.is_file() and ".staging" not in path.parts:
+                files[path.relative_to(project).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+@dataclass(frozen=True)
+class SharedBuild:
+    """A scratch project that `make report` ran in: example-v2 in en, ru and kk (then once more, which must do
+    nothing), the paper's data (a `<script>` planted in a free-text answer) in en, and its ru and kk reports
+    without their PDFs. Tests read it and never write into it."""
+
+    root: Path
+    raw_before: dict  # SHA-256 of every raw file before the first make
+    outputs: dict  # SHA-256 of every file under data/processed and reports right after the build
+    example_first: str  # what the first `make report DATA=example-v2 REPORT_LANG="en ru kk"` printed
+    example_second: str  # ... and the second
+
+
+def build_shared(base: Path) -> SharedBuild:
+    """The session's build, made once under `base` (the folder every xdist worker shares) and read by all:
+    the first worker to ask builds it while holding a lock, the others wait for it and read its manifest."""
+    root = base / "shared-build"
+    manifest = base / "shared-build.json"
+    with open(base / "shared-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not manifest.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            project = plant(project_copy(root, SHARED_DATASETS))
+            raw_before = checksums(project / "data" / "raw")
+            languages = f"REPORT_LANG={' '.join(LANGUAGES)}"
+            first = make(project, "report", "DATA=example-v2", languages)
+            assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+            second = make(project, "report", "DATA=example-v2", languages)
+            assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+            paper = make(
+                project,
+                "report",
+                "DATA=amirova2020",
+                *(f"reports/amirova2020/{lang}/notebooks/05_report.ipynb" for lang in LANGUAGES[1:]),
+            )
+            assert paper.returncode == 0, paper.stdout[-3000:] + paper.stderr[-3000:]
+            record = {
+                "raw_before": raw_before,
+                "outputs": {
+                    f"{top}/{name}": digest
+                    for top in ("data/processed", "reports")
+                    for name, digest in checksums(project / top).items()
+                },
+                "example_first": first.stdout,
+                "example_second": second.stdout,
+            }
+            manifest.write_text(json.dumps(record), encoding="utf-8")
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    return SharedBuild(root=root, **record)

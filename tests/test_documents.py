@@ -1,21 +1,17 @@
 """The report as it is printed and read: report.pdf read back page by page, and axe-core run in Chromium.
 
-The paper's data and example-v2 go through the whole pipeline once (in a scratch copy), then one Chromium
-prints and checks each report, as `make report` does.
+The paper's data and example-v2 went through `make report` once for the session (tests/conftest.py), which
+printed each report.pdf; the tests read those PDFs and open each report in Chromium once more.
 """
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers.paths import REPO_ROOT, ROOT_VARIABLE
-from helpers.pipeline import run_notebook, sandbox_root
 from helpers.publish import browser
 
-STEPS = ("01_clean", "02_tables", "03_priorities", "04_figures", "05_report")
 DATASETS = ("amirova2020", "example-v2")
 A4 = (595.92, 841.92)  # points, as Chromium writes them
 LETTER = (612.0, 792.0)
@@ -25,26 +21,17 @@ axe = pytest.mark.skipif(not browser.AXE_SCRIPT.exists(), reason="axe-core not i
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """Both datasets run through the pipeline, then report.pdf and the browser check, with one Chromium each."""
+def published(shared_build, tmp_path_factory):
+    """Each dataset's English report as `make report` printed it (the session's build), and what one more
+    Chromium sees when it opens it (axe-core included)."""
     if browser.find_chromium() is None:
         pytest.skip("no Chromium")
-    root = sandbox_root(tmp_path_factory.mktemp("documents"), datasets=DATASETS)
-    previous = os.environ.get(ROOT_VARIABLE)
-    os.environ[ROOT_VARIABLE] = str(root)
-    try:
-        for name in DATASETS:
-            for step in STEPS:
-                folder = root / "reports" / name / ("" if step == "01_clean" else "en") / "notebooks"
-                run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", folder / f"{step}.ipynb", {"dataset": name})
-    finally:
-        if previous is None:
-            os.environ.pop(ROOT_VARIABLE)
-        else:
-            os.environ[ROOT_VARIABLE] = previous
-    return {
-        name: (root / "reports" / name / "en", browser.publish(root / "reports" / name / "en")) for name in DATASETS
-    }
+    shots = tmp_path_factory.mktemp("screenshots")
+    published = {}
+    for name in DATASETS:
+        folder = shared_build.root / "reports" / name / "en"
+        published[name] = (folder, browser.check_report(folder / "report.html", shots / f"{name}.png"))
+    return published
 
 
 def pdf_pages(pdf: Path) -> list[dict]:

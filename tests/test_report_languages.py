@@ -6,9 +6,7 @@ provenance section, code, the paper's quoted findings and respondents' own free-
 exceptions the issue names; proper names are allowed by name.
 """
 
-import os
 import re
-import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -16,8 +14,7 @@ import yaml
 
 from helpers.analysis.claims import paper_claims
 from helpers.i18n import UI_TEXT, codebook_labels
-from helpers.paths import REPO_ROOT, ROOT_VARIABLE
-from helpers.tools.bench import project_copy
+from helpers.paths import REPO_ROOT
 
 DATASETS = ("example-v2", "amirova2020")
 LANGUAGES = ("en", "ru", "kk")
@@ -82,26 +79,11 @@ def english_vocabulary(dataset: str) -> set[str]:
     return found - PROPER_NAMES
 
 
-def make(project, *arguments) -> subprocess.CompletedProcess:
-    env = {**os.environ, ROOT_VARIABLE: str(project)}
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(project), *arguments], env=env, capture_output=True, text=True
-    )
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """example-v2 by `make report REPORT_LANG="en ru kk"` (twice), and the paper's data in ru and kk."""
-    project = project_copy(tmp_path_factory.mktemp("languages") / "project", DATASETS)
-    first = make(project, "report", "DATA=example-v2", "REPORT_LANG=en ru kk")
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    second = make(project, "report", "DATA=example-v2", "REPORT_LANG=en ru kk")
-    assert second.returncode == 0, second.stderr[-3000:]
-    paper = make(
-        project, "DATA=amirova2020", *(f"reports/amirova2020/{lang}/notebooks/05_report.ipynb" for lang in ("ru", "kk"))
-    )
-    assert paper.returncode == 0, paper.stdout[-3000:] + paper.stderr[-3000:]
-    return project, first, second
+def built(shared_build):
+    """The session's build: example-v2 by `make report REPORT_LANG="en ru kk"` (twice: what each call printed),
+    and the paper's data in ru and kk."""
+    return shared_build.root, shared_build.example_first, shared_build.example_second
 
 
 def report(project, dataset, lang) -> str:
@@ -116,11 +98,11 @@ def test_three_reports_side_by_side_and_a_second_call_does_no_work(built):
         for name in ("tables/table3.csv", "figures/factor_priority.png", "notebooks/05_report.ipynb"):
             assert (folder / name).stat().st_size > 0, (lang, name)
     # make prints one line per step and language ("[2/5] 02_tables (ru) … 4.8 s"): the first call ran every step thrice.
-    assert first.stdout.count("] 02_tables") == len(LANGUAGES)
+    assert first.count("] 02_tables") == len(LANGUAGES)
     for lang in LANGUAGES:
-        assert f"02_tables ({lang}) …" in first.stdout
-    assert " … " not in second.stdout and "report.pdf written" not in second.stdout
-    assert "Fallback" not in first.stdout  # every string translated: make report says nothing about fallbacks
+        assert f"02_tables ({lang}) …" in first
+    assert " … " not in second and "report.pdf written" not in second
+    assert "Fallback" not in first  # every string translated: make report says nothing about fallbacks
     # The reports differ by language, their numbers do not.
     assert "Factor priorities" in report(project, "example-v2", "en")
     assert "Приоритеты факторов" in report(project, "example-v2", "ru")

@@ -2,7 +2,6 @@
 replication table and the "Other" answers, on the paper's data (test_pipeline builds it) and on example-v2."""
 
 import html
-import os
 import re
 
 import pandas as pd
@@ -10,29 +9,13 @@ import pytest
 
 from helpers.analysis.claims import PARTLY
 from helpers.i18n import ui
-from helpers.paths import REPO_ROOT, ROOT_VARIABLE
-from helpers.pipeline import run_notebook, sandbox_root
 from helpers.publish import report
-
-STEPS = ("01_clean", "02_tables", "03_priorities", "05_report")  # the figures are not needed for these checks
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    """example-v2 through the pipeline (without the figures), in a scratch tree that also holds the paper's data."""
-    root = sandbox_root(tmp_path_factory.mktemp("example"), ("amirova2020", "example-v2"))
-    previous = os.environ.get(ROOT_VARIABLE)
-    os.environ[ROOT_VARIABLE] = str(root)
-    try:
-        for step in STEPS:
-            folder = root / "reports" / "example-v2" / ("" if step == "01_clean" else "en") / "notebooks"
-            run_notebook(REPO_ROOT / "notebooks" / f"{step}.ipynb", folder / f"{step}.ipynb", {"dataset": "example-v2"})
-    finally:
-        if previous is None:
-            os.environ.pop(ROOT_VARIABLE)
-        else:
-            os.environ[ROOT_VARIABLE] = previous
-    return root / "reports" / "example-v2" / "en"  # the English report: reports/<dataset>/<lang>/
+def example(shared_build):
+    """example-v2's English report folder in the session's build (reports/<dataset>/<lang>/)."""
+    return shared_build.root / "reports" / "example-v2" / "en"
 
 
 def text_of(path) -> str:

@@ -6,7 +6,6 @@
   byte-identical to a clean run; a failed run leaves no report that could pass for current.
 """
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -18,32 +17,20 @@ import pytest
 from helpers.paths import ROOT_VARIABLE
 from helpers.tools.bench import project_copy
 
+import pipeline_runs
+from pipeline_runs import plant, run_outputs
+
 DATA = "amirova2020"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return project_copy(tmp_path_factory.mktemp("runs") / "project", (DATA,))
+    """A scratch project with the paper's data as the session's build has it (the `<script>` planted)."""
+    return plant(project_copy(tmp_path_factory.mktemp("runs") / "project", (DATA,)))
 
 
 def make(project: Path, *arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, ROOT_VARIABLE: str(project)}
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(project), *arguments],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def outputs(project: Path, dataset: str = DATA) -> dict[str, str]:
-    files = {}
-    for top in (project / "data" / "processed" / dataset, project / "reports" / dataset):
-        for path in sorted(top.rglob("*")):
-            if path.is_file() and ".staging" not in path.parts:
-                files[path.relative_to(project).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
+    return pipeline_runs.make(project, *arguments, timeout=timeout)
 
 
 def clean(project: Path, dataset: str = DATA) -> None:
@@ -53,11 +40,19 @@ def clean(project: Path, dataset: str = DATA) -> None:
 
 
 @pytest.fixture(scope="module")
-def clean_run(project):
-    clean(project)
+def clean_run(shared_build):
+    """The bytes of a clean, uninterrupted `make report DATA=amirova2020` (English): the session's build's."""
+    files = run_outputs(shared_build.root)
+    assert files == {name: shared_build.outputs[name] for name in files}  # untouched since it was made
+    return files
+
+
+@pytest.fixture
+def finished_run(project):
+    """This project with a finished `make report` (no work when the test before left one)."""
     result = make(project, "report", f"DATA={DATA}")
     assert result.returncode == 0, result.stderr
-    return outputs(project)
+    return project
 
 
 # --- parameters are data ----------------------------------------------------------------------------
@@ -110,18 +105,16 @@ def wait_for(condition, timeout: float = 120) -> bool:
     return False
 
 
-@pytest.mark.parametrize(
-    "signum, moment",
-    [
-        (signal.SIGINT, "01_clean"),  # Ctrl-C while the data are cleaned
-        (signal.SIGKILL, "04_figures"),  # the whole run killed while tables and figures are made side by side
-        (signal.SIGINT, "05_report"),  # Ctrl-C while the report is written
-    ],
-)
-def test_after_an_interruption_the_next_run_gives_the_clean_runs_bytes(project, clean_run, signum, moment):
+# Each interruption hits the run that follows the one before, so the three leave their traces on one another:
+# a Ctrl-C while the data are cleaned; the whole run killed while tables and figures are made side by side;
+# a Ctrl-C while the report is written. Then one run must give the clean run's bytes.
+INTERRUPTIONS = ((signal.SIGINT, "01_clean"), (signal.SIGKILL, "04_figures"), (signal.SIGINT, "05_report"))
+
+
+def interrupt_report(project: Path, signum: int, moment: str) -> None:
+    """Start `make report`, send signum to its whole process group while step `moment` runs, check what is left."""
     folder = project / "reports" / DATA / ("" if moment == "01_clean" else "en")
     staging = folder / ".staging" / moment
-    clean(project)
     env = {**os.environ, ROOT_VARIABLE: str(project)}
     run = subprocess.Popen(
         ["make", "--no-print-directory", "-C", str(project), "report", f"DATA={DATA}"],
@@ -131,22 +124,57 @@ def test_after_an_interruption_the_next_run_gives_the_clean_runs_bytes(project, 
         text=True,
         start_new_session=True,
     )
-    # Interrupt a step while it runs (its staging folder exists), a moment after it started.
+    # Interrupt the step while it runs (its staging folder exists), a moment after it started.
     wait_for(lambda: staging.is_dir() or run.poll() is not None)
     time.sleep(0.3)
-    assert run.poll() is None, "the run ended before it could be interrupted"
+    assert run.poll() is None, f"the run ended before {moment} could be interrupted"
     os.killpg(run.pid, signum)
     _, err = run.communicate(timeout=120)
     if signum == signal.SIGINT:
-        assert "Traceback" not in err
-        assert "interrupted: nothing half-written was kept" in err or run.returncode == 0, err
-    assert not (project / "reports" / DATA / "en" / "report.html").exists() or run.returncode == 0
+        assert "Traceback" not in err, (moment, err)
+        assert "interrupted: nothing half-written was kept" in err or run.returncode == 0, (moment, err)
+    assert not (project / "reports" / DATA / "en" / "report.html").exists() or run.returncode == 0, moment
+    # Nothing of the interrupted step was kept, and no record claims a step that did not finish.
+    assert (
+        not (
+            project / "reports" / DATA / ("" if moment == "01_clean" else "en") / "notebooks" / f"{moment}.ipynb"
+        ).exists()
+        or run.returncode == 0
+    ), moment
+
+
+def test_after_interruptions_the_next_run_gives_the_clean_runs_bytes(project, clean_run):
+    clean(project)
+    for signum, moment in INTERRUPTIONS:
+        interrupt_report(project, signum, moment)
     result = make(project, "report", f"DATA={DATA}")
     assert result.returncode == 0, result.stderr
-    assert outputs(project) == clean_run
+    assert run_outputs(project) == clean_run
 
 
-def test_a_failed_run_leaves_no_report_that_could_pass_for_current(project, clean_run):
+def test_a_second_call_does_no_work(finished_run, clean_run):
+    result = make(finished_run, "report", f"DATA={DATA}")
+    assert result.returncode == 0 and " … " not in result.stdout, result.stdout
+    assert "helpers.pipeline run" not in result.stdout and run_outputs(finished_run) == clean_run
+
+
+def test_the_reports_provenance_lists_every_file_the_steps_read(finished_run):
+    import json
+
+    project = finished_run
+    html = (project / "reports" / DATA / "en" / "report.html").read_text(encoding="utf-8")
+    for record in (project / "reports" / DATA).rglob("notebooks/0[1-4]_*.ipynb"):
+        read = json.loads(record.read_text(encoding="utf-8"))["metadata"]["helpers"]["read"]
+        assert read, record
+        for path, digest in read.items():
+            if not path.startswith(".venv/"):
+                assert path in html and digest in html, (record.name, path)
+
+
+def test_a_failed_run_leaves_no_report_that_could_pass_for_current(finished_run):
+    """Last in this file: it leaves the project without outputs (the run after a failure is the one after an
+    interruption: see above)."""
+    project = finished_run
     survey = project / "data" / "raw" / DATA / "survey.csv"
     original = survey.read_text(encoding="utf-8")
     try:
@@ -164,23 +192,3 @@ def test_a_failed_run_leaves_no_report_that_could_pass_for_current(project, clea
         assert not (project / "data" / "processed" / DATA / "likert.csv").exists()
     finally:
         survey.write_text(original, encoding="utf-8")
-    result = make(project, "report", f"DATA={DATA}")
-    assert result.returncode == 0 and outputs(project) == clean_run
-
-
-def test_a_second_call_does_no_work(project, clean_run):
-    assert make(project, "report", f"DATA={DATA}").returncode == 0
-    result = make(project, "report", f"DATA={DATA}")
-    assert "helpers.pipeline run" not in result.stdout and outputs(project) == clean_run
-
-
-def test_the_reports_provenance_lists_every_file_the_steps_read(project, clean_run):
-    import json
-
-    html = (project / "reports" / DATA / "en" / "report.html").read_text(encoding="utf-8")
-    for record in (project / "reports" / DATA).rglob("notebooks/0[1-4]_*.ipynb"):
-        read = json.loads(record.read_text(encoding="utf-8"))["metadata"]["helpers"]["read"]
-        assert read, record
-        for path, digest in read.items():
-            if not path.startswith(".venv/"):
-                assert path in html and digest in html, (record.name, path)
