@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from helpers.codebook import read_codebook
 from helpers.ingest.load import read_export
@@ -13,6 +14,12 @@ from helpers.paths import REPO_ROOT
 from pipeline_runs import SharedBuild, build_shared
 
 PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
+
+# Property-based tests (test_properties.py): `make test` draws 30 broken exports per property, each run new ones;
+# HYPOTHESIS_PROFILE=thorough draws 300 (e.g. after a change to the loader: make test HYPOTHESIS_PROFILE=thorough).
+settings.register_profile("quick", max_examples=30)
+settings.register_profile("thorough", max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ def broken_exports(draw):
     return data, draw(st.sampled_from(["auto", "utf-8", "cp1251"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(export=broken_exports(), on_invalid=st.sampled_from(["stop", "quarantine"]))
 def test_loader_loads_or_raises_the_validation_error(tmp_path_factory, export, on_invalid):
     data, declared = export
@@ -128,7 +128,7 @@ def corrupted_structure(draw):
     return "\n".join(lines) + "\n", len(frame)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(export=corrupted_structure())
 def test_every_record_of_the_file_is_a_respondent_or_set_aside_or_the_load_stops(tmp_path_factory, export):
     """Records are counted by the test that wrote them, not by the parser being tested."""
