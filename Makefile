@@ -337,10 +337,10 @@ BENCH_SCALE ?= 1000 10000 100000 1000000
 bench: $(ENV_STAMP) ## Time a cold `make report` against its three floors (DAG, lean, bare), and at 1k-1M respondents; writes docs/benchmarks.md
 	$(PY) -m helpers.tools.bench --repeat $(BENCH_REPEAT) --scale $(BENCH_SCALE) --output docs/benchmarks.md
 
-# Set-up timings in a page of their own: make env and fresh clone -> report with uv beside pip, and make test,
-# each in fresh clones of the committed state. `make bench` runs them too.
+# Set-up timings, a section of docs/benchmarks.md: make env and fresh clone -> report with uv beside pip, and
+# make test, each in fresh clones of the committed state. `make bench` runs them first.
 SETUP_REPEAT ?= 3
 .PHONY: bench-setup
-bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip) and make test: docs/benchmarks-setup.md
-	$(PY) -m helpers.tools.bench_setup --repeat $(SETUP_REPEAT) --output docs/benchmarks-setup.md
+bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip) and make test: a section of docs/benchmarks.md
+	$(PY) -m helpers.tools.bench_setup --repeat $(SETUP_REPEAT) --output docs/benchmarks.md
 bench: bench-setup

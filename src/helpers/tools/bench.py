@@ -439,7 +439,8 @@ def write_markdown(path: Path, lines: list[str], summary: list[str]) -> None:
     text = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m helpers.tools.bench`); the latest run replaces this file.",
+        "Written by `make bench` (`python -m helpers.tools.bench`; the set-up section at the end by",
+        "`python -m helpers.tools.bench_setup`); the latest run of each replaces its part.",
         "The machine is shared with other work while it runs: compare the medians and ratios, measured side by side,",
         "not single timings.",
         "",
@@ -452,8 +453,12 @@ def write_markdown(path: Path, lines: list[str], summary: list[str]) -> None:
         "```",
         "",
     ]
+    # The set-up section (make env, fresh clone -> report, make test; helpers.tools.bench_setup) stays.
+    from helpers.tools.bench_setup import setup_section
+
+    kept = setup_section(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else ""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text("\n".join(text), encoding="utf-8")
+    Path(path).write_text("\n".join(text) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

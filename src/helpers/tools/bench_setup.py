@@ -1,6 +1,6 @@
 """`make bench` (set-up part): how long a researcher waits on a fresh clone, with uv and with pip.
 
-    python -m helpers.tools.bench_setup --repeat 3 --output docs/benchmarks-setup.md
+    python -m helpers.tools.bench_setup --repeat 3 --output docs/benchmarks.md
 
 Each repeat clones this repository afresh (the committed state) into a scratch folder and times, there:
 
@@ -10,7 +10,9 @@ Each repeat clones this repository afresh (the committed state) into a scratch f
 
 Package caches stay warm (uv's and pip's), as on a researcher's second project; nothing else is shared.
 uv and pip alternate within each repeat, so both see the same load on a shared machine. The page gives
-the median of each and the ratio pip / uv, beside the targets of the issue (20 s, 60 s, 90 s).
+the median of each and the ratio pip / uv, beside the targets of the issue (20 s, 60 s, 90 s). It is one
+section of docs/benchmarks.md, between two markers: this tool replaces that section and nothing else, and
+`python -m helpers.tools.bench` (the pipeline's section) keeps it.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ def page(times: dict[str, dict[str, list[float]]], repeat: int, load: tuple[floa
         rows.append(f"| {name} | {seconds(uv)} | {seconds(pip)} | {ratio} | ≤ {targets[name]} s | {met} | {every} |")
     return "\n".join(
         [
-            "# Set-up benchmarks",
+            SECTION_START,
+            "## Set-up on a fresh clone",
             "",
             "Written by `make bench` (`python -m helpers.tools.bench_setup`): what a researcher waits for on a fresh",
             f"clone of this repository, median of {repeat} runs, each in a new clone; uv (the default) and pip",
@@ -130,22 +133,42 @@ def page(times: dict[str, dict[str, list[float]]], repeat: int, load: tuple[floa
             "",
             f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}; "
             f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end (other work shares this machine).",
+            SECTION_END,
             "",
         ]
     )
 
 
+SECTION_START = "<!-- set-up section: written by python -m helpers.tools.bench_setup -->"
+SECTION_END = "<!-- end of the set-up section -->"
+
+
+def setup_section(text: str) -> str:
+    """The set-up section of a benchmarks page ("" when it has none)."""
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    return text[start : end + len(SECTION_END)] + "\n" if 0 <= start < end else ""
+
+
+def with_setup_section(text: str, section: str) -> str:
+    """The page `text` with its set-up section replaced by `section` (appended when it has none)."""
+    old = setup_section(text)
+    if old:
+        return text.replace(old, section)
+    return (text.rstrip("\n") + "\n\n" if text.strip() else "") + section
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench_setup", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "benchmarks-setup.md")
+    parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     if shutil.which("git") is None or shutil.which("make") is None:
         print("make bench needs git and make on PATH", file=sys.stderr)
         return 1
     start_load = os.getloadavg()[0]
     times = run(args.repeat)
-    write_text(page(times, args.repeat, (start_load, os.getloadavg()[0])), args.output)
+    existing = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    write_text(with_setup_section(existing, page(times, args.repeat, (start_load, os.getloadavg()[0]))), args.output)
     print(f"wrote {args.output}")
     return 0
 
