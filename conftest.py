@@ -40,10 +40,37 @@ def xdist_scope(nodeid: str) -> str:
     return "nbval" if path.endswith(".ipynb") else path
 
 
+# The order in which the workers are handed the files: first one that needs the session's build (its worker
+# makes it, with make -j2), then the longest files that do not need it (the other worker runs them meanwhile),
+# then the other files that read the build; every other file after these, in name order, fills the gaps.
+SCHEDULE_FIRST = (
+    "tests/test_documents.py",
+    "nbval",
+    "tests/test_new_dataset.py",
+    "tests/test_figure_extents.py",
+    "tests/test_properties.py",
+    "tests/test_notebooks.py",
+    "tests/test_notebook_guard.py",
+    "tests/test_runs.py",
+    "tests/test_pipeline.py",
+    "tests/test_report_languages.py",
+    "tests/test_report_sections.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, put the files of SCHEDULE_FIRST first (a stable sort: tests keep their order in a file)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        rank = {scope: index for index, scope in enumerate(SCHEDULE_FIRST)}
+        items.sort(key=lambda item: rank.get(xdist_scope(item.nodeid), len(SCHEDULE_FIRST)))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs with -n: group tests by xdist_scope (xdist's own loadgroup cannot mark nodes under pytest 9)."""
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # hand out files in the collection's order (SCHEDULE_FIRST), not by size
 
     class ByScope(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
