@@ -297,8 +297,6 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
     statements load on. Empty (with `note` in attrs) below the rule stated in the constants:
     RESPONDENTS_PER_ITEM_FOR_STRUCTURE complete respondents per statement and MIN_RESPONDENTS_FOR_STRUCTURE in all.
     """
-    from sklearn.decomposition import FactorAnalysis
-
     statements = codebook.statements(lang)
     wide = (
         likert.pivot(index="respondent_id", columns="statement_id", values="score")
@@ -318,6 +316,8 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
             f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)"
         )
         return table
+    from sklearn.decomposition import FactorAnalysis  # here: scikit-learn costs a step ~0.3 s to import
+
     standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
     model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
     components = model.components_.T
@@ -592,8 +592,6 @@ def pairwise_differences(
 ) -> pd.DataFrame:
     """Dunn's test between every two stakeholder groups (of `min_group` or more respondents), for every
     statement and factor, p corrected by Holm within each item's pairs (scikit-posthocs)."""
-    import scikit_posthocs
-
     sizes = likert.groupby("stakeholder", observed=True)["respondent_id"].nunique()
     groups = [g for g in codebook.stakeholders()["code"] if sizes.get(g, 0) >= min_group]
     columns = ["level", "id", "label", "group_a", "group_b", "p_holm"]
@@ -620,6 +618,8 @@ def pairwise_differences(
             present = [g for g in groups if (block["stakeholder"] == g).any()]
             if len(present) < 2 or block["score"].nunique() < 2:
                 continue
+            import scikit_posthocs  # only where there is a test: it imports matplotlib and seaborn, ~0.3 s
+
             matrix = scikit_posthocs.posthoc_dunn(block, val_col="score", group_col="stakeholder")
             pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1 :]]
             # Holm within the item's pairs, as posthoc_dunn(p_adjust="holm") does, without its per-call garbage collection.
