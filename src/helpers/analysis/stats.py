@@ -13,7 +13,7 @@
   bootstrap CI over statements.
 - Kruskal-Wallis (scipy) across stakeholder groups, per statement and factor,
   when several groups have several respondents, with epsilon-squared, Holm and
-  Benjamini-Hochberg across the statements (statsmodels), and Dunn's pairwise
+  Benjamini-Hochberg across the statements (adjust_p), and Dunn's pairwise
   test with Holm's correction (scikit-posthocs).
 - Group means with seeded bootstrap CIs, and the share agreeing with Wilson
   intervals (statsmodels).
