@@ -37,7 +37,8 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
                 safe[column] = safe[column].astype(object)
             text = safe[column]
             risky = text.map(_runs_as_formula).astype(bool)
-            safe.loc[risky, column] = "'" + text[risky]
+            if risky.any():  # an assignment through an all-False mask still costs pandas a millisecond a column
+                safe.loc[risky, column] = "'" + text[risky]
     return safe
 
 
@@ -50,7 +51,8 @@ def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
             added = text.map(lambda v: isinstance(v, str) and v.startswith("'") and _runs_as_formula(v[1:])).astype(
                 bool
             )
-            restored.loc[added, column] = text[added].str.slice(1)
+            if added.any():
+                restored.loc[added, column] = text[added].str.slice(1)
     return restored
 
 

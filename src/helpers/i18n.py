@@ -16,19 +16,18 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
 
-from helpers.codebook import DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, label_language
+from helpers.codebook import DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, label_language, load_yaml
 
 UI_TEXT = Path(__file__).with_name("ui_text.yaml")
 
 
 @lru_cache(maxsize=None)
 def _all() -> dict:
-    return yaml.safe_load(UI_TEXT.read_text(encoding="utf-8"))
+    return load_yaml(UI_TEXT.read_text(encoding="utf-8"))
 
 
 def _chain(lang: str) -> list[str]:

@@ -88,30 +88,36 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         check_dataset_name(parameters["dataset"])
 
 
-def run_notebook(notebook: Path, output: Path, parameters: dict) -> None:
-    """Execute `notebook` with `parameters` into `output` (the source is never overwritten)."""
-    _skip_iri_format_parsers()
-    import papermill
-
+def run_notebook(notebook: Path, output: Path, parameters: dict, kernel=None) -> None:
+    """Execute `notebook` with `parameters` into `output` (the source is never overwritten), in `kernel` (one
+    from start_kernel, left running) or in a kernel of its own."""
     notebook, output = Path(notebook), Path(output)
     if notebook.resolve() == output.resolve():
         raise ValueError("the executed copy must not overwrite the source notebook")
-    check_parameters(notebook, parameters)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    manager = kernel if kernel is not None else start_kernel(notebook.parent)
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            report_mode=False,
-            **quiet_kernel_options(),
-        )
+        _skip_iri_format_parsers()
+        import papermill
+
+        check_parameters(notebook, parameters)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                report_mode=False,
+                km=manager,
+            )
+        finally:
+            if output.exists():
+                normalise_executed(output, notebook)
     finally:
-        if output.exists():
-            normalise_executed(output, notebook)
+        if kernel is None:
+            stop_kernel(manager)
 
 
 class StepInterrupted(Exception):
@@ -173,16 +179,28 @@ def forget(record: Path, paths: DatasetPaths) -> list[str]:
 
 def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = ()) -> list[Path]:
     """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written."""
-    import fcntl
-    import signal
-
     unknown = sorted(set(writes) - set(OUTPUTS))
     if unknown:
         raise ValueError(f"--writes takes {', '.join(OUTPUTS)}, not {', '.join(unknown)}")
-    check_parameters(notebook, parameters)
     record = Path(record)
-    paths = dataset_paths(parameters["dataset"])
     staging = record.resolve().parent.parent / ".staging" / record.stem
+    # The kernel boots (about a second) while papermill is imported and the parameters are checked; it sees the
+    # staging folder in its environment, as the notebook's helpers expect.
+    kernel = start_kernel(
+        Path(notebook).parent, {**os.environ, STAGING_VARIABLE: str(staging), WRITES_VARIABLE: ",".join(writes)}
+    )
+    try:
+        return _run_staged(notebook, record, parameters, writes, reads, staging, kernel)
+    finally:
+        stop_kernel(kernel)
+
+
+def _run_staged(notebook: Path, record: Path, parameters: dict, writes, reads, staging: Path, kernel) -> list[Path]:
+    import fcntl
+    import signal
+
+    check_parameters(notebook, parameters)
+    paths = dataset_paths(parameters["dataset"])
     staging.parent.mkdir(parents=True, exist_ok=True)
     # One run of a step at a time: a second `make report` waits rather than mixing files with the first.
     lock = open(staging.parent / f"{record.stem}.lock", "w")
@@ -201,7 +219,7 @@ def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], 
         staging.mkdir(parents=True)
         os.environ[STAGING_VARIABLE], os.environ[WRITES_VARIABLE] = str(staging), ",".join(writes)
         try:
-            run_notebook(notebook, executed, parameters)
+            run_notebook(notebook, executed, parameters, kernel)
         except Exception:
             if executed.exists():  # for reading the traceback; its name says it is no result
                 failed_copy.parent.mkdir(parents=True, exist_ok=True)
@@ -268,6 +286,13 @@ def quiet_kernel_options() -> dict:
             if not self.shutting_down:  # a real interrupt (Ctrl-C during a cell) still goes through
                 await super()._async_interrupt_kernel()
 
+        def client(self, **kwargs):
+            # Remembered so that stop_kernel can close their channels: the client is papermill's when the kernel
+            # was started by start_kernel, and papermill leaves the clean-up to whoever started it.
+            made = super().client(**kwargs)
+            self.step_clients = [*getattr(self, "step_clients", []), made]
+            return made
+
     runtime = Path(jupyter_runtime_dir())
     runtime.mkdir(parents=True, exist_ok=True)
     config = Config()
@@ -275,6 +300,41 @@ def quiet_kernel_options() -> dict:
     # An absolute prefix, unique to this runner: the kernel runs in the notebook's folder, the runner elsewhere.
     config.KernelManager.ip = str(runtime / f"step-{os.getpid()}-ipc")
     return {"config": config, "kernel_manager_class": StepKernelManager}
+
+
+def start_kernel(folder: Path, env: dict | None = None):
+    """Start a step's kernel in `folder` (quietly: see quiet_kernel_options) and return its manager at once,
+    without waiting for it to be ready: ipykernel takes about a second to start, which the runner spends importing
+    papermill. run_notebook runs the notebook in it (papermill's client waits until it is ready); stop_kernel
+    stops it. `env` is the kernel's whole environment (default: this process's)."""
+    from jupyter_core.utils import run_sync
+
+    options = quiet_kernel_options()
+    manager = options["kernel_manager_class"](kernel_name=KERNEL, config=options["config"])
+    run_sync(manager.start_kernel)(
+        cwd=str(Path(folder).resolve()),
+        env=dict(os.environ if env is None else env),
+        # As nbclient starts the kernels it owns: no IPython history file written (or locked) by parallel steps.
+        extra_arguments=["--HistoryManager.hist_file=:memory:"],
+    )
+    return manager
+
+
+def stop_kernel(manager) -> None:
+    """Shut down a kernel from start_kernel as nbclient shuts down its own: ask it to stop (wait; kill if it does
+    not), remove its connection and socket files, close the channels of the clients it served."""
+    from jupyter_core.utils import ensure_async, run_sync
+
+    async def stop() -> None:
+        try:
+            if await ensure_async(manager.is_alive()):
+                await ensure_async(manager.shutdown_kernel(now=False))
+        finally:
+            await ensure_async(manager.cleanup_resources())
+            for client in getattr(manager, "step_clients", []):
+                await ensure_async(client.stop_channels())
+
+    run_sync(stop)()
 
 
 def step_label(notebook: Path) -> str:

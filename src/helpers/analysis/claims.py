@@ -24,11 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers import i18n
 from helpers.analysis import stats
-from helpers.codebook import DEFAULT_LANGUAGE, Codebook
+from helpers.codebook import DEFAULT_LANGUAGE, Codebook, load_yaml
 
 CLAIMS_FILE = Path(__file__).with_name("paper_claims.yaml")
 SUPPORTED, PARTLY, NOT, UNCHECKABLE = "supported", "partly supported", "not supported", "cannot be checked here"
@@ -61,7 +60,7 @@ def reference_dataset() -> str:
 
 
 def _claims_file() -> dict:
-    return yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+    return load_yaml(CLAIMS_FILE.read_text(encoding="utf-8"))
 
 
 # --- roles in a codebook ------------------------------------------------------------------

@@ -4,14 +4,16 @@
   scipy's Friedman test (tie-corrected, ranks every respondent at once; W = Q / (n (k - 1))),
   with the chi-square p and, with few respondents and factors, an exact (or seeded
   permutation) p from scipy's permutation test: the chi-square is poor there.
-- Cronbach's alpha (pingouin) of each factor's statements, only with enough
-  respondents; otherwise a plain statement of why not.
+- Cronbach's alpha of each factor's statements with Feldt's F interval (our own
+  few lines, checked against pingouin's in the tests: importing pingouin costs
+  the step over a second), only with enough respondents; otherwise a plain
+  statement of why not.
 - Krippendorff's alpha, ordinal, over the whole scale (the krippendorff
   package): how far respondents agree statement by statement, with a seeded
   bootstrap CI over statements.
 - Kruskal-Wallis (scipy) across stakeholder groups, per statement and factor,
   when several groups have several respondents, with epsilon-squared, Holm and
-  Benjamini-Hochberg across the statements (statsmodels), and Dunn's pairwise
+  Benjamini-Hochberg across the statements (adjust_p), and Dunn's pairwise
   test with Holm's correction (scikit-posthocs).
 - Group means with seeded bootstrap CIs, and the share agreeing with Wilson
   intervals (statsmodels).
@@ -182,8 +184,6 @@ def factor_reliability(
 
     `scale` says in words whether the statements form a scale here (alpha of LOW_ALPHA or more).
     """
-    import pingouin
-
     rows = []
     for factor in codebook.factors(lang).itertuples():
         wide = _factor_items(likert, factor.factor_id)
@@ -207,12 +207,31 @@ def factor_reliability(
                 f"{min_respondents}; alpha from so few would mostly reflect chance"
             )
         else:
-            import pingouin  # only here: it loads statsmodels, matplotlib and seaborn, over a second
-
-            alpha, ci = pingouin.cronbach_alpha(data=wide)
+            alpha, ci = cronbach_alpha(wide)
             row.update(alpha=float(alpha), ci_low=float(ci[0]), ci_high=float(ci[1]), scale=scale_verdict(float(alpha)))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def cronbach_alpha(wide: pd.DataFrame, ci: float = 0.95) -> tuple[float, np.ndarray]:
+    """Cronbach's alpha of the columns of `wide` (complete rows; at least two columns and two rows) and its
+    confidence interval, rounded to 3 decimals.
+
+    alpha = k / (k - 1) * (1 - trace(C) / sum(C)), C the items' sample covariance matrix (the sum of the item
+    variances over the variance of the total). The interval is Feldt's (1965): 1 - alpha is proportional to an
+    F(n - 1, (n - 1)(k - 1)) variable. Computed in the order pingouin computes it, so the values are the same
+    to the last bit (tests/test_stats.py compares them).
+    """
+    from scipy.stats import f
+
+    n, k = wide.shape
+    covariance = wide.cov()
+    alpha = (k / (k - 1)) * (1 - np.trace(covariance) / covariance.sum().sum())
+    outside = 1 - ci
+    df_respondents, df_error = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * f.isf(outside / 2, df_respondents, df_error)
+    high = 1 - (1 - alpha) * f.isf(1 - outside / 2, df_respondents, df_error)
+    return float(alpha), np.round([low, high], 3)
 
 
 def scale_verdict(alpha: float) -> str:
@@ -244,8 +263,6 @@ def item_statistics(
 ) -> pd.DataFrame:
     """Per statement: its corrected item-total correlation (with the sum of the factor's other statements)
     and the factor's alpha if the statement were deleted; empty where alpha is not computed."""
-    import pingouin
-
     rows = []
     statements = codebook.statements(lang)
     for factor_id, block in statements.groupby("factor_id", sort=False):
@@ -263,7 +280,7 @@ def item_statistics(
                     "statement": statement.statement,
                     "n_complete": len(wide),
                     "item_total_r": float(np.corrcoef(wide[statement.statement_id], rest.sum(axis=1))[0, 1]),
-                    "alpha_if_deleted": float(pingouin.cronbach_alpha(data=rest)[0]),
+                    "alpha_if_deleted": cronbach_alpha(rest)[0],
                 }
             )
     return pd.DataFrame(
@@ -280,8 +297,6 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
     statements load on. Empty (with `note` in attrs) below the rule stated in the constants:
     RESPONDENTS_PER_ITEM_FOR_STRUCTURE complete respondents per statement and MIN_RESPONDENTS_FOR_STRUCTURE in all.
     """
-    from sklearn.decomposition import FactorAnalysis
-
     statements = codebook.statements(lang)
     wide = (
         likert.pivot(index="respondent_id", columns="statement_id", values="score")
@@ -301,6 +316,8 @@ def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAU
             f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)"
         )
         return table
+    from sklearn.decomposition import FactorAnalysis  # here: scikit-learn costs a step ~0.3 s to import
+
     standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
     model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
     components = model.components_.T
@@ -541,17 +558,33 @@ def epsilon_squared(h, n):
 
 
 def adjust_p(p: pd.Series, method: str) -> pd.Series:
-    """p-values corrected for the family they form (pingouin's multicomp: 'holm', 'fdr_bh'; the same values as
-    statsmodels' multipletests, whose Holm branch runs a full garbage collection on every call);
-    missing p-values stay missing and do not count in the family."""
-    import pingouin
-
+    """p-values corrected for the family they form: 'holm' (Holm's step-down) or 'fdr_bh' (Benjamini-Hochberg,
+    scipy's false_discovery_control); the same values as pingouin's multicomp and statsmodels' multipletests
+    (whose Holm branch runs a full garbage collection on every call, and pingouin costs the step over a second
+    to import). Missing p-values stay missing and do not count in the family."""
+    corrections = {"holm": _holm, "fdr_bh": _benjamini_hochberg}
+    if method not in corrections:
+        raise ValueError(f"adjust_p: method {method!r}; use {' or '.join(corrections)}")
     p = pd.Series(p, dtype=float)
     adjusted = pd.Series(np.nan, index=p.index)
     present = p.notna()
     if present.any():
-        adjusted[present] = pingouin.multicomp(p[present].to_numpy(), method=method)[1]
+        adjusted[present] = corrections[method](p[present].to_numpy())
     return adjusted
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm: the i-th smallest of m p-values times (m - i + 1), never below the one before it, at most 1."""
+    order = np.argsort(p)
+    adjusted = np.empty(p.size)
+    adjusted[order] = np.maximum.accumulate(p[order] * np.arange(p.size, 0, -1))
+    return np.clip(adjusted, None, 1)
+
+
+def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    from scipy.stats import false_discovery_control
+
+    return false_discovery_control(p, method="bh")
 
 
 def pairwise_differences(
@@ -559,8 +592,6 @@ def pairwise_differences(
 ) -> pd.DataFrame:
     """Dunn's test between every two stakeholder groups (of `min_group` or more respondents), for every
     statement and factor, p corrected by Holm within each item's pairs (scikit-posthocs)."""
-    import scikit_posthocs
-
     sizes = likert.groupby("stakeholder", observed=True)["respondent_id"].nunique()
     groups = [g for g in codebook.stakeholders()["code"] if sizes.get(g, 0) >= min_group]
     columns = ["level", "id", "label", "group_a", "group_b", "p_holm"]
@@ -587,6 +618,8 @@ def pairwise_differences(
             present = [g for g in groups if (block["stakeholder"] == g).any()]
             if len(present) < 2 or block["score"].nunique() < 2:
                 continue
+            import scikit_posthocs  # only where there is a test: it imports matplotlib and seaborn, ~0.3 s
+
             matrix = scikit_posthocs.posthoc_dunn(block, val_col="score", group_col="stakeholder")
             pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1 :]]
             # Holm within the item's pairs, as posthoc_dunn(p_adjust="holm") does, without its per-call garbage collection.

@@ -1029,11 +1029,10 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
 
 def words_language(key: str, lang: str) -> str:
     """The language the report's word `key` is shown in: `lang` where ui_text.yaml has it, else English (the fallback)."""
-    import yaml
-
+    from helpers.codebook import load_yaml
     from helpers.i18n import UI_TEXT
 
-    own = yaml.safe_load(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {}
+    own = load_yaml(UI_TEXT.read_text(encoding="utf-8")).get(lang) or {}
     return lang if key in own else DEFAULT_LANGUAGE
 
 

@@ -213,8 +213,11 @@ def floor_project(folder: Path, cells: dict[str, str], steps: dict[str, list[str
         prerequisites = " ".join(f"out/{w}.ipynb" for w in waits_for)
         if name == PRINT_STEP:
             chromium = find_chromium()
+            # Without the DevTools port: a headless Chromium that serves one stays up after printing (156 does)
+            # and the floor would never end.
+            flags = " ".join(flag for flag in FLAGS if not flag.startswith("--remote-debugging"))
             command = (
-                f"{chromium} {' '.join(FLAGS)} --user-data-dir=$(CURDIR)/profile --no-pdf-header-footer "
+                f"{chromium} {flags} --user-data-dir=$(CURDIR)/profile --no-pdf-header-footer "
                 f"--print-to-pdf=$(CURDIR)/out/floor.pdf file://$(CURDIR)/page.html >/dev/null 2>&1"
                 if chromium
                 else "true"
