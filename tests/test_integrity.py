@@ -61,6 +61,22 @@ def test_a_stray_quote_that_swallows_rows_stops_and_names_the_line_it_opens(tmp_
         assert "a quote opens on line 10 and closes only on line 19" in problem.expected
 
 
+def test_a_quote_opening_a_row_that_the_next_row_closes_stops(tmp_path):
+    """`"R1,…` on one line and `"R2,…` on the next: the first line becomes the start of one cell, and what follows
+    the closing quote fills the rest of the record, so the fields add up and only the cell's first line shows it.
+    (Found by test_properties.py.)"""
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    lines[5], lines[6] = '"' + lines[5], '"' + lines[6]
+    write_lines(paths, lines)
+    for mode in ("stop", "quarantine"):
+        with pytest.raises(DataValidationError) as caught:
+            load(paths, mode)
+        (problem,) = caught.value.problems
+        assert problem.row == 6 and problem.column == "respondent_id"
+        assert "a quote opens on line 6 and closes only on line 7" in problem.expected
+
+
 @pytest.mark.parametrize("change, found", [(lambda f: f[:-3], 29), (lambda f: f + ["extra"], 33)])
 def test_a_row_with_too_few_or_too_many_fields_is_reported_not_padded(tmp_path, change, found):
     paths = copy_dataset(tmp_path)

@@ -276,9 +276,11 @@ def _check_swallowed(
     width = len(header)
     for position, cell in enumerate(record):
         inside = cell.split("\n")
+        # Every line of a cell that spans lines, its first too: a quote that opens a record's first field takes
+        # that whole line into the cell (`"R1,…` closed by the quote that opens the next line).
         swallowed = [
             line
-            for line in inside[1:]
+            for line in (inside if len(inside) > 1 else [])
             if width >= 3
             and (
                 line.count(delimiter) >= max(2, (width - 1) // 2)
@@ -296,7 +298,7 @@ def _check_swallowed(
                         column,
                         None,
                         f"a quote that closes in the same cell: a quote opens on line {opens} and closes only on "
-                        f"line {opens + len(inside) - 1}, so {len(swallowed)} line(s) in between that look like rows "
+                        f"line {opens + len(inside) - 1}, so {len(swallowed)} line(s) that look like rows "
                         "of their own were read as one cell; close the quote, or write a quote inside a cell as "
                         'two quotes ("")',
                     )
