@@ -582,9 +582,12 @@ def pairwise_differences(
     ]
     rows = []
     for level, frame, labels in items:
+        # Each item's rows, in their order, split off in one pass rather than by a scan of all rows per item.
+        blocks = dict(tuple(frame.groupby("id", sort=False, observed=True)))
         for item_id in labels.index:
-            block = frame.loc[frame["id"] == item_id]
-            present = [g for g in groups if (block["stakeholder"] == g).any()]
+            block = blocks.get(item_id, frame.iloc[:0])
+            seen = set(block["stakeholder"].unique())
+            present = [g for g in groups if g in seen]
             if len(present) < 2 or block["score"].nunique() < 2:
                 continue
             matrix = scikit_posthocs.posthoc_dunn(block, val_col="score", group_col="stakeholder")
