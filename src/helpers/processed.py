@@ -11,6 +11,7 @@ and publishing, which need to know nothing about how an export was read:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from helpers.files import replace_atomically, write_csv
 
 PROCESSED_TABLES = ("respondents", "choices", "likert")
 # A text cell holding one of these is quoted in a CSV: the fast writer leaves such tables to pandas.
-_NEEDS_QUOTES = (",", '"', "\n", "\r")
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]')
 
 
 def write_processed_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -47,7 +48,7 @@ def _csv_cells(column: pd.Series) -> list[str] | None:
     written = []
     for value in distinct:
         if isinstance(value, str):
-            if any(mark in value for mark in _NEEDS_QUOTES):
+            if _NEEDS_QUOTES.search(value):
                 return None
             written.append(value)
         elif isinstance(value, (bool, np.bool_)):
