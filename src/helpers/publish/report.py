@@ -217,9 +217,11 @@ def free_text_answers(codebook, respondents: pd.DataFrame, processed: Path) -> l
     answers = set(respondents[columns].stack().dropna().astype(str)) if columns else set()
     choices_path = Path(processed) / "choices.csv"
     if choices_path.exists():
-        choices = pd.read_csv(choices_path, dtype=str, keep_default_na=False)
-        if "free_text" in choices.columns:
-            answers |= set(choices["free_text"])
+        header = pd.read_csv(choices_path, dtype=str, nrows=0).columns
+        if "free_text" in header:  # only that column, each distinct answer once
+            answers |= set(
+                pd.read_csv(choices_path, usecols=["free_text"], dtype=str, keep_default_na=False)["free_text"].unique()
+            )
     return sorted(a for a in answers if a.strip())
 
 
