@@ -43,10 +43,10 @@ def test_the_fast_writer_writes_what_pandas_writes(name, tmp_path):
 def test_the_example_datasets_cleaned_tables_come_out_byte_for_byte(tmp_path):
     from helpers.codebook import read_codebook
     from helpers.ingest.clean import clean_export
-    from helpers.paths import dataset_paths
+    from helpers.paths import REPO_ROOT, dataset_paths
     from helpers.processed import PROCESSED_TABLES
 
-    paths = dataset_paths("example-v2")
+    paths = dataset_paths("example-v2", root=REPO_ROOT)  # the shipped example, wherever the tests run
     clean = clean_export(paths, read_codebook(paths.codebook))
     for name in PROCESSED_TABLES:
         frame = getattr(clean, name)
