@@ -17,6 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +29,18 @@ def _runs_as_formula(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)
 
 
+def _was_neutralised(value) -> bool:
+    return isinstance(value, str) and value.startswith("'") and _runs_as_formula(value[1:])
+
+
+def _each_distinct_value(cells: pd.Series, test) -> np.ndarray:
+    """`test` of every cell as a boolean array, computed once per distinct value: a column of a long table
+    holds a few distinct values (codes, scores) in up to millions of rows. Missing cells are False."""
+    codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    found = np.fromiter((bool(test(value)) for value in distinct), dtype=bool, count=len(distinct))
+    return np.append(found, False)[codes]  # code -1 (a missing cell) takes the appended False
+
+
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
     safe = table.copy()
@@ -36,7 +49,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
             if isinstance(safe[column].dtype, pd.CategoricalDtype):  # codes read as categories: edit as text
                 safe[column] = safe[column].astype(object)
             text = safe[column]
-            risky = text.map(_runs_as_formula).astype(bool)
+            risky = _each_distinct_value(text, _runs_as_formula)
             if risky.any():  # an assignment through an all-False mask still costs pandas a millisecond a column
                 safe.loc[risky, column] = "'" + text[risky]
     return safe
@@ -48,9 +61,7 @@ def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
     for column in restored.columns:
         if pd.api.types.is_object_dtype(restored[column]) or pd.api.types.is_string_dtype(restored[column]):
             text = restored[column]
-            added = text.map(lambda v: isinstance(v, str) and v.startswith("'") and _runs_as_formula(v[1:])).astype(
-                bool
-            )
+            added = _each_distinct_value(text, _was_neutralised)
             if added.any():
                 restored.loc[added, column] = text[added].str.slice(1)
     return restored

@@ -20,6 +20,7 @@ difference excludes 0; otherwise the two factors are indistinguishable here.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -295,8 +296,13 @@ class _Data:
 
     def chose(self, options: list[tuple[str, str]]) -> pd.Index:
         """The respondents who chose any of the (question, letter) options."""
-        picked = pd.MultiIndex.from_frame(self.choices[["question_id", "option"]].astype(str)).isin(options)
+        picked = self.choice_keys.isin(options)
         return pd.Index(self.choices.loc[picked, "respondent_id"].unique())
+
+    @cached_property
+    def choice_keys(self) -> pd.MultiIndex:
+        """(question, letter) of every row of the choices, as text: built once, not once per claim."""
+        return pd.MultiIndex.from_frame(self.choices[["question_id", "option"]].astype(str))
 
     def share_choosing(self, options: list[tuple[str, str]], groups: list[str] | None = None) -> tuple[int, int]:
         people = (

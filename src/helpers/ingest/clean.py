@@ -25,7 +25,7 @@ from helpers.ingest.cells import code_lookup, each_distinct, parse_dates, parse_
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import to_canonical
 from helpers.ingest.validate import validate_export
-from helpers.processed import PROCESSED_TABLES
+from helpers.processed import PROCESSED_TABLES, write_processed_table
 
 
 @dataclass
@@ -224,9 +224,7 @@ def write_processed(clean: CleanData, folder) -> list[Path]:
     rejected.csv are for a person to open in a spreadsheet, so formula-like text is neutralised.
     """
     folder = Path(folder)
-    written = [
-        write_csv(getattr(clean, name), folder / f"{name}.csv", for_spreadsheets=False) for name in PROCESSED_TABLES
-    ]
+    written = [write_processed_table(getattr(clean, name), folder / f"{name}.csv") for name in PROCESSED_TABLES]
     written.append(write_validation(clean.problems, folder))
     written.append(write_csv(clean.rejected, folder / "rejected.csv"))
     return written

@@ -250,7 +250,8 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
         records.append(record)
         starts.append(start)
     # Cells that span lines: did one swallow lines that are rows of their own (an unclosed quote)?
-    first_shapes = {_shape(record[0]) for record in records}
+    # (How each record's first field is written is only needed when some cell spans lines.)
+    first_shapes = {_shape(record[0]) for record in records} if spanning else set()
     for start, record in spanning:
         _check_swallowed(start, record, header, delimiter, first_shapes, source)
     frame = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(starts, name="row"))

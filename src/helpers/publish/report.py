@@ -217,9 +217,11 @@ def free_text_answers(codebook, respondents: pd.DataFrame, processed: Path) -> l
     answers = set(respondents[columns].stack().dropna().astype(str)) if columns else set()
     choices_path = Path(processed) / "choices.csv"
     if choices_path.exists():
-        choices = pd.read_csv(choices_path, dtype=str, keep_default_na=False)
-        if "free_text" in choices.columns:
-            answers |= set(choices["free_text"])
+        header = pd.read_csv(choices_path, dtype=str, nrows=0).columns
+        if "free_text" in header:  # only that column, each distinct answer once
+            answers |= set(
+                pd.read_csv(choices_path, usecols=["free_text"], dtype=str, keep_default_na=False)["free_text"].unique()
+            )
     return sorted(a for a in answers if a.strip())
 
 
@@ -457,8 +459,13 @@ def localised_claims(claims_table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -
 
 
 def _processed_answers(processed: Path, pilot_body: str) -> dict[str, pd.DataFrame]:
-    """The Likert answers and the choices, as text, limited to the pilot body when one is chosen."""
-    frames = {name: read_table(processed / f"{name}.csv") for name in ("likert", "choices")}
+    """The Likert answers and the choices, as text, limited to the pilot body when one is chosen.
+
+    The processed tables are written as they are (never neutralised for spreadsheets), so they are read
+    as they are: no formula to restore, and no pass over every one of up to millions of cells."""
+    frames = {
+        name: pd.read_csv(processed / f"{name}.csv", dtype=str, keep_default_na=False) for name in ("likert", "choices")
+    }
     if pilot_body:
         frames = {name: frame.loc[frame["pilot_body"] == pilot_body] for name, frame in frames.items()}
     return frames

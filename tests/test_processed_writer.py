@@ -1,0 +1,55 @@
+"""The processed tables' fast CSV writer writes exactly the bytes pandas' to_csv (helpers.files.write_csv) writes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.files import write_csv
+from helpers.processed import write_processed_table
+
+CODES = pd.Categorical(["s01", "s02", None, "s01"])
+FRAMES = {
+    "codes, scores and gaps": pd.DataFrame(
+        {
+            "respondent_id": ["R1", "R1", "R2", "R2"],
+            "statement_id": CODES,
+            "score": pd.array([5, None, 3, 1], dtype="Int64"),
+            "missing_reason": pd.Series([pd.NA, "blank", None, np.nan], dtype=object),
+            "source_row": [2, 2, 3, 3],
+        }
+    ),
+    "nullable booleans and text with spaces, apostrophes and Cyrillic": pd.DataFrame(
+        {
+            "lower_bound": pd.array([True, None, False, True], dtype="boolean"),
+            "occupation": ["  head of unit ", "'=SUM(A1)", "Руководитель", ""],
+            "flag": [True, False, True, False],
+        }
+    ),
+    "text that needs quotes": pd.DataFrame({"id": ["a", "b"], "free_text": ['say "hi"', "one, two"]}),
+    "a line break in a cell": pd.DataFrame({"id": ["a", "b"], "free_text": ["line\nbreak", "cr\rhere"]}),
+    "decimal numbers": pd.DataFrame({"id": ["a", "b", "c"], "years": [2.5, np.nan, 1e-05]}),
+    "no rows": pd.DataFrame({"id": pd.Series([], dtype=object), "score": pd.array([], dtype="Int64")}),
+    "a header that needs quotes": pd.DataFrame({"a,b": ["x"], "c": ["y"]}),
+}
+
+
+@pytest.mark.parametrize("name", FRAMES)
+def test_the_fast_writer_writes_what_pandas_writes(name, tmp_path):
+    frame = FRAMES[name]
+    expected = write_csv(frame, tmp_path / "pandas.csv", for_spreadsheets=False).read_bytes()
+    assert write_processed_table(frame, tmp_path / "fast.csv").read_bytes() == expected
+
+
+def test_the_example_datasets_cleaned_tables_come_out_byte_for_byte(tmp_path):
+    from helpers.codebook import read_codebook
+    from helpers.ingest.clean import clean_export
+    from helpers.paths import REPO_ROOT, dataset_paths
+    from helpers.processed import PROCESSED_TABLES
+
+    paths = dataset_paths("example-v2", root=REPO_ROOT)  # the shipped example, wherever the tests run
+    clean = clean_export(paths, read_codebook(paths.codebook))
+    for name in PROCESSED_TABLES:
+        frame = getattr(clean, name)
+        fast = write_processed_table(frame, tmp_path / f"{name}.csv").read_bytes()
+        pandas = write_csv(frame, tmp_path / f"{name}-pandas.csv", for_spreadsheets=False).read_bytes()
+        assert fast == pandas, name
