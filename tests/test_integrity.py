@@ -46,6 +46,16 @@ def load(paths, on_invalid="stop"):
 
 
 # --- rows that vanish or change -------------------------------------------------------------------
+def assert_one_quote_problem(paths, opens: int, column: str, closes: int) -> None:
+    """Loading stops, in either mode, with one problem: the quote that opens on line `opens` in `column`."""
+    for mode in ("stop", "quarantine"):
+        with pytest.raises(DataValidationError) as caught:
+            load(paths, mode)
+        (problem,) = caught.value.problems
+        assert problem.row == opens and problem.column == column
+        assert f"a quote opens on line {opens} and closes only on line {closes}" in problem.expected
+
+
 def test_a_stray_quote_that_swallows_rows_stops_and_names_the_line_it_opens(tmp_path):
     paths = copy_dataset(tmp_path)
     lines = example_lines(paths)
@@ -53,12 +63,7 @@ def test_a_stray_quote_that_swallows_rows_stops_and_names_the_line_it_opens(tmp_
     lines[9] = set_field(lines[9], other, '"Leadership')  # file line 10 opens a quote ...
     lines[18] = set_field(lines[18], other, 'ends here"')  # ... which a later cell closes (line 19)
     write_lines(paths, lines)
-    for mode in ("stop", "quarantine"):
-        with pytest.raises(DataValidationError) as caught:
-            load(paths, mode)
-        (problem,) = caught.value.problems
-        assert problem.row == 10 and problem.column == "q1_other"
-        assert "a quote opens on line 10 and closes only on line 19" in problem.expected
+    assert_one_quote_problem(paths, 10, "q1_other", 19)
 
 
 def test_a_quote_opening_a_row_that_the_next_row_closes_stops(tmp_path):
@@ -69,12 +74,7 @@ def test_a_quote_opening_a_row_that_the_next_row_closes_stops(tmp_path):
     lines = example_lines(paths)
     lines[5], lines[6] = '"' + lines[5], '"' + lines[6]
     write_lines(paths, lines)
-    for mode in ("stop", "quarantine"):
-        with pytest.raises(DataValidationError) as caught:
-            load(paths, mode)
-        (problem,) = caught.value.problems
-        assert problem.row == 6 and problem.column == "respondent_id"
-        assert "a quote opens on line 6 and closes only on line 7" in problem.expected
+    assert_one_quote_problem(paths, 6, "respondent_id", 7)
 
 
 @pytest.mark.parametrize("change, found", [(lambda f: f[:-3], 29), (lambda f: f + ["extra"], 33)])
