@@ -230,6 +230,11 @@ $(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py 
 # keeps them: a file reached only through pattern rules would be intermediate, deleted after the build.
 STEP_RUNS := $(foreach folder,$(LANG_OUT),$(addprefix $(folder)/notebooks/,02_tables.ipynb 03_priorities.ipynb 04_figures.ipynb 05_report.ipynb))
 $(STEP_RUNS):
+# A language asked for by a target of its own (make reports/x/ru/notebooks/05_report.ipynb, ru not in REPORT_LANG)
+# reaches its steps through the pattern rules alone: make would take their records for intermediate files and
+# delete them after the build, and with them what each step read and wrote. They are kept. (Never a half-written
+# one: the runner moves a record into place last, once the step has succeeded.)
+.PRECIOUS: $(addprefix $(OUT)/%/notebooks/,02_tables.ipynb 03_priorities.ipynb 04_figures.ipynb 05_report.ipynb)
 
 # Each step says itself what it did, in one line (`[2/5] 02_tables … 3.1 s`): make need not echo the command.
 .SILENT: $(RUN)/01_clean.ipynb $(STEP_RUNS) $(addsuffix /report.pdf,$(LANG_OUT))

@@ -146,3 +146,17 @@ def test_kazakh_letters_in_the_report(built):
     project, _, _ = built
     text = " ".join(visible_texts(report(project, "example-v2", "kk")))
     assert set("әғқңөұүі") <= set(text.lower())
+
+
+@pytest.mark.parametrize("lang", ("ru", "kk"))
+def test_a_language_built_through_its_own_target_keeps_every_steps_record(built, lang):
+    """The paper's ru and kk reports were made by `make reports/amirova2020/<lang>/notebooks/05_report.ipynb`
+    (not through REPORT_LANG): make must not delete the records of their earlier steps as intermediate files."""
+    import nbformat
+
+    project, _, _ = built
+    folder = project / "reports" / "amirova2020" / lang / "notebooks"
+    for step in ("02_tables", "03_priorities", "04_figures", "05_report"):
+        record = nbformat.read(folder / f"{step}.ipynb", as_version=4)
+        wrote = record.metadata["helpers"]["wrote"]
+        assert wrote and all(name.startswith(f"reports/amirova2020/{lang}/") for name in wrote), (step, wrote)
