@@ -321,14 +321,20 @@ def start_kernel(folder: Path, env: dict | None = None):
 
 
 def stop_kernel(manager) -> None:
-    """Shut down a kernel from start_kernel as nbclient shuts down its own: ask it to stop (wait; kill if it does
-    not), remove its connection and socket files, close the channels of the clients it served."""
+    """Stop a kernel from start_kernel: kill it, remove its connection and socket files, close the channels of the
+    clients it served.
+
+    Killed rather than asked to shut down: by now every cell has finished and its outputs are in (or the run has
+    failed), so the kernel holds nothing to keep. Asked politely, about one kernel in ten did not exit on its own
+    and jupyter_client waited the first half of its shutdown_wait_time, 2.5 s, before sending SIGTERM: a step
+    that takes 0.9 s took 3.3-4.3 s (3 of 30 runs of an empty notebook here).
+    """
     from jupyter_core.utils import ensure_async, run_sync
 
     async def stop() -> None:
         try:
             if await ensure_async(manager.is_alive()):
-                await ensure_async(manager.shutdown_kernel(now=False))
+                await ensure_async(manager.shutdown_kernel(now=True))
         finally:
             await ensure_async(manager.cleanup_resources())
             for client in getattr(manager, "step_clients", []):
