@@ -75,29 +75,23 @@ PROBE = "import sys as _sys\nprint('\\n'.join(sorted(_sys.modules)))"
 
 
 def modules_loaded(notebook: Path, parameters: dict, scratch: Path) -> set[str]:
-    """The modules a notebook's kernel has loaded when its last cell has run (run here with papermill, in the
+    """The modules a notebook's kernel has loaded when its last cell has run (run by the project's runner, in the
     notebook's folder, with a cell listing sys.modules added at the end)."""
     import nbformat
     from nbformat.v4 import new_code_cell
 
-    from helpers.pipeline import KERNEL, _skip_iri_format_parsers, quiet_kernel_options
-
-    _skip_iri_format_parsers()
-    import papermill
+    from helpers.pipeline import run_notebook, start_kernel, stop_kernel
 
     probe = nbformat.read(notebook, as_version=4)
     probe.cells.append(new_code_cell(PROBE))
     source, output = scratch / f"probe-{notebook.stem}.ipynb", scratch / f"probe-{notebook.stem}-out.ipynb"
     nbformat.write(probe, source)
-    executed = papermill.execute_notebook(
-        str(source),
-        str(output),
-        parameters=parameters,
-        kernel_name=KERNEL,
-        cwd=str(notebook.parent),
-        progress_bar=False,
-        **quiet_kernel_options(),
-    )
+    kernel = start_kernel(notebook.parent)  # the notebook's folder, not the probe's
+    try:
+        run_notebook(source, output, parameters, kernel)
+    finally:
+        stop_kernel(kernel)
+    executed = nbformat.read(output, as_version=4)
     return set("".join(o.get("text", "") for o in executed.cells[-1].outputs).split())
 
 
