@@ -45,7 +45,8 @@ def nbval(notebook, root, *plugin) -> subprocess.CompletedProcess:
             str(notebook),
         ],
         cwd=notebook.parent,
-        env={**os.environ, ROOT_VARIABLE: str(root)},
+        # A user's PYTEST_ADDOPTS (e.g. -q) would change the summary line read below.
+        env={**{k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}, ROOT_VARIABLE: str(root)},
         capture_output=True,
         text=True,
         timeout=600,

@@ -47,7 +47,8 @@ def test_notebook_is_parameterised_by_dataset_and_runs_on_python3(path):
 
 
 def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, ROOT_VARIABLE: str(root)}
+    # A user's PYTEST_ADDOPTS (e.g. -q, --durations) would change the inner run's summary that is read here.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}, ROOT_VARIABLE: str(root)}
     return subprocess.run(
         [
             sys.executable,
