@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.files import current_umask
 from helpers.publish.browser import check_report, find_chromium
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import main, run_notebook, sandbox_root
@@ -45,6 +46,21 @@ def test_every_output_is_written(built):
         assert (root / "data" / "processed" / "amirova2020" / f"{name}.csv").exists()
     assert [p.name for p in sorted((out / "notebooks").glob("*.ipynb"))] == [f"{s}.ipynb" for s in STEPS[1:]]
     assert (out.parent / "notebooks" / "01_clean.ipynb").exists()
+
+
+def test_every_output_has_the_mode_any_new_file_gets(built):
+    """Tables, records and reports are written through temporary files; none stays readable by its owner
+    alone (mkstemp's mode): a group or a web server shown reports/ reads them as it reads any other file."""
+    root, _ = built
+    expected = 0o666 & ~current_umask()
+    modes = {
+        path.relative_to(root).as_posix(): oct(path.stat().st_mode & 0o777)
+        for top in ("data/processed", "reports")
+        for path in (root / top).rglob("*")
+        if path.is_file()
+    }
+    assert len(modes) > 50
+    assert {name: mode for name, mode in modes.items() if mode != oct(expected)} == {}
 
 
 def test_raw_data_is_never_written(built):

@@ -1,10 +1,12 @@
 """The processed tables' fast CSV writer writes exactly the bytes pandas' to_csv (helpers.files.write_csv) writes."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.files import write_csv
+from helpers.files import current_umask, write_csv, write_text
 from helpers.processed import write_processed_table
 
 CODES = pd.Categorical(["s01", "s02", None, "s01"])
@@ -53,3 +55,18 @@ def test_the_example_datasets_cleaned_tables_come_out_byte_for_byte(tmp_path):
         fast = write_processed_table(frame, tmp_path / f"{name}.csv").read_bytes()
         pandas = write_csv(frame, tmp_path / f"{name}-pandas.csv", for_spreadsheets=False).read_bytes()
         assert fast == pandas, name
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_a_written_file_gets_the_mode_the_umask_gives_any_new_file(umask, tmp_path):
+    before = current_umask()
+    os.umask(umask)
+    try:
+        write_text("x", tmp_path / "a.txt")
+        write_csv(pd.DataFrame({"a": [1]}), tmp_path / "a.csv")
+        (tmp_path / "plain.txt").write_text("x")  # as open() makes any file
+    finally:
+        os.umask(before)
+    assert current_umask() == before
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == {"a.txt": 0o666 & ~umask, "a.csv": 0o666 & ~umask, "plain.txt": 0o666 & ~umask}

@@ -72,6 +72,13 @@ def read_csv_for_people(path: Path) -> pd.DataFrame:
     return restore_formulas(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def replace_atomically(path: Path, write) -> Path:
     """Call `write(temporary_path)`, then move the result to `path` in one step; on any error nothing is left."""
     path = Path(path)
@@ -80,6 +87,9 @@ def replace_atomically(path: Path, write) -> Path:
     os.close(handle)
     try:
         write(Path(temporary))
+        # mkstemp makes the file readable by its owner only: give it the mode any new file gets under the
+        # user's umask, so tables and reports can be shared with a group or served as other files are.
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
