@@ -240,7 +240,10 @@ $(STEP_RUNS):
 .SILENT: $(RUN)/01_clean.ipynb $(STEP_RUNS) $(addsuffix /report.pdf,$(LANG_OUT))
 
 .PHONY: report clean-data tables priorities figures
-report: ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
+# First, the steps whose files were changed since they wrote them (a notebook run by hand in Lab writes to the
+# same places) are forgotten, so that make runs them again: before make looks at any file's date.
+report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
+	@$(PY) -m helpers.pipeline forget-altered
 	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
 	@for folder in $(LANG_OUT); do echo "Report: $$folder/report.html"; done
 	@# One line when any report shows a string in a fallback language (fallbacks.csv: a header, then one row each).

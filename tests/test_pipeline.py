@@ -221,3 +221,40 @@ def test_a_successful_step_prints_one_line_and_no_kernel_warnings(tmp_path):
     assert re.fullmatch(rf"\[1/{len(notebooks)}\] {notebooks[0].stem} … \d+\.\d s\n", result.stdout)
     assert "without encryption" not in result.stderr and "KeyboardInterrupt" not in result.stderr
     assert result.stderr == ""
+
+
+def test_altered_outputs_are_the_files_changed_or_removed_since_their_step_wrote_them(tmp_path):
+    import json
+
+    from helpers.paths import dataset_paths
+    from helpers.pipeline import altered_outputs, forget_altered
+
+    paths = dataset_paths("d", root=tmp_path)
+    tables = tmp_path / "reports" / "d" / "en" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "a.csv").write_text("a\n")
+    (tables / "b.csv").write_text("b\n")
+    record = tmp_path / "reports" / "d" / "en" / "notebooks" / "02_tables.ipynb"
+    record.parent.mkdir()
+    wrote = {f"reports/d/en/tables/{n}.csv": hashlib.sha256(f"{n}\n".encode()).hexdigest() for n in "ab"}
+    record.write_text(json.dumps({"metadata": {"helpers": {"read": {}, "wrote": wrote}}}))
+    os.utime(record, ns=((tables / "b.csv").stat().st_mtime_ns,) * 2)  # moved into place last
+    assert altered_outputs(paths) == {}
+
+    later = record.stat().st_mtime_ns + 10**9
+    os.utime(tables / "a.csv", ns=(later, later))  # newer, same bytes: as it was
+    assert altered_outputs(paths) == {}
+    (tables / "a.csv").write_text("written by hand\n")
+    (tables / "b.csv").unlink()
+    assert altered_outputs(paths) == {record: ["reports/d/en/tables/a.csv", "reports/d/en/tables/b.csv"]}
+
+    lines = forget_altered(paths)
+    assert lines == [
+        "reports/d/en/tables/a.csv and 1 more: not what reports/d/en/notebooks/02_tables.ipynb wrote (changed since, "
+        "e.g. by a notebook run by hand); that step and every one after it run again"
+    ]
+    assert not record.exists() and not (tables / "a.csv").exists()
+
+    # A record from before the digests names its files only: it is left alone.
+    record.write_text(json.dumps({"metadata": {"helpers": {"read": {}, "wrote": ["reports/d/en/tables/a.csv"]}}}))
+    assert altered_outputs(paths) == {} and forget_altered(paths) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import ROOT_VARIABLE
+from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.tools.bench import project_copy
 
 import pipeline_runs
@@ -182,6 +182,36 @@ def test_the_reports_provenance_lists_every_file_the_steps_read(finished_run):
         for path, digest in read.items():
             if not path.startswith(".venv/"):
                 assert path in html and digest in html, (record.name, path)
+
+
+def test_a_notebook_run_by_hand_makes_the_next_report_run_its_step_again(finished_run, clean_run, monkeypatch):
+    """As in Lab: 02 run by hand with another pilot body writes its tables where make's run put them. The next
+    `make report` says so in one line and runs that step and the report again: no report beside other tables."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from test_notebook_guard import set_parameter
+
+    project = finished_run
+    table1 = project / "reports" / DATA / "en" / "tables" / "table1.csv"
+    before = table1.read_bytes()
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / "02_tables.ipynb", as_version=4)
+    set_parameter(notebook, "pilot_body", "agency_civil_service")
+    monkeypatch.setenv(ROOT_VARIABLE, str(project))
+    NotebookClient(
+        notebook, kernel_name="python3", resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}}
+    ).execute()
+    assert table1.read_bytes() != before  # the hand run's table, in make's place
+
+    result = make(project, "report", f"DATA={DATA}")
+    assert result.returncode == 0, result.stderr
+    assert f"not what reports/{DATA}/en/notebooks/02_tables.ipynb wrote" in result.stdout, result.stdout
+    assert "02_tables (en) …" in result.stdout and "report.pdf written" in result.stdout
+    assert "01_clean …" not in result.stdout  # the steps whose files are as they wrote them are not run again
+    assert run_outputs(project) == clean_run
+    # Nothing altered: the next call does no work and says nothing about it.
+    again = make(project, "report", f"DATA={DATA}")
+    assert " … " not in again.stdout and "not what" not in again.stdout, again.stdout
 
 
 def test_a_failed_run_leaves_no_report_that_could_pass_for_current(finished_run):

@@ -3,6 +3,7 @@
     python -m helpers.pipeline run notebooks/01_clean.ipynb reports/x/notebooks/01_clean.ipynb -p dataset x
     python -m helpers.pipeline run NOTEBOOK RECORD --writes tables --from-env dataset=DATA --reads FILE...
     python -m helpers.pipeline check          # the parameters in the environment, before any step
+    python -m helpers.pipeline forget-altered # steps of DATA whose files were changed since: make runs them again
     python -m helpers.pipeline baseline notebooks/*.ipynb
 
 A step's result is whole and fresh, or it is not there. With `--writes`, the
@@ -177,6 +178,50 @@ def forget(record: Path, paths: DatasetPaths) -> list[str]:
     return removed
 
 
+def altered_outputs(paths: DatasetPaths) -> dict[Path, list[str]]:
+    """Records of `paths`' dataset whose files are no longer what the step wrote, with those files.
+
+    A file is altered when it is gone or its bytes differ from the SHA-256 in the record. A file older than its
+    record (which is moved into place last) is taken as it was, without reading it.
+    Records from before the digests were kept name their files only, and are left alone.
+    """
+    altered = {}
+    records = sorted(p for p in paths.dataset_reports.rglob("notebooks/*.ipynb") if ".staging" not in p.parts)
+    for record in records:
+        wrote = _record_metadata(record).get("wrote")
+        if not isinstance(wrote, dict):
+            continue
+        written_at = record.stat().st_mtime_ns
+        changed = []
+        for name, digest in wrote.items():
+            path = paths.root / name
+            try:
+                status = path.stat()
+            except OSError:
+                changed.append(name)
+                continue
+            if status.st_mtime_ns >= written_at and _sha256(path) != digest:
+                changed.append(name)
+        if changed:
+            altered[record] = changed
+    return altered
+
+
+def forget_altered(paths: DatasetPaths) -> list[str]:
+    """Forget (see `forget`) every step whose files were changed or removed since it wrote them; one line each."""
+    lines = []
+    for record, changed in altered_outputs(paths).items():
+        if not record.exists():  # forgotten already, as a step after one forgotten before it
+            continue
+        forget(record, paths)
+        shown = changed[0] + (f" and {len(changed) - 1} more" if len(changed) > 1 else "")
+        lines.append(
+            f"{shown}: not what {paths.relative(record)} wrote (changed since, e.g. by a notebook run by hand); "
+            "that step and every one after it run again"
+        )
+    return lines
+
+
 def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = ()) -> list[Path]:
     """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written."""
     unknown = sorted(set(writes) - set(OUTPUTS))
@@ -260,7 +305,9 @@ def _write_record(executed: Path, record: Path, root: Path, reads, written: list
     notebook.metadata.get("papermill", {})["output_path"] = relative(record)
     notebook.metadata["helpers"] = {
         "read": {relative(p): _sha256(p) for p in sorted(set(map(Path, reads))) if Path(p).is_file()},
-        "wrote": sorted(relative(p) for p in written),
+        # With each file's SHA-256: `forget-altered` finds a file changed since (a notebook run by hand in Lab
+        # writes to the same places) and has make run its step again.
+        "wrote": {relative(p): _sha256(p) for p in sorted(written, key=relative)},
     }
     nbformat.write(notebook, executed)
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -515,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--reads", nargs="*", default=[], type=Path, help="the step's inputs, named in its record")
     commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
     commands.add_parser("forget-report", help="remove the report of DATA after a failed run")
+    commands.add_parser(
+        "forget-altered", help="forget the steps of DATA whose files changed since they wrote them (make reruns them)"
+    )
     baseline = commands.add_parser("baseline", help="refresh the stored outputs nbval compares against")
     baseline.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -527,6 +577,14 @@ def main(argv: list[str] | None = None) -> int:
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         return 2 if errors else 0
+    if args.command == "forget-altered":
+        try:
+            paths = dataset_paths(os.environ.get("DATA", ""))
+        except ValueError:  # `check`, run next, says what is wrong with DATA
+            return 0
+        for line in forget_altered(paths):
+            print(line)
+        return 0
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
         for lang in os.environ.get("REPORT_LANG", "").split():
