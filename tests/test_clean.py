@@ -3,11 +3,12 @@
 import pandas as pd
 import pytest
 
-from helpers.ingest.cells import each_distinct, parse_duration
+from helpers.errors import Problem
+from helpers.ingest.cells import category_lookup, each_distinct, parse_duration, respondent_ids
 from helpers.ingest.clean import check_accounted_for, clean_dataset
 from helpers.errors import DataValidationError
 from helpers.ingest.load import export_columns, read_export
-from helpers.ingest.shapes import to_canonical
+from helpers.ingest.shapes import column_in_export, in_export_words, to_canonical
 
 
 @pytest.mark.parametrize(
@@ -142,3 +143,25 @@ def test_each_distinct_runs_once_per_distinct_value_and_keeps_the_index():
     assert result.tolist()[:3] == ["agree", "agree", "agree"] and pd.isna(result[13]) and result[15] == "5"
     frame = each_distinct(cells, lambda v: pd.DataFrame({"blank": v.isna(), "length": v.str.len()}))
     assert frame["blank"].tolist() == [False, False, False, True, False, False] and frame.loc[12, "length"] == 6
+
+
+def test_respondent_ids_ignore_surrounding_spaces_non_breaking_ones_too():
+    ids = pd.Series(["S1", "S1 ", "\u00a0S1", "\u202fS1\t", "S 1"], dtype="str")
+    assert respondent_ids(ids).tolist() == ["S1", "S1", "S1", "S1", "S 1"]
+
+
+def test_category_lookup_maps_values_and_their_labels_in_any_language_to_the_value():
+    field = {
+        "values": ["Master", 2],
+        "value_labels": {"Master": {"en": "Master", "ru": "Магистр", "kk": None}, 2: {"ru": "Доктор"}},
+    }
+    assert category_lookup(field) == {"master": "Master", "магистр": "Master", "2": "2", "доктор": "2"}
+    assert category_lookup({"values": ["PhD"]}) == {"phd": "PhD"}
+
+
+def test_columns_are_named_as_the_export_heads_them_with_the_id_in_brackets():
+    headers = {"age": "Возраст", "s01": "s01"}
+    assert column_in_export("age", headers) == "Возраст [age]"
+    assert column_in_export("s01", headers) == "s01"  # the header is the id: nothing to add
+    problems = [Problem("f.csv", 2, "age", "old", "a number"), Problem("f.csv", 1, "q9", None, "a column")]
+    assert [p.column for p in in_export_words(problems, headers)] == ["Возраст [age]", "q9"]

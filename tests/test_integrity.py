@@ -206,6 +206,101 @@ def test_a_duplicate_respondent_names_both_rows(tmp_path):
     assert problem.row == 7 and "also on row 3" in problem.expected
 
 
+@pytest.mark.parametrize("spaced", ["{} ", "\u00a0{}", " {}\u00a0"])
+def test_ids_that_differ_only_by_surrounding_spaces_are_one_respondent(tmp_path, spaced):
+    """'S000002' and 'S000002 ' are one id to the person who reads them, and cleaning writes both as 'S000002':
+    the duplicate check must see them as one too, not let both through to collide in a later pivot."""
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    first = lines[2].split(";")[0]
+    lines[6] = set_field(lines[6], 0, spaced.format(first))
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (7, "respondent_id", spaced.format(first))
+    assert f"also on row 3, written there as {first!r}: spaces around an id do not count" in problem.expected
+    clean = load(paths, "quarantine")
+    assert clean.rejected["source_row"].tolist() == [7] and clean.respondents["respondent_id"].is_unique
+
+
+def test_an_id_with_surrounding_spaces_and_no_twin_is_kept_without_them(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    first = lines[2].split(";")[0]
+    lines[2] = set_field(lines[2], 0, f"\u00a0{first} ")
+    write_lines(paths, lines)
+    clean = load(paths)
+    assert clean.respondents.loc[clean.respondents["source_row"] == 3, "respondent_id"].item() == first
+    assert set(clean.likert.loc[clean.likert["source_row"] == 3, "respondent_id"]) == {first}
+
+
+# --- answers in the codebook's languages, columns in the export's words ------------------------------
+def test_category_answers_given_as_codebook_labels_are_read_as_their_value(tmp_path):
+    """A Russian or Kazakh export answers a category field with the label codebook.yaml gives under
+    value_labels ('Магистр' for Master), as it answers stakeholder and scale questions with theirs."""
+    paths = copy_dataset(tmp_path)
+    book = read_codebook(paths.codebook)
+    education = next(f for f in book.profile() if f["id"] == "education")
+    ru = {value: labels["ru"] for value, labels in education["value_labels"].items()}
+    kk = {value: labels["kk"] for value, labels in education["value_labels"].items()}
+    original = load(paths).respondents["education"].tolist()
+    lines = example_lines(paths)
+    column = lines[0].split(";").index("education")
+    for number in range(1, len(lines)):
+        fields = lines[number].split(";")
+        if len(fields) > column and fields[column] in ru:
+            labels = ru if number % 2 else kk
+            answer = labels[fields[column]] if number % 3 else f" {labels[fields[column]].upper()} "
+            lines[number] = set_field(lines[number], column, answer)
+    write_lines(paths, lines)
+    clean = load(paths)
+    assert clean.respondents["education"].tolist() == original
+    write_processed(clean, paths.processed)
+    written = pd.read_csv(paths.processed / "respondents.csv", dtype=str, keep_default_na=False)
+    assert set(written["education"]) <= set(education["values"]) | {""}
+
+
+def test_a_category_answer_that_is_no_value_nor_label_is_still_refused(tmp_path):
+    paths = copy_dataset(tmp_path)
+    lines = example_lines(paths)
+    lines[1] = set_field(lines[1], lines[0].split(";").index("education"), "Кандидат наук")
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "education", "Кандидат наук")
+    assert problem.expected.startswith("blank or one of Bachelor, Master, PhD (or its label under value_labels")
+
+
+def test_cell_problems_name_the_column_by_the_exports_header(tmp_path):
+    """An export headed by question texts (Google Forms in Russian): every message names the column the way
+    the file heads it, the codebook id after it in brackets, for profile fields, questions and statements alike."""
+    paths = copy_dataset(tmp_path)
+    book = read_codebook(paths.codebook)
+    ru = {f["id"]: f["label"]["ru"] for f in book.profile()}
+    ru |= {q["id"]: q["text"]["ru"] for q in book.raw["questions"]}
+    ru |= {s["id"]: s["text"]["ru"] for f in book.raw["factors"] for s in f["statements"]}
+    lines = example_lines(paths)
+    ids = lines[0].split(";")
+    lines[0] = ";".join(ru.get(key, key) for key in ids)
+    lines[2] = set_field(lines[2], ids.index("s03"), "9")
+    lines[3] = set_field(lines[3], ids.index("age"), "old")
+    lines[4] = set_field(lines[4], ids.index("q2"), "Z")
+    lines[5] = set_field(lines[5], ids.index("stakeholder"), "minister")
+    lines[6] = set_field(set_field(lines[6], ids.index("q1"), "A, Better leadership"), ids.index("q1_other"), "")
+    write_lines(paths, lines)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    named = {p.row: p.column for p in caught.value.problems}
+    assert named == {3: f"{ru['s03']} [s03]", 4: f"{ru['age']} [age]", 5: f"{ru['q2']} [q2]", 6: "stakeholder"}
+    clean = load(paths, "quarantine")
+    (notice,) = [p for p in clean.problems if p.level == "notice"]
+    assert (notice.row, notice.column) == (7, f"{ru['q1']} [q1]")
+    reasons = clean.rejected.set_index("source_row")["reasons"]
+    assert reasons[4].startswith(f"column {ru['age'] + ' [age]'!r}: found 'old'")
+
+
 # --- paths are data -----------------------------------------------------------------------------
 def test_the_export_file_must_lie_inside_the_dataset_folder(tmp_path):
     paths = copy_dataset(tmp_path, PAPER)

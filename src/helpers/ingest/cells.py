@@ -59,6 +59,27 @@ def code_lookup(entries: list[dict]) -> dict[str, str]:
     return lookup
 
 
+def category_lookup(field: dict) -> dict[str, str]:
+    """Map each value of a category field and each of its labels (`value_labels`, any language) to the value.
+
+    Case-insensitive, as for stakeholder types and scale labels: an export in Russian answers 'Магистр'
+    where the codebook's value is 'Master', and the processed tables hold 'Master'.
+    """
+    labels = field.get("value_labels") or {}
+    return code_lookup(
+        [{"code": str(value), "label": labels.get(value) or labels.get(str(value))} for value in field["values"]]
+    )
+
+
+def respondent_ids(cells: pd.Series) -> pd.Series:
+    """Respondent ids as a person reads them: spaces around an id (non-breaking ones too) do not count.
+
+    The duplicate check and the processed tables both read ids through this, so that 'S000026' and
+    'S000026 ' are one respondent everywhere, never two that collide later in a pivot.
+    """
+    return cells.str.strip()
+
+
 def score_lookup(codebook: Codebook) -> dict[str, int]:
     """Every way a score may be written -> the scale value: the number itself and each label in every language."""
     lookup = {str(v): v for v in codebook.scale_values}

@@ -21,9 +21,17 @@ import pandas as pd
 from helpers.codebook import Codebook
 from helpers.files import write_csv
 from helpers.errors import ERROR, ON_INVALID, DataValidationError, Problem, problems_frame
-from helpers.ingest.cells import code_lookup, each_distinct, parse_dates, parse_duration, score_lookup
+from helpers.ingest.cells import (
+    category_lookup,
+    code_lookup,
+    each_distinct,
+    parse_dates,
+    parse_duration,
+    respondent_ids,
+    score_lookup,
+)
 from helpers.ingest.load import read_export
-from helpers.ingest.shapes import to_canonical
+from helpers.ingest.shapes import in_export_words, to_canonical
 from helpers.ingest.validate import validate_export
 from helpers.processed import PROCESSED_TABLES, write_processed_table
 
@@ -55,7 +63,7 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     out = pd.DataFrame(
         {
             "source_row": canonical.index.to_numpy(),
-            "respondent_id": canonical[export["id_column"]].str.strip().to_numpy(),
+            "respondent_id": respondent_ids(canonical[export["id_column"]]).to_numpy(),
             "stakeholder": each_distinct(
                 canonical[export["stakeholder_column"]],
                 lambda u: u.str.strip().str.casefold().map(code_lookup(codebook.raw["stakeholders"])),
@@ -73,8 +81,10 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         column, kind = spec["id"], spec["type"]
         text = each_distinct(canonical[column], lambda u: u.str.strip().pipe(lambda t: t.where(t.ne(""))))
         text = text.reset_index(drop=True)
-        if kind in ("text", "category", "footnote"):
+        if kind in ("text", "footnote"):
             out[column] = text
+        elif kind == "category":  # the value the codebook lists, whichever of its labels the export gave
+            out[column] = text.str.casefold().map(category_lookup(spec))
         elif kind == "date":
             out[column] = each_distinct(text, lambda u, f=spec["format"]: parse_dates(u, f).dt.strftime("%Y-%m-%d"))
         elif kind == "years":
@@ -180,8 +190,9 @@ def clean_dataset(
     if on_invalid not in ON_INVALID:
         raise ValueError(f"on_invalid must be one of {', '.join(ON_INVALID)}, not {on_invalid!r}")
     raw = canonical if raw is None else raw
+    found = in_export_words(validate_export(canonical, codebook, source), canonical.attrs.get("headers", {}))
     problems = sorted(
-        set(problems or []) | set(validate_export(canonical, codebook, source)),
+        set(problems or []) | set(found),
         key=lambda p: (p.row or 0, p.column or "", p.expected),
     )
     errors = [p for p in problems if p.level == ERROR]

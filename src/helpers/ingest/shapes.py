@@ -24,6 +24,7 @@ validation reports it as found.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -115,7 +116,7 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
         if key in mapping:
             canonical[key] = raw[mapping[key]].astype(str)
     problems = _collapse_option_columns(raw, codebook, canonical, claimed, source)
-    problems += _read_choice_cells(codebook, canonical, source)
+    problems += in_export_words(_read_choice_cells(codebook, canonical, source), mapping)
     missing = [key for key in export_columns(codebook) if key not in canonical.columns]
     questions_with_other = {q.get("other_column") for q in codebook.raw["questions"]}
     for key in missing:
@@ -138,6 +139,24 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
     canonical.attrs["headers"] = {key: header for key, header in mapping.items()}
     canonical.attrs["claimed"] = sorted(claimed)
     return canonical, problems
+
+
+def column_in_export(key: str, headers: dict[str, str]) -> str:
+    """The column `key` of the canonical frame as the export's header names it, the codebook id after it in
+    brackets when they differ: 'Возраст [age]'. A person looks for the column in the file, not in the codebook."""
+    header = headers.get(key, key)
+    return key if header == key else f"{header} [{key}]"
+
+
+def in_export_words(problems: list[Problem], headers: dict[str, str]) -> list[Problem]:
+    """`problems` about cells of the canonical frame, each naming its column as the export does (column_in_export).
+
+    `headers` maps a canonical column to the export header it was read from (to_canonical's mapping).
+    """
+    return [
+        dataclasses.replace(p, column=column_in_export(p.column, headers)) if p.column in headers else p
+        for p in problems
+    ]
 
 
 def _match_grid_columns(raw, codebook, mapping, claimed) -> None:

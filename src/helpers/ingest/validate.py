@@ -14,10 +14,21 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.ingest.cells import code_lookup, each_distinct, parse_dates, parse_duration, score_lookup
+from helpers.ingest.cells import (
+    category_lookup,
+    code_lookup,
+    each_distinct,
+    parse_dates,
+    parse_duration,
+    respondent_ids,
+    score_lookup,
+)
 from helpers.codebook import Codebook
 from helpers.ingest.encoding import looks_like_mojibake
 from helpers.errors import Problem
+
+#: The name of the duplicate-id check, for its message to name the row that has the id first.
+UNIQUE_IDS = "respondent ids unique in the file"
 
 
 def _blank(s: pd.Series) -> pd.Series:
@@ -50,8 +61,9 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
     add(
         export["id_column"],
         _check(lambda s: ~_blank(s), "a respondent id"),
-        unique=True,
-        report_duplicates="exclude_first",
+        # Not pandera's `unique`, which compares the cells as written: ids are compared as read
+        # (respondent_ids), the way cleaning writes them. Each repeat fails; the first holder does not.
+        pa.Check(lambda s: ~respondent_ids(s).duplicated(keep="first"), error=UNIQUE_IDS, name=UNIQUE_IDS),
     )
     stakeholders = set(code_lookup(codebook.raw["stakeholders"]))
     add(
@@ -77,9 +89,13 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             add(field["id"])
         elif kind == "category":
             allowed = [str(v) for v in field["values"]]
+            labelled = " (or its label under value_labels, in any language)" if field.get("value_labels") else ""
             add(
                 field["id"],
-                _check(lambda s, a=allowed: _blank(s) | s.str.strip().isin(a), "blank or one of " + ", ".join(allowed)),
+                _check(
+                    lambda s, a=set(category_lookup(field)): _blank(s) | s.str.strip().str.casefold().isin(a),
+                    "blank or one of " + ", ".join(allowed) + labelled,
+                ),
             )
         elif kind == "date":
             fmt = field["format"]
@@ -192,7 +208,7 @@ def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) ->
 
 
 def _problems(failures: pd.DataFrame, canonical: pd.DataFrame, source: str, frame_check_columns: dict) -> list[Problem]:
-    problems = set()
+    problems, first_holders = set(), None
     for failure in failures.itertuples():
         expected = str(failure.check)
         row = None if pd.isna(failure.index) else int(failure.index)
@@ -201,9 +217,29 @@ def _problems(failures: pd.DataFrame, canonical: pd.DataFrame, source: str, fram
             value = canonical.at[row, column]
         else:
             value = None if pd.isna(failure.failure_case) else str(failure.failure_case)
-        if expected == "field_uniqueness":
-            same = canonical.index[canonical[column].eq(value)]
-            first = next((r for r in same if r != row), None)
-            expected = f"respondent ids unique in the file (this id is also on row {first})"
+        if expected == UNIQUE_IDS:
+            if first_holders is None:  # once per file: a file may repeat one id thousands of times
+                first_holders = _first_holders(canonical[column])
+            expected = _duplicate_id_message(canonical[column], row, first_holders)
         problems.add(Problem(source, row, column, value, expected))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or "", p.expected))
+
+
+def _first_holders(ids: pd.Series) -> pd.Series:
+    """For each row, the row that has its respondent id (as read: respondent_ids) first."""
+    read = respondent_ids(ids)
+    first = read.drop_duplicates(keep="first")
+    return read.map(pd.Series(first.index, index=first.to_numpy()))
+
+
+def _duplicate_id_message(ids: pd.Series, row: int, first_holders: pd.Series) -> str:
+    """What the duplicate id on `row` should have been, naming the row that has the id first.
+
+    When the two are written differently (a space after one of them), both spellings are quoted: the
+    person sees why two ids that look different are one.
+    """
+    first = int(first_holders.at[row])
+    message = f"{UNIQUE_IDS} (this id is also on row {first}"
+    if ids.at[first] != ids.at[row]:
+        message += f", written there as {ids.at[first]!r}: spaces around an id do not count"
+    return message + ")"
