@@ -122,32 +122,53 @@ PAPERMILL := $(PY) -m helpers.pipeline run
 unexport PYTHONDONTWRITEBYTECODE
 UV_VERSION := 0.13.9
 UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/amirova2020/uv-$(UV_VERSION)
-UV ?= $(shell command -v uv 2>/dev/null || { test -x $(UV_HOME)/bin/uv && echo $(UV_HOME)/bin/uv; })
+UV ?=
 USE_PIP ?=
 # Never let uv download a Python of its own: the Python is PYTHON's (or .venv's).
 export UV_PYTHON_DOWNLOADS := never
 
-# Finds uv, or fetches it with pip in one step; prints its path, or nothing (then pip installs).
-define find_uv
-$(if $(USE_PIP),,$(or $(UV),$(shell $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION) >&2 && echo $(UV_HOME)/bin/uv)))
-endef
+# A shell line that sets $$uv to uv's path -- UV, uv on PATH, or uv fetched with pip in one step -- or to nothing
+# (then pip installs). In the shell, not in make: make would run it before the recipe's first line, that is,
+# before the Python that would fetch it has been checked.
+FIND_UV = uv=; test -n "$(USE_PIP)" || uv=$$(command -v $(or $(UV),uv) 2>/dev/null || \
+    { { test -x $(UV_HOME)/bin/uv || PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install --quiet \
+        --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION) >&2; } && test -x $(UV_HOME)/bin/uv && \
+      echo $(UV_HOME)/bin/uv; }) || true
 
+# python_check.py runs on any Python (2.7 included) and refuses an unsupported one in one sentence.
+PYTHON_CHECK := src/helpers/tools/python_check.py
 CHECK_PYTHON = command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11, 3.12 or 3.13, or run make PYTHON=/path/to/python3.11"; exit 1; }; \
-    $(PYTHON) $(ENV_CHECK) python || exit 1
+    $(PYTHON) $(PYTHON_CHECK) || exit 1
+
+# A .venv whose stamp is up to date is still rebuilt when its Python no longer runs (uninstalled, a link to
+# nowhere) or is not supported, or when PYTHON was given and is another version: the stamp cannot see these.
+# Looked at once, by the make you ran (`make report` tells the make it starts, CHECKED=1); the recipe then
+# looks again and says why it rebuilds.
+VERSION_OF = $(1) -I -S -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
+ifeq ($(VENV)$(CHECKED),.venv)
+ifneq ($(wildcard $(VENV)/pyvenv.cfg),)
+VENV_VERSION := $(shell $(call VERSION_OF,$(PY)))
+VENV_STALE := $(if $(VENV_VERSION),$(shell $(PY) -I -S $(PYTHON_CHECK) >/dev/null || echo unsupported),gone)$(strip \
+    $(if $(filter file,$(origin PYTHON)),,$(if $(filter-out $(VENV_VERSION),$(or $(shell $(call VERSION_OF,$(PYTHON))),none)),other)))
+endif
+endif
 
 # A .venv is kept when its Python runs and is supported (and is PYTHON's version when PYTHON was given),
 # rebuilt otherwise (e.g. one left by Python 3.10, or by a Python since uninstalled). A missing or wrong
 # Python is refused in one sentence before anything is created.
-$(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt
+$(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt $(if $(VENV_STALE),FORCE)
 	@# A linked .venv belongs to another copy of the project (make bench links its scratch copy to this one):
 	@# `pip install -e .` here would point that environment at this folder. Refuse rather than repoint it.
 	@test ! -L $(VENV) || { echo "$(VENV) links to another project's environment: run make env there"; exit 1; }
-	@if test -e $(VENV) && ! { $(PY) $(ENV_CHECK) python >/dev/null 2>&1 && \
-	    { test "$(origin PYTHON)" = file || test "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" = "$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)"; }; }; then \
-	    $(CHECK_PYTHON); echo "$(VENV) was made with another Python ($$($(PY) --version 2>&1 | head -n 1)): rebuilding it"; rm -rf $(VENV); fi
+	@found=$$($(call VERSION_OF,$(PY))); \
+	if test -e $(VENV) && { test -z "$$found" || ! $(PY) -I -S $(PYTHON_CHECK) >/dev/null || \
+	    { test "$(origin PYTHON)" != file && test "$$found" != "$$($(call VERSION_OF,$(PYTHON)))"; }; }; then \
+	    $(CHECK_PYTHON); made="another Python (Python $$found)"; test -n "$$found" || made="a Python that no longer runs"; \
+	    echo "$(VENV) was made with $$made: rebuilding it with $(PYTHON)"; \
+	    rm -rf $(VENV); fi
 	@test -e $(VENV) || { $(CHECK_PYTHON); }
 	@$(PYTHON) $(ENV_CHECK) direct requirements.txt $(LOCK)
-	@uv='$(strip $(find_uv))'; set -e; \
+	@$(FIND_UV); set -e; \
 	if test -n "$$uv"; then \
 	    echo "Installing $(LOCK) into $(VENV) with uv"; \
 	    test -e $(VENV) || "$$uv" venv --quiet --python $(PYTHON) $(VENV); \
@@ -164,9 +185,9 @@ $(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt
 
 # USE_ENV=active: the activated environment gets the lock and this package (uv or pip; nothing is removed).
 .env-active: $(LOCK) pyproject.toml requirements.txt
-	@$(PY) $(ENV_CHECK) python
+	@$(PY) $(PYTHON_CHECK)
 	@$(PY) $(ENV_CHECK) direct requirements.txt $(LOCK)
-	@$(PY) $(ENV_CHECK) matches $(LOCK) >/dev/null || { uv='$(strip $(find_uv))'; set -e; \
+	@$(PY) $(ENV_CHECK) matches $(LOCK) >/dev/null || { $(FIND_UV); set -e; \
 	    echo "Installing $(LOCK) into the active environment $(VENV)"; \
 	    if test -n "$$uv"; then "$$uv" pip install --python $(PY) --require-hashes -r $(LOCK); "$$uv" pip install --python $(PY) --no-deps --quiet -e .; \
 	    else $(PY) -m pip install --require-hashes --no-deps -r $(LOCK); $(PY) -m pip install --quiet --no-deps -e .; fi; }
@@ -178,7 +199,7 @@ env: $(ENV_STAMP) ## Create .venv from requirements.lock with uv (pip if need be
 
 # uv resolves for every platform and for Python 3.11 to 3.13 at once; environment.yml lists the same pins.
 lock: ## Re-resolve requirements.txt into requirements.lock (every package, hashed) and environment.yml
-	@uv='$(strip $(find_uv))'; test -n "$$uv" || { echo "make lock needs uv: pip install uv==$(UV_VERSION)"; exit 1; }; \
+	@$(FIND_UV); test -n "$$uv" || { echo "make lock needs uv: pip install uv==$(UV_VERSION)"; exit 1; }; \
 	"$$uv" pip compile requirements.txt --universal --python-version 3.11 --generate-hashes --quiet \
 	    --custom-compile-command "make lock" --output-file $(LOCK)
 	@{ sed -n '/^name:/q;p' environment.yml; printf 'name: amirova2020\nchannels:\n  - conda-forge\ndependencies:\n  - python>=3.11,<3.14\n  - pip\n  - pip:\n'; \
@@ -194,7 +215,8 @@ PARAMS := $(OUT)/.parameters
 same-text = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
 # make -n (a dry run) writes nothing, not even a stamp.
 DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
-$(PARAMS)/%: FORCE | $(PARAMS)
+# Never before the check: a refused value must not become the stamp's (and make a step stale).
+$(PARAMS)/%: FORCE | $(PARAMS) check-parameters
 	$(if $(DRY_RUN)$(and $(wildcard $@),$(call same-text,$(file <$@),$($*))),,$(file >$@,$($*)))
 $(PARAMS):
 	@mkdir -p $@
@@ -240,11 +262,13 @@ $(STEP_RUNS):
 .SILENT: $(RUN)/01_clean.ipynb $(STEP_RUNS) $(addsuffix /report.pdf,$(LANG_OUT))
 
 .PHONY: report clean-data tables priorities figures
-# First, the steps whose files were changed since they wrote them (a notebook run by hand in Lab writes to the
-# same places) are forgotten, so that make runs them again: before make looks at any file's date.
+# First the parameters are checked (a refused value leaves every file as it was: no stamp, no report removed);
+# then the steps whose files were changed since they wrote them (a notebook run by hand in Lab writes to the same
+# places) are forgotten, so that make runs them again: both before make looks at any file's date. The make started
+# then checks neither again (CHECKED=1).
 report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
-	@$(PY) -m helpers.pipeline forget-altered
-	@$(MAKE) --no-print-directory --jobs=$(JOBS) $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
+	@$(PY) -m helpers.pipeline check --forget-altered
+	@$(MAKE) --no-print-directory --jobs=$(JOBS) CHECKED=1 $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
 	@for folder in $(LANG_OUT); do echo "Report: $$folder/report.html"; done
 	@# One line when any report shows a string in a fallback language (fallbacks.csv: a header, then one row each).
 	@n=0; for folder in $(LANG_OUT); do n=$$((n + $$(tail -n +2 $$folder/fallbacks.csv | wc -l))); done; \
@@ -254,7 +278,7 @@ report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in 
 # the parameter values from the environment and the codebook, so a mistake stops before any notebook.
 .PHONY: check-parameters
 check-parameters: $(ENV_STAMP)
-	@$(PY) -m helpers.pipeline check
+	$(if $(CHECKED),,@$(PY) -m helpers.pipeline check)
 clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
 tables: $(addsuffix /notebooks/02_tables.ipynb,$(LANG_OUT)) ## Only Tables 1-3 of DATA: reports/$(DATA)/<lang>/tables/
 priorities: $(addsuffix /notebooks/03_priorities.ipynb,$(LANG_OUT)) ## Only the agreement statistics and the paper's claims re-checked

@@ -119,6 +119,7 @@ def project_copy(tmp_path: Path) -> Path:
         "requirements.lock",
         "pyproject.toml",
         "src/helpers/tools/env_check.py",
+        "src/helpers/tools/python_check.py",
     ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO_ROOT / name, root / name)
@@ -151,15 +152,45 @@ def test_python_3_10_is_refused_in_one_sentence_before_anything_is_made(tmp_path
     assert not (root / ".venv").exists()
 
 
-@needs_310
-def test_a_venv_left_by_python_3_10_is_rebuilt(tmp_path):
-    root = project_copy(tmp_path)
-    subprocess.run([python_310(), "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
-    # A stand-in for uv that creates the venv and installs nothing: the rebuild is what is tested here.
+def stand_in_uv(tmp_path: Path) -> Path:
+    """A stand-in for uv that creates the venv and installs nothing: the rebuild is what is tested with it."""
     fake_uv = tmp_path / "uv"
     fake_uv.write_text('#!/bin/sh\nif [ "$1" = venv ]; then exec "$4" -m venv --without-pip "$5"; fi\nexit 0\n')
     fake_uv.chmod(0o755)
-    result = make_env(root, f"UV={fake_uv}", f"PYTHON={sys.executable}")
+    return fake_uv
+
+
+def stamp(root: Path) -> None:
+    """.venv's stamp, newer than everything it was built from: make would take the .venv for up to date."""
+    (root / ".venv" / ".installed").touch()
+
+
+def other_supported_python() -> str | None:
+    """A working Python 3.11-3.13 of another version than this one, if the machine has one."""
+    for version in ("3.11", "3.12", "3.13"):
+        if version == "%d.%d" % sys.version_info[:2]:
+            continue
+        for candidate in filter(
+            None,
+            [
+                shutil.which(f"python{version}"),
+                *map(str, Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}")),
+            ],
+        ):
+            result = subprocess.run([candidate, "-c", "print(1)"], capture_output=True, text=True)
+            if result.returncode == 0:
+                return candidate
+    return None
+
+
+@needs_310
+@pytest.mark.parametrize("stamped", [False, True], ids=["no stamp", "up-to-date stamp"])
+def test_a_venv_left_by_python_3_10_is_rebuilt(tmp_path, stamped):
+    root = project_copy(tmp_path)
+    subprocess.run([python_310(), "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    if stamped:
+        stamp(root)
+    result = make_env(root, f"UV={stand_in_uv(tmp_path)}", f"PYTHON={sys.executable}")
     assert ".venv was made with another Python (Python 3.10" in result.stdout and "rebuilding it" in result.stdout
     version = subprocess.run(
         [str(root / ".venv" / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
@@ -169,6 +200,48 @@ def test_a_venv_left_by_python_3_10_is_rebuilt(tmp_path):
     assert version == str(sys.version_info[:2])
     # Nothing was installed by the stand-in, and make says so in one line rather than going on.
     assert result.returncode != 0 and "package(s) differ from requirements.lock" in result.stdout
+
+
+def test_a_venv_whose_python_is_gone_is_rebuilt_though_its_stamp_is_up_to_date(tmp_path):
+    root = project_copy(tmp_path)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    stamp(root)
+    for name in ("python", "python3"):
+        (root / ".venv" / "bin" / name).unlink()
+        (root / ".venv" / "bin" / name).symlink_to("/nonexistent/python3.11")  # the Python was uninstalled
+    result = make_env(root, f"UV={stand_in_uv(tmp_path)}", f"PYTHON={sys.executable}")
+    assert ".venv was made with a Python that no longer runs: rebuilding it" in result.stdout, result.stdout
+    assert (root / ".venv" / "bin" / "python").resolve().exists()
+    assert "Environment: .venv ()" not in result.stdout
+
+
+@pytest.mark.skipif(other_supported_python() is None, reason="no second supported Python on this machine")
+def test_python_named_on_the_command_line_is_used_though_the_venv_is_up_to_date(tmp_path):
+    root = project_copy(tmp_path)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    stamp(root)
+    other = other_supported_python()
+    result = make_env(root, f"UV={stand_in_uv(tmp_path)}", f"PYTHON={other}")
+    assert f".venv was made with another Python (Python {sys.version_info[0]}.{sys.version_info[1]})" in result.stdout
+    found = subprocess.run([str(root / ".venv" / "bin" / "python"), "--version"], capture_output=True, text=True)
+    wanted = subprocess.run([other, "--version"], capture_output=True, text=True)
+    assert found.stdout == wanted.stdout
+
+
+@pytest.mark.parametrize("version", ["2.7", "3.6"])
+def test_a_python_too_old_to_read_the_checker_is_refused_in_the_same_sentence(tmp_path, version):
+    found = [str(p) for p in Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}")]
+    if not found:
+        pytest.skip(f"no Python {version} on this machine")
+    root = project_copy(tmp_path)
+    result = make_env(root, f"PYTHON={found[0]}")
+    assert result.returncode != 0
+    assert result.stdout.splitlines() == [
+        f"{found[0]} is Python {version}; this project needs Python 3.11, 3.12 or 3.13: install one and run "
+        "make PYTHON=/path/to/python3.11 (or python3.12, python3.13)."
+    ]
+    assert "Traceback" not in result.stderr and "SyntaxError" not in result.stderr
+    assert not (root / ".venv").exists()
 
 
 def active_env_like_this_one(folder: Path) -> Path:

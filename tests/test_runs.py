@@ -184,6 +184,16 @@ def test_the_reports_provenance_lists_every_file_the_steps_read(finished_run):
                 assert path in html and digest in html, (record.name, path)
 
 
+@pytest.mark.parametrize("assignment", ["ON_INVALID=drop", "PILOT_BODY=nonexistent"])
+def test_a_refused_value_leaves_the_last_report_and_the_stamps_as_they_were(finished_run, clean_run, assignment):
+    project = finished_run
+    stamps = {p.name: p.read_bytes() for p in (project / "reports" / DATA / ".parameters").iterdir()}
+    result = make(project, "report", f"DATA={DATA}", assignment)
+    assert result.returncode != 0 and assignment.split("=")[1] in result.stderr, result.stderr
+    assert {p.name: p.read_bytes() for p in (project / "reports" / DATA / ".parameters").iterdir()} == stamps
+    assert run_outputs(project) == clean_run  # the report made before, and everything it was made from, still there
+
+
 def test_a_notebook_run_by_hand_makes_the_next_report_run_its_step_again(finished_run, clean_run, monkeypatch):
     """As in Lab: 02 run by hand with another pilot body writes its tables where make's run put them. The next
     `make report` says so in one line and runs that step and the report again: no report beside other tables."""

@@ -3,7 +3,7 @@
     python -m helpers.pipeline run notebooks/01_clean.ipynb reports/x/notebooks/01_clean.ipynb -p dataset x
     python -m helpers.pipeline run NOTEBOOK RECORD --writes tables --from-env dataset=DATA --reads FILE...
     python -m helpers.pipeline check          # the parameters in the environment, before any step
-    python -m helpers.pipeline forget-altered # steps of DATA whose files were changed since: make runs them again
+    python -m helpers.pipeline check --forget-altered  # ... then forget the steps of DATA whose files changed since
     python -m helpers.pipeline baseline notebooks/*.ipynb
 
 A step's result is whole and fresh, or it is not there. With `--writes`, the
@@ -560,11 +560,13 @@ def main(argv: list[str] | None = None) -> int:
         help="stage the outputs this step writes; publish them and the record only on success",
     )
     run.add_argument("--reads", nargs="*", default=[], type=Path, help="the step's inputs, named in its record")
-    commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
-    commands.add_parser("forget-report", help="remove the report of DATA after a failed run")
-    commands.add_parser(
-        "forget-altered", help="forget the steps of DATA whose files changed since they wrote them (make reruns them)"
+    check = commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
+    check.add_argument(
+        "--forget-altered",
+        action="store_true",
+        help="then forget the steps of DATA whose files changed since they wrote them (make runs them again)",
     )
+    commands.add_parser("forget-report", help="remove the report of DATA after a failed run")
     baseline = commands.add_parser("baseline", help="refresh the stored outputs nbval compares against")
     baseline.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -576,15 +578,10 @@ def main(argv: list[str] | None = None) -> int:
         errors = check_environment()
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
+        if not errors and args.forget_altered:
+            for line in forget_altered(dataset_paths(os.environ["DATA"])):
+                print(line)
         return 2 if errors else 0
-    if args.command == "forget-altered":
-        try:
-            paths = dataset_paths(os.environ.get("DATA", ""))
-        except ValueError:  # `check`, run next, says what is wrong with DATA
-            return 0
-        for line in forget_altered(paths):
-            print(line)
-        return 0
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
         for lang in os.environ.get("REPORT_LANG", "").split():

@@ -16,9 +16,17 @@ import re
 import sys
 from pathlib import Path
 
-# The versions this project supports; README.md, pyproject.toml and environment.yml say the same
-# (tests/test_environment.py checks that they agree).
-SUPPORTED = ((3, 11), (3, 12), (3, 13))
+try:
+    from . import python_check  # imported as helpers.tools.env_check (the tests)
+except ImportError:
+    import python_check  # run as a file by make: its folder is on sys.path
+
+# The supported versions and the sentence refusing any other: in python_check.py, which any Python can run.
+SUPPORTED, python_problem, supported_text = (
+    python_check.SUPPORTED,
+    python_check.python_problem,
+    python_check.supported_text,
+)
 
 # `name==version` at the start of a requirement line, then an optional `; marker`.
 PIN = re.compile(
@@ -29,21 +37,6 @@ PIN = re.compile(
 def canonical(name: str) -> str:
     """PyPI's normalised project name (PEP 503): case and runs of - _ . do not matter."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def supported_text() -> str:
-    return ", ".join(f"{major}.{minor}" for major, minor in SUPPORTED[:-1]) + f" or {'.'.join(map(str, SUPPORTED[-1]))}"
-
-
-def python_problem(version: tuple[int, int] = sys.version_info[:2], executable: str = sys.executable) -> str | None:
-    """One sentence when this Python is not supported, else None."""
-    if tuple(version) in SUPPORTED:
-        return None
-    found = ".".join(map(str, version))
-    return (
-        f"{executable} is Python {found}; this project needs Python {supported_text()}: install one and run "
-        f"make PYTHON=/path/to/python3.11 (or python3.12, python3.13)."
-    )
 
 
 def read_pins(path: Path) -> list[tuple[str, str, str | None]]:
