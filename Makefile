@@ -344,15 +344,16 @@ baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval re
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
 
 # JupyterLab at the repository root, so reports/, data/ and src/helpers open beside notebooks/. The named
-# kernel points at this environment's Python, for any Jupyter on the machine (a kernelspec in the user's
-# Jupyter folder). Notebooks saved from Lab on another dataset are caught by the tests (helpers.tools.notebook_guard).
+# kernel, for any Jupyter on the machine (a kernelspec in the user's Jupyter folder), runs each notebook with the
+# environment of the copy of the project that holds it (helpers.tools.lab_kernel). A busy PORT is an error, not
+# another port. Notebooks saved from Lab on another dataset are caught by the tests (helpers.tools.notebook_guard).
 PORT ?= 8888
 KERNEL_NAME := amirova2020
 LAB_ARGS ?=
 lab: $(ENV_STAMP) ## JupyterLab at the repository root (PORT=8888), with the kernel "Amirova 2020 (.venv)"
-	@$(PY) -m ipykernel install --user --name $(KERNEL_NAME) --display-name "Amirova 2020 ($(notdir $(VENV)))" >/dev/null
+	@$(PY) -m helpers.tools.lab_kernel $(KERNEL_NAME) "Amirova 2020 ($(notdir $(VENV)))" >/dev/null
 	@echo "Kernel \"Amirova 2020 ($(notdir $(VENV)))\" ($(KERNEL_NAME)) registered; JupyterLab on port $(PORT), rooted at $(CURDIR)"
-	exec $(PY) -m jupyterlab --ServerApp.root_dir=$(CURDIR) --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	exec $(PY) -m jupyterlab --ServerApp.root_dir=$(CURDIR) --port=$(PORT) --ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean: ## Delete generated outputs (data/processed, reports); never data/raw
 	rm -rf data/processed/*/ reports/*/

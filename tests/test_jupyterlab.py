@@ -94,9 +94,48 @@ def test_the_named_kernel_is_registered_for_any_jupyter(lab):
     base, token, home = lab
     specs = call(f"{base}/api/kernelspecs", token)["kernelspecs"]
     assert specs[KERNEL]["spec"]["display_name"] == "Amirova 2020 (.venv)"
-    # Registered in the user's Jupyter folder, pointing at this environment's Python.
-    spec = json.loads((home / "data" / "kernels" / KERNEL / "kernel.json").read_text())
-    assert Path(spec["argv"][0]).parent == REPO_ROOT / ".venv" / "bin"
+    # Registered in the user's Jupyter folder: its launcher, with this environment's Python for notebooks that lie
+    # outside any copy of the project.
+    folder = home / "data" / "kernels" / KERNEL
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["argv"][:3] == [
+        "/bin/sh",
+        "{resource_dir}/kernel_launcher.sh",
+        str(REPO_ROOT / ".venv" / "bin" / "python"),
+    ]
+    assert (folder / "kernel_launcher.sh").read_bytes() == (
+        REPO_ROOT / "src/helpers/tools/kernel_launcher.sh"
+    ).read_bytes()
+
+
+def fake_copy(folder: Path) -> Path:
+    """A copy of the project as the launcher recognises one, whose .venv's Python only says which it is."""
+    (folder / "src" / "helpers").mkdir(parents=True)
+    (folder / "src" / "helpers" / "pipeline.py").touch()
+    (folder / "notebooks").mkdir()
+    python = folder / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "$0 $*"\n')
+    python.chmod(0o755)
+    return folder
+
+
+def test_the_named_kernel_runs_the_python_of_the_copy_that_holds_the_notebook(tmp_path):
+    """Two clones on one machine share the kernelspec; each notebook runs with its own clone's environment."""
+    launcher = REPO_ROOT / "src" / "helpers" / "tools" / "kernel_launcher.sh"
+    first, second = fake_copy(tmp_path / "first"), fake_copy(tmp_path / "second")
+    registered = fake_copy(tmp_path / "registered") / ".venv" / "bin" / "python"
+    (tmp_path / "elsewhere").mkdir()
+    for cwd, expected in (
+        (first / "notebooks", first / ".venv" / "bin" / "python"),
+        (second / "notebooks", second / ".venv" / "bin" / "python"),
+        (second, second / ".venv" / "bin" / "python"),
+        (tmp_path / "elsewhere", registered),
+    ):
+        ran = subprocess.run(
+            ["/bin/sh", str(launcher), str(registered), "-f", "kernel-1.json"], cwd=cwd, capture_output=True, text=True
+        )
+        assert ran.stdout.split() == [str(expected), "-m", "ipykernel_launcher", "-f", "kernel-1.json"], (cwd, ran)
 
 
 def execute(base: str, token: str, kernel_id: str, code: str) -> str:

@@ -1,0 +1,15 @@
+#!/bin/sh
+# The kernel "Amirova 2020": the Python of the copy of the project that holds the notebook. Jupyter starts a
+# kernel in its notebook's folder, so each clone on the machine runs its own code on its own data; outside any
+# copy, the Python that registered the kernel ($1). Installed into the kernelspec by helpers.tools.lab_kernel.
+registered=$1
+shift
+dir=$(pwd -P)
+while :; do
+    if [ -f "$dir/src/helpers/pipeline.py" ] && [ -x "$dir/.venv/bin/python" ]; then
+        exec "$dir/.venv/bin/python" -m ipykernel_launcher "$@"
+    fi
+    [ "$dir" = / ] && break
+    dir=$(dirname "$dir")
+done
+exec "$registered" -m ipykernel_launcher "$@"
