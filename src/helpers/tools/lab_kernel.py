@@ -30,7 +30,7 @@ def register(name: str, display_name: str, python: str = sys.executable) -> Path
         spec["argv"] = ["/bin/sh", "{resource_dir}/" + LAUNCHER.name, python, "-f", "{connection_file}"]
         spec["display_name"] = display_name
         (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
-        return Path(KernelSpecManager().install_kernel_spec(str(folder), name, user=True, replace=True))
+        return Path(KernelSpecManager().install_kernel_spec(str(folder), name, user=True))  # replaces one there
 
 
 if __name__ == "__main__":
