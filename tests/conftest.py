@@ -2,6 +2,8 @@
 shared by every test that reads a whole run's outputs (pipeline runs are the most expensive thing the suite does)."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +56,25 @@ def write_csv(frame: pd.DataFrame, folder: Path, name: str = "survey.csv") -> Pa
     path = Path(folder) / name
     frame.to_csv(path, index=False)
     return path
+
+
+def pytest_configure(config):
+    """Kernels started in this session (by the tests, nbval and the makes they run) keep their connection and
+    socket files in a scratch folder: a run killed on purpose (test_runs.py) leaves nothing in the user's
+    Jupyter folder. Set before any kernel starts; removed at the end."""
+    config.scratch_runtime = (os.environ.get("JUPYTER_RUNTIME_DIR"), tempfile.mkdtemp(prefix="jupyter-runtime-"))
+    os.environ["JUPYTER_RUNTIME_DIR"] = config.scratch_runtime[1]
+
+
+def pytest_unconfigure(config):
+    saved, scratch = getattr(config, "scratch_runtime", (None, None))
+    if scratch is None:
+        return
+    shutil.rmtree(scratch, ignore_errors=True)
+    if saved is None:
+        os.environ.pop("JUPYTER_RUNTIME_DIR", None)
+    else:
+        os.environ["JUPYTER_RUNTIME_DIR"] = saved
 
 
 @pytest.fixture(scope="session")
