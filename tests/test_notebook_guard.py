@@ -89,13 +89,25 @@ def test_the_committed_notebooks_hold_the_reference():
 
 def test_the_pre_commit_hook_names_a_notebook_saved_on_another_kernel(tmp_path, capsys):
     notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    notebook["metadata"]["kernelspec"]["name"] = "amirova2020"
+    notebook["metadata"]["kernelspec"]["name"] = "ir"
     changed = tmp_path / NOTEBOOK.name
     changed.write_text(json.dumps(notebook), encoding="utf-8")
     shutil.copy(NOTEBOOK, tmp_path / "unchanged.ipynb")
     assert notebook_guard.main([str(changed), str(tmp_path / "unchanged.ipynb")]) == 1
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == 1 and "kernel 'amirova2020' (reference 'python3')" in printed[0]
+    assert len(printed) == 1 and "saved on the kernel 'ir', another environment" in printed[0], printed
+    # Only the kernel changed: the way back is the kernel, not a new reference.
+    assert "git checkout" in printed[0] and "make baseline" not in printed[0]
+
+
+def test_the_named_kernel_of_make_lab_is_the_reference_environment(tmp_path):
+    """A notebook saved on "Amirova 2020 (.venv)" (the same environment as python3) holds the reference."""
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    notebook["metadata"]["kernelspec"]["name"] = "amirova2020"
+    saved = tmp_path / NOTEBOOK.name
+    saved.write_text(json.dumps(notebook), encoding="utf-8")
+    assert notebook_guard.reference_kernels() == {"python3", "amirova2020"}
+    assert notebook_guard.drift(saved) is None
 
 
 def test_the_reference_parameters_are_make_s_defaults():

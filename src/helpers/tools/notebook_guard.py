@@ -28,6 +28,13 @@ from helpers.paths import REPO_ROOT
 REFERENCE_KERNEL = "python3"
 
 
+def reference_kernels(makefile: Path = REPO_ROOT / "Makefile") -> set[str]:
+    """The kernels whose outputs are the reference's: `python3`, and the named kernel `make lab` registers
+    (KERNEL_NAME in the Makefile), which runs the same environment."""
+    named = re.search(r"^KERNEL_NAME :?= *(\S+)", makefile.read_text(encoding="utf-8"), re.M)
+    return {REFERENCE_KERNEL, *([named.group(1)] if named else [])}
+
+
 def makefile_defaults(makefile: Path = REPO_ROOT / "Makefile") -> dict[str, str]:
     """{notebook parameter: the value make passes by default}, from the recipes' `-p name $(VAR)`,
     `--from-env name=VAR` and `VAR ?= value`. `-p lang $*` in the per-language rules passes a word of REPORT_LANG."""
@@ -67,18 +74,23 @@ def drift(path: Path, defaults: dict[str, str] | None = None) -> str | None:
         if name in defaults and str(value) != defaults[name]
     ]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
-    if kernel and kernel != REFERENCE_KERNEL:
-        changed.append(f"kernel {kernel!r} (reference {REFERENCE_KERNEL!r})")
-    if not changed:
+    other_kernel = kernel and kernel not in reference_kernels()
+    if not changed and not other_kernel:
         return None
     try:
         shown = Path(path).resolve().relative_to(REPO_ROOT)
     except ValueError:
         shown = Path(path)
+    if not changed:  # the parameters are the reference's: only the environment may differ
+        return (
+            f"{shown} was saved on the kernel {kernel!r}, another environment than the reference's "
+            f"({' or '.join(map(repr, sorted(reference_kernels())))}), so its stored outputs may not be nbval's "
+            f"reference: restore it with `git checkout {shown}`, or run it on one of those kernels and save it again."
+        )
     return (
-        f"{shown} was saved with {', '.join(changed)}, so its stored outputs are not nbval's reference: "
-        f"restore it with `git checkout {shown}` (or, to change the reference on purpose, change make's default "
-        f"and run `make baseline`)."
+        f"{shown} was saved with {', '.join(changed)}{f' on the kernel {kernel!r}' if other_kernel else ''}, so its "
+        f"stored outputs are not nbval's reference: restore it with `git checkout {shown}` (or, to change the "
+        f"reference on purpose, change make's default and run `make baseline`)."
     )
 
 
