@@ -184,14 +184,15 @@ $(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt $(if $(VENV_STALE),F
 	@touch $@
 
 # USE_ENV=active: the activated environment gets the lock and this package (uv or pip; nothing is removed).
-.env-active: $(LOCK) pyproject.toml requirements.txt
+# The stamp names the environment it was made for: another activated env is installed into, not taken as done.
+.env-active: $(LOCK) pyproject.toml requirements.txt $(if $(filter-out $(VENV),$(file <.env-active)),FORCE)
 	@$(PY) $(PYTHON_CHECK)
 	@$(PY) $(ENV_CHECK) direct requirements.txt $(LOCK)
 	@$(PY) $(ENV_CHECK) matches $(LOCK) >/dev/null || { $(FIND_UV); set -e; \
 	    echo "Installing $(LOCK) into the active environment $(VENV)"; \
 	    if test -n "$$uv"; then "$$uv" pip install --python $(PY) --require-hashes -r $(LOCK); "$$uv" pip install --python $(PY) --no-deps --quiet -e .; \
 	    else $(PY) -m pip install --require-hashes --no-deps -r $(LOCK); $(PY) -m pip install --quiet --no-deps -e .; fi; }
-	@touch $@
+	@printf '%s\n' '$(VENV)' > $@
 
 .PHONY: env lock
 env: $(ENV_STAMP) ## Create .venv from requirements.lock with uv (pip if need be); done by every target that needs it

@@ -244,6 +244,28 @@ def test_a_python_too_old_to_read_the_checker_is_refused_in_the_same_sentence(tm
     assert not (root / ".venv").exists()
 
 
+def test_use_env_active_installs_into_each_environment_activated_not_only_the_first(tmp_path):
+    root = project_copy(tmp_path)
+    log = tmp_path / "uv.log"
+    fake_uv = tmp_path / "uv"  # records what it was asked to install into, installs nothing
+    fake_uv.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexit 0\n')
+    fake_uv.chmod(0o755)
+    for name in ("first", "second"):
+        venv = tmp_path / name
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL")}
+        result = subprocess.run(
+            ["make", "--no-print-directory", "-C", str(root), "env", "USE_ENV=active", f"UV={fake_uv}"],
+            env={**env, "VIRTUAL_ENV": str(venv)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert f"Installing requirements.lock into the active environment {venv}" in result.stdout, result.stdout
+        assert f"--python {venv}/bin/python --require-hashes" in log.read_text()
+        assert (root / ".env-active").read_text().strip() == str(venv)
+
+
 def active_env_like_this_one(folder: Path) -> Path:
     """An activated env holding exactly this environment's packages (its own folder, the same site-packages)."""
     (folder / "bin").mkdir(parents=True)
