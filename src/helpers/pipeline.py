@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -538,6 +539,15 @@ def check_environment() -> list[str]:
     return errors
 
 
+def _interrupted_quietly(signum, frame):
+    """Ctrl-C: the step ends with its one line. Ctrl-C reaches the kernel too, and what nbclient and asyncio would
+    log about it dying ("Kernel died", "Task exception was never retrieved" and a traceback) is not news."""
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -596,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     _skip_iri_format_parsers()
     from papermill.exceptions import PapermillExecutionError
 
+    signal.signal(signal.SIGINT, _interrupted_quietly)
     parameters = {**dict(args.parameter), **parameters_from_environment(args.from_env)}
     step = args.notebook.stem
     started = _LOADED if __name__ == "__main__" else time.perf_counter()
