@@ -259,7 +259,7 @@ $(STEP_RUNS):
 # one: the runner moves a record into place last, once the step has succeeded.)
 .PRECIOUS: $(addprefix $(OUT)/%/notebooks/,02_tables.ipynb 03_priorities.ipynb 04_figures.ipynb 05_report.ipynb)
 
-# Each step says itself what it did, in one line (`[2/5] 02_tables … 3.1 s`): make need not echo the command.
+# Each step says itself what it did, in one line (`[2/5] 02_tables (en) … 3.1 s`): make need not echo the command.
 .SILENT: $(RUN)/01_clean.ipynb $(STEP_RUNS) $(addsuffix /report.pdf,$(LANG_OUT))
 
 .PHONY: report clean-data tables priorities figures
@@ -300,7 +300,7 @@ new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=
 check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
 	@$(PY) -m helpers.ingest.check '$(DATA)'
 
-codebook: $(RUN)/01_clean.ipynb $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/DATA/codebook/
+codebook: $(RUN)/01_clean.ipynb $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
