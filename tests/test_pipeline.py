@@ -144,6 +144,22 @@ def test_bad_data_stops_with_the_list_not_a_traceback(tmp_path, capsys, monkeypa
     assert "DataValidationError" in err
     assert "row 4, column 'stakeholder': found 'minister'" in err
     assert "Traceback" not in err
+    assert "or run with ON_INVALID=quarantine" in err
+
+
+def test_with_quarantine_already_on_the_advice_is_not_to_turn_it_on(tmp_path, capsys, monkeypatch):
+    root = sandbox_root(tmp_path / "root")
+    survey = root / "data" / "raw" / "amirova2020" / "survey.csv"
+    text = survey.read_text(encoding="utf-8")
+    for code in ("public_pm", "private_pm", "central_gov", "local_gov"):  # every row set aside: cleaning stops
+        text = text.replace(f",{code},", ",minister,")
+    survey.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(ROOT_VARIABLE, str(root))
+    notebook, out = str(REPO_ROOT / "notebooks" / "01_clean.ipynb"), str(tmp_path / "out.ipynb")
+    code = main(["run", notebook, out, "-p", "dataset", "amirova2020", "-p", "on_invalid", "quarantine"])
+    err = capsys.readouterr().err
+    assert code == 1 and "all 4 rows have one" in err, err
+    assert "Fix the export or the codebook." in err and "ON_INVALID=quarantine" not in err
 
 
 def test_quarantined_rows_are_reported_prominently(tmp_path, monkeypatch):

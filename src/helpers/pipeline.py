@@ -50,7 +50,7 @@ _LOADED = time.perf_counter()
 KERNEL = "python3"
 
 #: What a reader takes for the result, in a report's folder: made from every step before it.
-FINAL_PRODUCTS = ("report.html", "report.pdf", "report-screenshot.png")
+FINAL_PRODUCTS = ("report.html", "report.pdf", "report-screenshot.png", "fallbacks.csv")
 
 # Execution metadata that changes from run to run; dropped so that the same
 # inputs give byte-identical executed notebooks.
@@ -401,8 +401,8 @@ def step_label(notebook: Path) -> str:
 
 
 def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None:
-    """One line per finished step, on stdout: `[2/5] 02_tables … 3.1 s` (`[2/5] 02_tables (ru) …` for a
-    report's language when several are built)."""
+    """One line per finished step, on stdout: `[1/5] 01_clean … 1.5 s`, and with the report's language for the
+    steps that take one: `[2/5] 02_tables (en) … 3.1 s`."""
     print(f"{step_label(notebook)}{f' ({lang})' if lang else ''} … {seconds:.1f} s", flush=True)
 
 
@@ -628,8 +628,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{step} stopped: {error.ename}", file=sys.stderr)
         print(error.evalue, file=sys.stderr)
         if error.ename == "DataValidationError" and "The full list:" in error.evalue:
+            quarantined = parameters.get("on_invalid") == "quarantine"  # then setting rows aside was not enough
             print(
-                "Fix the export or the codebook, or run with ON_INVALID=quarantine to set the invalid rows aside.",
+                "Fix the export or the codebook"
+                + ("." if quarantined else ", or run with ON_INVALID=quarantine to set the invalid rows aside."),
                 file=sys.stderr,
             )
         print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
