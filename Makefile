@@ -100,7 +100,7 @@ STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py
 # The processed tables (the contract between ingest and the rest) and the stages below them.
 PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
-TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py
+TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(H)/analysis/stats.py
 STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
 # The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
 REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)

@@ -62,6 +62,20 @@ def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def group_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
+    """Long: stakeholder, factor_id, score, n_respondents. A group's score for a factor is the mean over its
+    respondents of their factor scores (respondent_factor_scores): the one definition every table, sentence and
+    figure uses, as "Data and methods" states it. Respondents count the same whatever number of the factor's
+    statements they answered; a respondent who answered none of them does not count (no row where nobody did).
+    """
+    return (
+        respondent_factor_scores(likert)
+        .groupby(["stakeholder", "factor_id"], sort=False, observed=True)["score"]
+        .agg(score="mean", n_respondents="count")
+        .reset_index()
+    )
+
+
 def format_p(p: float) -> str:
     """'p = 0.063', 'p < 0.001' (never 'p = 0.000'); 'p not computed' for a missing value."""
     if p is None or pd.isna(p):
@@ -679,7 +693,7 @@ def factor_means_by_weighting(likert: pd.DataFrame, codebook: Codebook, lang: st
     """Per factor: the mean with groups weighted equally (the mean of group means, as Table 3's order) and
     with respondents weighted equally (the mean of respondents' factor scores), with the rank under each."""
     scores = respondent_factor_scores(likert)
-    by_group = scores.groupby(["factor_id", "stakeholder"], observed=True)["score"].mean().groupby("factor_id").mean()
+    by_group = group_factor_scores(likert).groupby("factor_id", observed=True)["score"].mean()
     by_respondent = scores.groupby("factor_id")["score"].mean()
     factors = codebook.factors(lang)
     table = factors[["factor_id", "factor_short"]].copy()

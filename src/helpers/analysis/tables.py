@@ -14,6 +14,7 @@ import pandas as pd
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, label
 from helpers.files import write_csv
 from helpers import i18n
+from helpers.analysis import stats
 from helpers.i18n import say, ui
 
 
@@ -98,16 +99,25 @@ def statement_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
 
 
 def factor_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Per stakeholder group x factor: mean and median of all its statements' scores, and the factor's rank.
+    """Per stakeholder group x factor: the group's score (`mean`), its rank, and the answers behind it.
 
+    `mean` is the group's factor score as stats.group_factor_scores defines it for the whole report: the mean
+    over the group's respondents of each one's factor score (the mean of their answers to its statements).
+    Pooling the group's answers instead would weigh a respondent by how many statements they answered and give
+    the report a second factor order beside factor_weighting.csv's; with one respondent per group and no blank
+    (the paper) the two are equal. `n_scores` and `median` describe the group's answers to the factor's
+    statements, pooled. A factor nobody in the group answered is kept, missing: no mean, median or rank.
     Rank 1 is the factor the group rates highest; tied means share the best rank.
     """
-    summary = (
+    answers = (
         likert.groupby(["stakeholder", "factor_id"], sort=False)["score"]
-        .agg(n_scores="count", mean="mean", median="median")
+        .agg(n_scores="count", median="median")
         .reset_index()
     )
-    summary["rank"] = summary.groupby("stakeholder")["mean"].rank(ascending=False, method="min").astype(int)
+    scores = stats.group_factor_scores(likert)[["stakeholder", "factor_id", "score"]].rename(columns={"score": "mean"})
+    summary = answers.merge(scores, on=["stakeholder", "factor_id"], how="left", validate="1:1")
+    summary["mean"] = summary["mean"].astype(mean_dtype(likert["score"]))
+    summary["rank"] = rank_factors(summary)
     factors = codebook.factors(lang).rename(columns={"order": "factor_order"})
     groups = codebook.stakeholders(lang)[["code", "order"]].rename(
         columns={"code": "stakeholder", "order": "stakeholder_order"}
@@ -119,6 +129,19 @@ def factor_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
     )
     columns = ["stakeholder", "factor_id", "factor", "factor_short", "n_scores", "mean", "median", "rank"]
     return summary[columns].reset_index(drop=True)
+
+
+def mean_dtype(score: pd.Series) -> str:
+    """The type pandas gives a mean of `score`: Float64 for the nullable integer scores read from likert.csv,
+    float64 for plain ones. The group means are computed from float respondent scores; keeping pandas' type
+    keeps how the tables step prints them (4.0, not 4.00) as it was."""
+    return "Float64" if isinstance(score.dtype, pd.api.extensions.ExtensionDtype) else "float64"
+
+
+def rank_factors(summary: pd.DataFrame) -> pd.Series:
+    """Each factor's rank within its group by `mean` (1 = highest, ties share the best rank); missing (<NA>)
+    where the group has no mean for it, so one blank factor leaves the others' ranks as they are."""
+    return summary.groupby("stakeholder", observed=True)["mean"].rank(ascending=False, method="min").astype("Int64")
 
 
 def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
@@ -138,8 +161,9 @@ def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
         )
         .reset_index()
     )
-    overall["rank"] = overall["mean"].rank(ascending=False, method="min").astype(int)
-    return overall.sort_values(["rank", "factor_id"], kind="stable").reset_index(drop=True)
+    # A factor no group has a mean for (nobody answered it) stays in the table, without a rank, last.
+    overall["rank"] = overall["mean"].rank(ascending=False, method="min").astype("Int64")
+    return overall.sort_values(["rank", "factor_id"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def format_cell_summary(mean: float, sd: float, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -377,6 +401,13 @@ def table1_footnotes(respondents: pd.DataFrame, codebook: Codebook, lang: str = 
         if spec["type"] == "footnote":
             used |= set(respondents[spec["id"]].dropna())
     return [f"{marker} {text}" for key, (marker, text) in codebook.footnotes(lang).items() if key in used]
+
+
+def table_caption(table: str, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The caption of Table 1, 2 or 3: the codebook's (the paper's captions for its data), else this project's
+    default from ui_text.yaml (`table1_caption` ...): a codebook drafted by `make new-dataset` has none, and
+    "Table 1." alone would head the table, the contents and the PDF's bookmarks."""
+    return codebook.table_text(table, "caption", lang) or ui(lang)[f"{table}_caption"]
 
 
 def table_note(

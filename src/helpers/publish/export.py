@@ -247,7 +247,8 @@ def write_table_formats(
     `label` ("Table 3") heads the caption in the spreadsheet and in Word; LaTeX numbers its tables itself.
     `group_by` names the column whose values head groups of rows (Table 3's factor)."""
     folder = Path(folder)
-    headed = f"{label}. {caption}" if label else caption
+    # Without a caption the label stands alone ("Table 1", not "Table 1. "); tables.table_caption gives a default.
+    headed = f"{label}. {caption}" if label and caption else label or caption
     return [
         write_xlsx(table, folder / f"{stem}.xlsx", headed, note, group_by),
         write_docx(table, folder / f"{stem}.docx", headed, note, group_by),

@@ -26,7 +26,7 @@ from helpers.files import read_csv_for_people, write_text
 from helpers.i18n import say, ui
 from helpers.analysis import claims as paper_claims
 from helpers.analysis import stats
-from helpers.analysis.tables import group_column, group_sizes, table_note
+from helpers.analysis.tables import group_column, group_sizes, table_caption, table_note
 from helpers.publish import distribution_stem
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,7 +85,8 @@ def priority_summary(
     def num(value: float) -> str:
         return i18n.number(value, lang)
 
-    overall = ", ".join(f"{row.rank}. {row.factor_short} ({num(row.mean)})" for row in ranking.itertuples())
+    ranked = ranking.dropna(subset=["mean"])  # a factor nobody answered has no place in the order
+    overall = ", ".join(f"{row.rank}. {row.factor_short} ({num(row.mean)})" for row in ranked.itertuples())
     sentences = [say(lang, "priorities_overall", n=len(groups), ranking=overall)]
     first = ranking.iloc[0]
     sentences.append(
@@ -94,20 +95,37 @@ def priority_summary(
     labels = groups.set_index("stakeholder")["label"]
     joiner = f" {ui(lang)['and']} "
     for stakeholder, block in per_group.groupby("stakeholder", sort=False):
-        top = block.loc[block["rank"] == block["rank"].min()]
-        bottom = block.loc[block["mean"] == block["mean"].min()]
-        sentences.append(
-            say(
-                lang,
-                "priorities_group",
-                group=labels[stakeholder],
-                top=joiner.join(top["factor_short"]),
-                top_mean=num(top["mean"].iloc[0]),
-                bottom=joiner.join(bottom["factor_short"]),
-                bottom_mean=num(bottom["mean"].iloc[0]),
+        answered = block.dropna(subset=["mean"])
+        if len(answered):
+            top = answered.loc[answered["rank"] == answered["rank"].min()]
+            bottom = answered.loc[answered["mean"] == answered["mean"].min()]
+            sentences.append(
+                say(
+                    lang,
+                    "priorities_group",
+                    group=labels[stakeholder],
+                    top=joiner.join(top["factor_short"]),
+                    top_mean=num(top["mean"].iloc[0]),
+                    bottom=joiner.join(bottom["factor_short"]),
+                    bottom_mean=num(bottom["mean"].iloc[0]),
+                )
             )
-        )
+        unanswered = block.loc[block["mean"].isna(), "factor_short"]
+        if len(unanswered):
+            sentences.append(
+                say(lang, "priorities_group_missing", group=labels[stakeholder], factors=joiner.join(unanswered))
+            )
     return sentences
+
+
+def scores_read_back(table: pd.DataFrame, decimals: tuple[str, ...], counts: tuple[str, ...]) -> pd.DataFrame:
+    """A table CSV's number columns as numbers. An empty cell is a value the step had nothing to compute from (a
+    group that answered none of a factor's statements has no mean and no rank): missing, never an error;
+    counts become whole numbers that may be missing."""
+    numbers = table.copy()
+    for column in (*decimals, *counts):
+        numbers[column] = numbers[column].mask(numbers[column] == "").astype(float)
+    return numbers.astype({column: "Int64" for column in counts})
 
 
 def sha256(path: Path) -> str:
@@ -239,12 +257,17 @@ def fallback_labels(codebook, lang: str) -> dict[str, str]:
     return found
 
 
-def write_fallbacks(codebook, lang: str, path: Path) -> pd.DataFrame:
+def write_fallbacks(codebook, lang: str, path: Path, processed: Path | None = None) -> pd.DataFrame:
     """Write (and return) every string the report in `lang` shows in a fallback language: key, file, shown_in.
 
-    The file sits beside the report; `make report` counts its rows and says so in one line.
+    The file sits beside the report; `make report` counts its rows and says so in one line. With the ui texts
+    and the codebook's labels, the cleaning step's messages on rows set aside (English only); they are read from
+    `processed`, by default the processed folder of the codebook's dataset (data/processed/<its folder>/).
     """
     rows = i18n.coverage(codebook.raw, [lang], paper_claims.paper_claims())
+    raw = Path(codebook.source).parent
+    processed = Path(processed) if processed is not None else raw.parent.parent / "processed" / raw.name
+    rows += message_fallbacks(processed, lang, f"data/processed/{processed.name}/validation.csv")
     table = pd.DataFrame(rows, columns=["language", "file", "key", "shown_in"])
     table.to_csv(path, index=False, lineterminator="\n")
     return table
@@ -261,13 +284,9 @@ PAPER_TABLES = ("table1", "table2", "table3")
 def cleaning_summary(processed: Path) -> dict:
     """How many raw rows were processed and set aside, and why: read from the cleaning step's files."""
     respondents = pd.read_csv(processed / "respondents.csv", dtype=str, keep_default_na=False, na_values=[""])
-    rejected_path, validation_path = processed / "rejected.csv", processed / "validation.csv"
+    rejected_path = processed / "rejected.csv"
     rejected = read_table(rejected_path) if rejected_path.exists() else pd.DataFrame()
-    problems = read_table(validation_path) if validation_path.exists() else pd.DataFrame()
-    reasons = []
-    if not problems.empty:
-        counted = problems.groupby(["column", "expected"], sort=False).size().reset_index(name="n")
-        reasons = [{"n": row.n, "column": row.column, "expected": row.expected} for row in counted.itertuples()]
+    reasons = problem_counts(processed)
     n_rejected = len(rejected)
     return {
         "n_raw": len(respondents) + n_rejected,
@@ -276,6 +295,45 @@ def cleaning_summary(processed: Path) -> dict:
         "reasons": reasons,
         "respondents": respondents,
     }
+
+
+def problem_counts(processed: Path) -> list[dict]:
+    """n, column, expected: each problem the cleaning step found (validation.csv), with how many rows had it."""
+    validation_path = Path(processed) / "validation.csv"
+    problems = read_table(validation_path) if validation_path.exists() else pd.DataFrame()
+    if problems.empty:
+        return []
+    counted = problems.groupby(["column", "expected"], sort=False).size().reset_index(name="n")
+    return [{"n": row.n, "column": row.column, "expected": row.expected} for row in counted.itertuples()]
+
+
+#: The language of the cleaning step's messages (what a cell should have held): helpers.ingest writes them in
+#: English only, with the codebook's English labels inside, so the report cannot translate them.
+MESSAGE_LANGUAGE = DEFAULT_LANGUAGE
+
+
+def set_aside_reasons(reasons: list[dict], lang: str = DEFAULT_LANGUAGE) -> list[Markup]:
+    """Why rows were set aside, one sentence per problem in `lang`. The cleaning step's message inside it stays
+    English: in a report in another language it is marked lang="en" (readers and screen readers know) and
+    fallbacks.csv lists it (message_fallbacks), as every other string shown in a fallback language."""
+    sentence = Markup(escape(ui(lang)["set_aside_reason"]))
+    shown = []
+    for reason in reasons:
+        expected = reason["expected"]
+        if lang != MESSAGE_LANGUAGE:
+            expected = Markup('<span lang="{}">{}</span>').format(MESSAGE_LANGUAGE, expected)
+        shown.append(sentence.format(n=reason["n"], column=reason["column"], expected=expected))
+    return shown
+
+
+def message_fallbacks(processed: Path, lang: str, shown_as: str) -> list[dict]:
+    """fallbacks.csv rows for the cleaning step's messages a report in `lang` shows in English: one per distinct
+    message, when rows were set aside (the report lists the reasons only then). `shown_as` names validation.csv."""
+    rejected = Path(processed) / "rejected.csv"
+    if lang == MESSAGE_LANGUAGE or not rejected.exists() or read_table(rejected).empty:
+        return []
+    messages = dict.fromkeys(reason["expected"] for reason in problem_counts(processed))
+    return [{"language": lang, "file": shown_as, "key": message, "shown_in": MESSAGE_LANGUAGE} for message in messages]
 
 
 def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUAGE) -> dict:
@@ -289,14 +347,14 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     if pilot_body:
         respondents = respondents.loc[respondents["pilot_body"] == pilot_body]
     groups = group_sizes(respondents, codebook, lang)
-    ranking = table["factor_ranking"].astype({"mean": float, "rank": int, "groups_ranking_first": int})
-    per_group = table["factor_summary"].astype({"mean": float, "rank": int})
+    ranking = scores_read_back(table["factor_ranking"], ("mean",), ("rank", "groups_ranking_first"))
+    per_group = scores_read_back(table["factor_summary"], ("mean",), ("rank",))
     words = ui(lang)
     tables = [
         {
             "id": name,
             "label": words["table_label"].format(number=i),
-            "caption": codebook.table_text(name, "caption", lang) or "",
+            "caption": table_caption(name, codebook, lang),
             "note": table_note(name, codebook, respondents, lang),
             "body": html_table(table[name], group_by=group_column(name, table[name], lang), lang=lang),
         }
@@ -384,7 +442,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "priorities": priority_summary(ranking, per_group, groups, lang),
         "tables": tables,
         "figures": figures,
-        "quarantine": {**cleaning, "reasons": [say(lang, "set_aside_reason", **r) for r in cleaning["reasons"]]},
+        "quarantine": {**cleaning, "reasons": set_aside_reasons(cleaning["reasons"], lang)},
         "set_aside_where": Markup(escape(words["set_aside_where"])).format(file=rejected_file),
         "claims": localised_claims(claims_table, lang),
         "replication": replication,
@@ -520,6 +578,9 @@ def summary_lines(
     unsure = indistinguishable_neighbours(order, differences, words, lang)
     if unsure:
         lines.append(words["summary_indistinguishable"].format(pairs="; ".join(unsure)))
+    unknown = neighbours_without_interval(order, differences, words, lang)
+    if unknown:
+        lines.append(words["summary_no_interval"].format(pairs="; ".join(unknown)))
     if (order["rank_groups"] != order["rank_respondents"]).any():
         by_respondents = order.sort_values(["rank_respondents", "factor_id"], kind="stable")
         lines.append(
@@ -540,35 +601,73 @@ def summary_lines(
     if partly_checkable:
         counts += "; " + words["summary_partly_checkable"].format(n=partly_checkable)
     lines.append(words["summary_claims"].format(counts=counts, total=len(claims)))
-    computed = reliability.loc[reliability["alpha"] != ""]
-    if computed.empty:
-        scales = words["scale_not_checked"]
-    else:
-        alphas = computed["alpha"].astype(float)
-        low = computed.loc[alphas < stats.LOW_ALPHA, "factor"].tolist()
-        scales = (
-            words["scale_some_low"].format(factors=", ".join(low))
-            if low
-            else words["scale_all_fine"].format(low=_number(alphas.min(), lang), high=_number(alphas.max(), lang))
-        )
-    lines.append(words["summary_scales"].format(status=scales))
+    lines.append(words["summary_scales"].format(status=scale_status(reliability, words, lang)))
     lines.append(words["summary_reproduction"].format(status=reproduction["text"]))
     return lines[:10]
+
+
+def scale_status(reliability: pd.DataFrame, words: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Whether the factors form scales, for the summary: from the factors whose alpha was computed, and naming
+    those whose alpha was not (too few complete respondents, or one statement), so a check of some factors
+    never reads as a check of all."""
+    computed = reliability.loc[reliability["alpha"] != ""]
+    if computed.empty:
+        return words["scale_not_checked"]
+    alphas = computed["alpha"].astype(float)
+    low = computed.loc[alphas < stats.LOW_ALPHA, "factor"].tolist()
+    unchecked = reliability.loc[reliability["alpha"] == "", "factor"].tolist()
+    if low:
+        status = words["scale_some_low"].format(factors=", ".join(low))
+    else:
+        fine = "scale_checked_fine" if unchecked else "scale_all_fine"
+        status = words[fine].format(low=_number(alphas.min(), lang), high=_number(alphas.max(), lang))
+    if unchecked:
+        status += "; " + words["scale_not_checked_for"].format(factors=", ".join(unchecked))
+    return status
+
+
+def _neighbour_differences(order: pd.DataFrame, differences: pd.DataFrame | None) -> list[tuple[str, str, pd.Series]]:
+    """(factor above, factor below, its row of factor_differences.csv) for each two factors next to each other in
+    the order; none when no difference has a CI (one respondent per group: differences of individuals)."""
+    if differences is None or differences.empty or (differences["ci_low"] == "").all():
+        return []
+    table = differences.set_index(["factor_a", "factor_b"])
+    ranked = order.sort_values(["rank_groups", "factor_id"], kind="stable")["factor_id"].tolist()
+    return [(above, below, table.loc[(above, below)]) for above, below in zip(ranked, ranked[1:])]
+
+
+def _has_interval(row: pd.Series) -> bool:
+    """Whether a factor_differences.csv row has its CI: empty where some resample left a stakeholder type with no
+    answer to one of the two factors (a respondent who left a whole factor blank, in a small group)."""
+    return row["ci_low"] != "" and row["ci_high"] != ""
+
+
+def neighbours_without_interval(
+    order: pd.DataFrame, differences: pd.DataFrame | None, words: dict | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[str]:
+    """'A and B (difference 0.08)' for each two neighbours in the order whose difference has no CI while others
+    have one: the data neither tell them apart nor fail to; the report says the CI is not available."""
+    names = dict(zip(order["factor_id"], order["factor_short"]))
+    return [
+        (words or ui(lang))["pair_no_interval"].format(
+            a=names[above], b=names[below], difference=_number(row["difference"], lang)
+        )
+        for above, below, row in _neighbour_differences(order, differences)
+        if not _has_interval(row)
+    ]
 
 
 def indistinguishable_neighbours(
     order: pd.DataFrame, differences: pd.DataFrame | None, words: dict | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> list[str]:
     """'A and B (difference 0.08, 95 % CI -0.02 to 0.18)' for each two factors next to each other in the order
-    whose difference's CI includes 0; none without CIs (one respondent per group)."""
-    if differences is None or differences.empty or (differences["ci_low"] == "").all():
-        return []
-    table = differences.set_index(["factor_a", "factor_b"])
+    whose difference's CI includes 0; none without CIs (one respondent per group). A pair whose CI is not
+    available is not among them (neighbours_without_interval)."""
     names = dict(zip(order["factor_id"], order["factor_short"]))
-    ranked = order.sort_values(["rank_groups", "factor_id"], kind="stable")["factor_id"].tolist()
     pairs = []
-    for above, below in zip(ranked, ranked[1:]):
-        row = table.loc[(above, below)]
+    for above, below, row in _neighbour_differences(order, differences):
+        if not _has_interval(row):
+            continue
         low, high = float(row["ci_low"]), float(row["ci_high"])
         if low <= 0 <= high:
             pairs.append(
