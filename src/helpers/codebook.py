@@ -8,6 +8,7 @@ dictionaries keyed by language code (en, ru, kk); `label(...)` falls back along 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,13 @@ LANGUAGES = ("en", "ru", "kk")
 FALLBACKS = {"kk": ["ru", "en"], "ru": ["en"], "en": ["ru"]}
 PROFILE_TYPES = {"text", "date", "years", "decimal_years", "duration", "category", "footnote"}
 REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
+#: Profile types that hold a number of years and may carry `range: [min, max]` (a duration's range is in years too).
+RANGED_TYPES = {"years", "decimal_years", "duration"}
+#: The plausible ages of a respondent, in years, for an age field without its own `range`: the codebooks of the
+#: paper and of example-v2 say nothing about it, yet an age of 0 or 150 is a typing error, never a respondent.
+AGE_RANGE = (14, 100)
+#: Words that make a field of years an age (its id or its label in any language): en, ru, kk.
+AGE_WORDS = {"age", "возраст", "возраста", "жас", "жасы", "жасыңыз"}
 
 
 def label_language(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
@@ -178,6 +186,35 @@ class Codebook:
         return label(title, lang) if isinstance(title, dict) else title
 
 
+def is_age(field: dict[str, Any]) -> bool:
+    """Whether a profile field of years is the respondent's age: its id or a label names it (Age, Возраст, Жасы)."""
+    texts = [str(field.get("id", "")), *[str(t) for t in (field.get("label") or {}).values() if t]]
+    return any(word in AGE_WORDS for text in texts for word in re.split(r"[\W_]+", text.casefold()))
+
+
+def value_range(field: dict[str, Any]) -> tuple[float, float] | None:
+    """The plausible (min, max) years of a profile field, both included: its `range`, else AGE_RANGE for an age
+    in years, else None (any number is taken)."""
+    if field.get("type") not in RANGED_TYPES:
+        return None
+    if field.get("range") is not None:
+        low, high = field["range"]
+        return low, high
+    if field.get("type") in ("years", "decimal_years") and is_age(field):
+        return AGE_RANGE
+    return None
+
+
+def _check_range(value: Any) -> bool:
+    """`range: [min, max]`: two numbers, min not above max."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        and value[0] <= value[1]
+    )
+
+
 def dataset_title(codebook: Codebook, lang: str = DEFAULT_LANGUAGE, default: str = "") -> str:
     """`dataset.title` in `lang`: one text for every language, or a text per language."""
     return codebook.title(lang) or default
@@ -304,6 +341,18 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             problem(f"profile[{i}].values", None, "the list of allowed values")
         if f.get("type") == "footnote" and f.get("applies_to") not in profile_ids:
             problem(f"profile[{i}].applies_to", f.get("applies_to"), "the id of another profile field")
+        if "range" in f and f.get("type") not in RANGED_TYPES:
+            problem(
+                f"profile[{i}].range",
+                f.get("range"),
+                "no range here (only fields of type " + ", ".join(sorted(RANGED_TYPES)) + " take one)",
+            )
+        elif "range" in f and not _check_range(f["range"]):
+            problem(
+                f"profile[{i}].range",
+                f.get("range"),
+                "two numbers of years [min, max], min not above max, e.g. [14, 100]",
+            )
         if f.get("type") == "footnote" and not footnotes:
             problem("footnotes", None, "a footnotes section for the footnote field " + str(f.get("id")))
 

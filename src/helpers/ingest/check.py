@@ -3,10 +3,10 @@
 Lists, in the export's own words (its headers, its labels): what is still TODO in a drafted codebook; the
 codebook's structural problems; codebook entries that match no column of the export, with the header they
 most likely mean; answers the codebook does not know, with the codebook's label they most likely mean (a
-label with an extra space, "Нейтрально" against "Нейтрально / нет мнения"); export columns the codebook
-does not use; and stakeholder types or pilot bodies of the codebook no respondent has.
+label with an extra space, "Нейтрально" against "Нейтрально / нет мнения"); and, as notices that need no fix,
+export columns the codebook does not use and stakeholder types or pilot bodies of the codebook no respondent has.
 
-    python -m helpers.ingest.check <dataset>      # exit status 1 when anything is listed
+    python -m helpers.ingest.check <dataset>      # exit status 1 when anything is to fix (notices do not count)
 """
 
 from __future__ import annotations
@@ -29,9 +29,14 @@ from helpers.ingest.validate import validate_export
 from helpers.paths import dataset_paths
 
 TODO = "TODO"
+#: The shortest text that counts as contained in a label for a suggestion.
+MIN_CONTAINED = 3
 PLACEHOLDER_FACTOR = "__todo__"
-#: Listed, but nothing to fix: an export may hold columns nobody analyses (timestamps, e-mail addresses).
-INFORMATION = {"unused column"}
+#: Listed, but nothing to fix: an export may hold columns nobody analyses (timestamps, e-mail addresses), and a
+#: sample may hold no respondent of a stakeholder type or pilot body the codebook lists (`make report` accepts
+#: both), nor may respondents write an option's own words as their "Other" text. A misspelled label is not among
+#: them: its answers are listed as unknown answers, which are to fix.
+INFORMATION = {"unused column", "never found", "option as other", "no wording"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ def _suggest(value: str, vocabulary: list[str]) -> str | None:
     close = difflib.get_close_matches(key, list(by_norm), n=1, cutoff=0.6)
     if close:
         return by_norm[close[0]]
-    containing = [v for k, v in by_norm.items() if len(k) >= 3 and (k in key or key in k)]
+    # One text inside the other ("Нейтрально" in "Нейтрально / нет мнения") is a resemblance only when both are
+    # words: a letter such as 'G' is inside many a label and resembles none of them.
+    containing = [v for k, v in by_norm.items() if min(len(k), len(key)) >= MIN_CONTAINED and (k in key or key in k)]
     return max(containing, key=len) if containing else None
 
 
@@ -108,21 +115,24 @@ def _texts(entries: list[dict], key: str) -> list[str]:
 
 
 def _vocabulary(codebook: Codebook) -> dict[str, tuple[str, list[str]]]:
-    """Canonical column -> (what it holds, the labels the codebook accepts there)."""
+    """Canonical column -> (what it holds, with its article; the labels the codebook accepts there).
+
+    Only columns whose answers come from a list of the codebook; the others (ids, dates, ages) are checked by
+    a rule, whose own words (validate.export_schema) say what was expected."""
     export = codebook.export
     raw = codebook.raw
-    vocab = {export["stakeholder_column"]: ("stakeholder type", _texts(raw["stakeholders"], "label"))}
+    vocab = {export["stakeholder_column"]: ("a stakeholder type", _texts(raw["stakeholders"], "label"))}
     if export.get("pilot_body_column"):
-        vocab[export["pilot_body_column"]] = ("pilot body", _texts(raw.get("pilot_bodies") or [], "label"))
+        vocab[export["pilot_body_column"]] = ("a pilot body", _texts(raw.get("pilot_bodies") or [], "label"))
     scale = [t for v in (raw["scale"].get("labels") or {}).values() for t in (v or {}).values() if t]
     scale += [str(v) for v in codebook.scale_values] + codebook.scale_missing
     for statement in codebook.statements()["statement_id"]:
-        vocab[statement] = ("answer on the scale", scale)
+        vocab[statement] = ("an answer on the scale", scale)
     for question in raw["questions"]:
-        vocab[question["id"]] = ("option", _texts(question["options"], "text"))
+        vocab[question["id"]] = ("an option", _texts(question["options"], "text"))
     for field in codebook.profile():
         if field["type"] == "category":
-            vocab[field["id"]] = ("answer", [str(v) for v in field["values"]])
+            vocab[field["id"]] = ("an answer", [str(v) for v in field["values"]])
     return vocab
 
 
@@ -180,35 +190,35 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
                 )
             )
         else:
-            findings.append(
-                Finding(
-                    "cell",
-                    f"row {problem.row}, column {headers.get(problem.column, problem.column)!r}",
-                    f"found {problem.value!r}; expected {problem.expected}",
-                )
-            )
-    present = [key for key in canonical.columns]
-    if present:
+            findings.append(_cell_finding(problem, headers))
+    if len(canonical.columns):
         vocab = _vocabulary(codebook)
-        for problem in _group(validate_export(canonical, codebook, source)):
-            column, value, rows = problem
+        questions = {q["id"]: q for q in codebook.raw["questions"]}
+        for column, value, expected, rows in _group(validate_export(canonical, codebook, source)):
             header = headers.get(column, column)
-            what, labels = vocab.get(column, ("value", []))
-            suggestion = None
-            if column in {q["id"] for q in codebook.raw["questions"]}:
-                question = next(q for q in codebook.raw["questions"] if q["id"] == column)
+            seen = f"{value!r} ({len(rows)} row(s), first row {rows[0]})"
+            if column not in vocab:  # a rule, not a list: an age out of range, an unreadable date
+                findings.append(Finding("cell", repr(header), f"{seen}; expected {expected}"))
+                continue
+            what, labels = vocab[column]
+            known = ""
+            if column in questions:
+                question = questions[column]
                 value = _unread_part(str(frame.loc[rows[0], header]) if header in frame.columns else value, question)
-            if labels:
-                suggestion = _suggest(value, labels)
+                seen = f"{value!r} ({len(rows)} row(s), first row {rows[0]})"
+                known = (
+                    " (its options: " + " ".join(str(o["letter"]) for o in question["options"]) + ", or their texts)"
+                )
             findings.append(
                 Finding(
                     "unknown answer",
                     repr(header),
-                    f"{value!r} ({len(rows)} row(s), first row {rows[0]}) is not a {what} the codebook knows",
-                    suggestion,
+                    f"{seen} is not {what} the codebook knows{known}",
+                    _suggest(value, labels) if labels else None,
                 )
             )
     findings += _options_read_as_other(codebook, canonical, headers)
+    findings += _options_without_wording(codebook, headers)
     for header in unclaimed:
         findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
     findings += _labels_never_found(codebook, canonical, headers)
@@ -227,8 +237,25 @@ def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers:
         if not column or column not in canonical.columns or not any(o.get("other") for o in question["options"]):
             continue
         options = [t for o in question["options"] if not o.get("other") for t in (o.get("text") or {}).values() if t]
+        letters = {
+            norm(text): str(o["letter"])
+            for o in question["options"]
+            if not o.get("other")
+            for text in (o.get("text") or {}).values()
+            if text
+        }
         texts = Counter(part.strip() for cell in canonical[column] for part in str(cell).split("; ") if part.strip())
         for text, count in texts.items():
+            if norm(text) in letters:  # an option's very words, written under "Other": nothing misspelled
+                findings.append(
+                    Finding(
+                        "option as other",
+                        repr(headers.get(column, column)),
+                        f"{text!r} ({count} row(s)) is the text of option {letters[norm(text)]}, written as the free "
+                        'text of "Other": kept as the respondent\'s own words',
+                    )
+                )
+                continue
             close = difflib.get_close_matches(norm(text), [norm(o) for o in options], n=1, cutoff=0.8)
             if close:
                 option = next(o for o in options if norm(o) == close[0])
@@ -244,6 +271,27 @@ def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers:
     return findings
 
 
+def _options_without_wording(codebook: Codebook, headers: dict) -> list[Finding]:
+    """Options with no text that the codebook does not mark `known: false`: wording not written in yet.
+
+    A draft from an export of letters only has them; the report would show such options by their letter alone.
+    `known: false` says the wording is known to be missing (the paper's unprinted options): nothing to say then.
+    """
+    findings = []
+    for question in codebook.raw["questions"]:
+        letters = [str(o["letter"]) for o in question["options"] if not _first_text(o.get("text")) and "known" not in o]
+        if letters:
+            findings.append(
+                Finding(
+                    "no wording",
+                    repr(headers.get(question["id"], question["id"])),
+                    f"option(s) {', '.join(letters)} have no text yet, so tables and the report can name them by "
+                    "letter only: give each its `text:` (or `known: false` where the wording is truly unknown)",
+                )
+            )
+    return findings
+
+
 def _unread_part(cell: str, question: dict) -> str:
     """The part of a checkbox cell that is no option of the question (the whole cell when nothing is read)."""
     options = _option_lookup(question)
@@ -252,18 +300,31 @@ def _unread_part(cell: str, question: dict) -> str:
     return ", ".join(unread) if unread and len(unread) < len(parts) else (unread[0] if len(unread) == 1 else cell)
 
 
-def _group(problems) -> list[tuple[str, str, list[int]]]:
-    """(column, value, rows) for each distinct unknown answer: one line per answer, not per row."""
-    grouped: dict[tuple[str, str], list[int]] = {}
+def _group(problems) -> list[tuple[str, str, str, list[int]]]:
+    """(column, value, expected, rows) for each distinct unknown answer: one line per answer, not per row."""
+    grouped: dict[tuple[str, str, str], list[int]] = {}
     for p in problems:
         if p.row is None or p.column is None or p.value is None:
             continue
-        grouped.setdefault((p.column, str(p.value).strip()), []).append(p.row)
-    return [(c, v, sorted(rows)) for (c, v), rows in grouped.items()]
+        grouped.setdefault((p.column, str(p.value).strip(), p.expected), []).append(p.row)
+    return [(c, v, e, sorted(rows)) for (c, v, e), rows in grouped.items()]
+
+
+def _cell_finding(problem, headers: dict) -> Finding:
+    """A problem the reader found in one record (a wrong number of fields, a control character), where the export
+    has it: the row, and the column by the export's header when the problem is about one column."""
+    where = f"row {problem.row}"
+    if problem.column:
+        where += f", column {headers.get(problem.column, problem.column)!r}"
+    found = "" if problem.value is None else f"found {problem.value!r}; "
+    return Finding("cell", where, f"{found}expected {problem.expected}")
 
 
 def _labels_never_found(codebook: Codebook, canonical: pd.DataFrame, headers: dict) -> list[Finding]:
-    """Stakeholder types and pilot bodies of the codebook that no respondent has: often a misspelled label."""
+    """Stakeholder types and pilot bodies of the codebook that no respondent has: a notice, not a mismatch.
+
+    A sample may lack a type (the paper's data have no respondent of two of its pilot bodies) and `make report`
+    accepts it; a misspelled label, the mismatch worth fixing, also shows as an unknown answer of the export."""
     findings = []
     export = codebook.export
     for key, section in (("stakeholder_column", "stakeholders"), ("pilot_body_column", "pilot_bodies")):
@@ -280,7 +341,8 @@ def _labels_never_found(codebook: Codebook, canonical: pd.DataFrame, headers: di
                     Finding(
                         "never found",
                         f"{section} {shown!r}",
-                        f"no respondent's {headers.get(column, column)!r} is this",
+                        f"no respondent's {headers.get(column, column)!r} is this: absent from the sample, "
+                        "which is allowed (check the label if you expected some)",
                         _suggest(shown, seen_values),
                     )
                 )
@@ -330,15 +392,24 @@ def main(argv: list[str]) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    print(report(argv[0], findings))
+    return 1 if any(f.kind not in INFORMATION for f in findings) else 0
+
+
+def report(name: str, findings: list[Finding]) -> str:
+    """What `make check-codebook` prints: the things to fix (they make it fail), then the notices (they do not)."""
     to_fix = [f for f in findings if f.kind not in INFORMATION]
+    notices = [f for f in findings if f.kind in INFORMATION]
     if not to_fix:
-        print(f"{argv[0]}: the codebook and the export agree; nothing to fix.")
+        lines = [f"{name}: the codebook and the export agree; nothing to fix."]
     else:
         counts = Counter(f.kind for f in to_fix)
-        print(f"{argv[0]}: {len(to_fix)} thing(s) to fix ({', '.join(f'{n} {k}' for k, n in counts.items())}):")
-    for finding in to_fix + [f for f in findings if f.kind in INFORMATION]:
-        print(f"  - {finding}")
-    return 1 if to_fix else 0
+        lines = [f"{name}: {len(to_fix)} thing(s) to fix ({', '.join(f'{n} {k}' for k, n in counts.items())}):"]
+    lines += [f"  - {finding}" for finding in to_fix]
+    if notices:
+        lines.append(f"{len(notices)} notice(s), for information only (not errors: nothing to fix):")
+        lines += [f"  - {finding}" for finding in notices]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

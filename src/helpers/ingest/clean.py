@@ -163,13 +163,20 @@ def rejected_rows(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """The raw rows with problems, exactly as read, with their line number and every reason."""
     reasons: dict[int, list[str]] = {}
     for problem in problems:
-        text = f"column {problem.column!r}: found {problem.value!r}; expected {problem.expected}"
-        reasons.setdefault(problem.row, []).append(text)
+        reasons.setdefault(problem.row, []).append(rejection_reason(problem))
     rows = sorted(reasons)
     rejected = raw.loc[rows].copy()
     rejected.insert(0, "reasons", [" | ".join(reasons[r]) for r in rows])
     rejected.insert(0, "source_row", rows)
     return rejected.reset_index(drop=True)
+
+
+def rejection_reason(problem: Problem) -> str:
+    """One reason a row was set aside, as rejected.csv gives it: the column (or the row as a whole, for a row with
+    too few or too many fields), what was found, what was expected. Nothing of Python's (no "column None")."""
+    where = f"column {problem.column!r}" if problem.column else "the row as a whole"
+    found = "" if problem.value is None else f"found {problem.value!r}; "
+    return f"{where}: {found}expected {problem.expected}"
 
 
 def clean_dataset(

@@ -467,7 +467,9 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
                     f"{header}/<name>; give each option's text (or use FORM=)"
                 )
             elif all(re.fullmatch(r"[A-Z]", o) for o in options):
-                entries = [{"letter": o, "text": None, "known": False} for o in options]
+                # No `known: false`: that marks wording a source does not give (the paper's unprinted options);
+                # here it is only not written yet, and `make check-codebook` says so until it is.
+                entries = [{"letter": o, "text": None} for o in options]
                 notes[("questions", i, "options")] = (
                     "guess: the export holds option letters only; give each option's text"
                 )

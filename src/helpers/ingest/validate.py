@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 import pandas as pd
 import pandera.pandas as pa
@@ -23,7 +24,7 @@ from helpers.ingest.cells import (
     respondent_ids,
     score_lookup,
 )
-from helpers.codebook import Codebook
+from helpers.codebook import AGE_RANGE, Codebook, value_range
 from helpers.ingest.encoding import looks_like_mojibake
 from helpers.errors import Problem
 
@@ -40,11 +41,56 @@ def _check(fn, expected: str) -> pa.Check:
     return pa.Check(lambda s: each_distinct(s, fn).astype(bool), error=expected, name=expected)
 
 
-def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str]]:
+#: How a cell of type `years` and of type `decimal_years` is written ("41"; "3,0" or "2.5").
+WHOLE_YEARS = r"\d{1,3}"
+DECIMAL_YEARS = r"\d{1,3}(?:[.,]\d+)?"
+
+
+def _years(cells: pd.Series, kind: str) -> pd.Series:
+    """Each cell as a number of years (a duration's months / 12); NaN where blank or unreadable, since the type's
+    own check already reports an unreadable cell and the range check should not report it twice."""
+    text = cells.str.strip()
+    if kind == "duration":
+        readings = text.map(lambda t: parse_duration(t) if isinstance(t, str) else None)
+        return readings.map(lambda r: r[0] / 12 if r else float("nan")).astype("float64")
+    pattern = WHOLE_YEARS if kind == "years" else DECIMAL_YEARS
+    readable = text.where(text.str.fullmatch(pattern).fillna(False).astype(bool))
+    return pd.to_numeric(readable.str.replace(",", ".", regex=False), errors="coerce")
+
+
+def _range_checks(field: dict) -> list[pa.Check]:
+    """The check that a number of years lies in the field's plausible range (value_range), if it has one."""
+    bounds = value_range(field)
+    if bounds is None:
+        return []
+    low, high = bounds
+    kind = field["type"]
+    return [
+        _check(
+            lambda s: (lambda years: years.isna() | years.between(low, high))(_years(s, kind)),
+            _range_message(field, low, high),
+        )
+    ]
+
+
+def _range_message(field: dict, low: float, high: float) -> str:
+    """What a cell outside the range should have held, and where the range comes from (so a person can widen it)."""
+    span = f"from {low:g} to {high:g} years"
+    if field.get("range") is None and (low, high) == AGE_RANGE:
+        return f"an age {span}, or blank (to accept other ages, give this field `range: [min, max]` in codebook.yaml)"
+    what = "a duration" if field["type"] == "duration" else "a number of years"
+    return f"{what} {span} (the field's `range` in codebook.yaml), or blank"
+
+
+def export_schema(
+    codebook: Codebook, present: Collection[str] | None = None
+) -> tuple[pa.DataFrameSchema, dict[str, str]]:
     """The pandera schema of the canonical export described by `codebook`.
 
     Also returns, for the checks that span two columns, the column each one's
-    message is about (pandera reports those at the frame level).
+    message is about (pandera reports those at the frame level). With `present` (the columns the export has),
+    only those are checked: a missing column is reported once, by the reader of the export's shape
+    (shapes.to_canonical), in words; pandera would add its own check name ("column_in_dataframe").
     """
     export = codebook.export
     mojibake = _check(
@@ -114,16 +160,18 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
             add(
                 field["id"],
                 _check(
-                    lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}"), "a whole number of years, or blank"
+                    lambda s: _blank(s) | s.str.strip().str.fullmatch(WHOLE_YEARS), "a whole number of years, or blank"
                 ),
+                *_range_checks(field),
             )
         elif kind == "decimal_years":
             add(
                 field["id"],
                 _check(
-                    lambda s: _blank(s) | s.str.strip().str.fullmatch(r"\d{1,3}(?:[.,]\d+)?"),
+                    lambda s: _blank(s) | s.str.strip().str.fullmatch(DECIMAL_YEARS),
                     "a number of years such as '3', '3,0' or '2.5', or blank",
                 ),
+                *_range_checks(field),
             )
         elif kind == "duration":
             add(
@@ -134,6 +182,7 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
                     ),
                     "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank",
                 ),
+                *_range_checks(field),
             )
         elif kind == "footnote":
             add(
@@ -182,7 +231,8 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
     other_checks, frame_check_columns = [], {}
     for question in codebook.raw["questions"]:
         other_letters = {str(o["letter"]) for o in question["options"] if o.get("other")}
-        if question.get("other_column") and other_letters:
+        both_present = present is None or {question["id"], question.get("other_column")} <= set(present)
+        if question.get("other_column") and other_letters and both_present:
             qid, col = question["id"], question["other_column"]
             message = f"free text only when the 'other' option ({', '.join(sorted(other_letters))}) of {qid} is chosen"
             frame_check_columns[message] = col
@@ -194,12 +244,14 @@ def export_schema(codebook: Codebook) -> tuple[pa.DataFrameSchema, dict[str, str
                     error=message,
                 )
             )
+    if present is not None:
+        columns = {name: column for name, column in columns.items() if name in set(present)}
     return pa.DataFrameSchema(columns, checks=other_checks, strict=False, coerce=False), frame_check_columns
 
 
 def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) -> list[Problem]:
     """Every problem of the canonical export, in one pass; an empty list when it is valid."""
-    schema, frame_check_columns = export_schema(codebook)
+    schema, frame_check_columns = export_schema(codebook, present=canonical.columns)
     try:
         schema.validate(canonical, lazy=True)
     except pa.errors.SchemaErrors as errors:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sys
 
 import pandas as pd
@@ -19,7 +20,7 @@ import pandas as pd
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, dataset_title, label, read_codebook
 from helpers.files import replace_atomically
 from helpers.paths import dataset_paths
-from helpers.processed import read_processed
+from helpers.processed import PROCESSED_TABLES, read_processed
 
 MIN_COMPLETE_FOR_ALPHA = 10
 
@@ -194,6 +195,21 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
     return "\n".join(out)
 
 
+def dataset_description(source: str | None, n_respondents: int) -> str:
+    """The source, then how many respondents the processed data hold, as sentences; the count only once.
+
+    A drafted codebook's source already ends with the export's count ("… export answers.csv, 6 respondents"):
+    said again it reads "6 respondents 6 respondents.".
+    """
+    text = str(source or "").strip()
+    count = f"{n_respondents} respondent{'' if n_respondents == 1 else 's'}"
+    if re.search(rf"(?<!\d){re.escape(count)}\W*$", text):
+        return text if text.endswith(".") else f"{text}."
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return f"{text} {count}.".strip()
+
+
 def dataset_jsonld(codebook: Codebook, name: str, n_respondents: int, lang: str = DEFAULT_LANGUAGE) -> str:
     """schema.org Dataset: name, description, variables measured (each statement, question, profile field)."""
     variables = [
@@ -219,7 +235,7 @@ def dataset_jsonld(codebook: Codebook, name: str, n_respondents: int, lang: str 
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "name": dataset_title(codebook, lang, name),
-        "description": f"{codebook.dataset.get('source', '')} {n_respondents} respondents.".strip(),
+        "description": dataset_description(codebook.dataset.get("source"), n_respondents),
         "identifier": name,
         "inLanguage": lang,
         "variableMeasured": variables,
@@ -234,6 +250,11 @@ def dataset_jsonld(codebook: Codebook, name: str, n_respondents: int, lang: str 
 def write_codebook_page(name: str, lang: str = DEFAULT_LANGUAGE) -> list:
     paths = dataset_paths(name)
     codebook = read_codebook(paths.codebook)
+    missing = [f"{n}.csv" for n in PROCESSED_TABLES if not (paths.processed / f"{n}.csv").exists()]
+    if missing:  # said here, relative to the project root: read_processed would name the folder's absolute path
+        raise FileNotFoundError(
+            f"{paths.relative(paths.processed)}: no {', '.join(missing)}; clean the data first (make report DATA={name})"
+        )
     data = read_processed(paths.processed)
     folder = paths.reports / "codebook"
     folder.mkdir(parents=True, exist_ok=True)
@@ -247,11 +268,17 @@ def write_codebook_page(name: str, lang: str = DEFAULT_LANGUAGE) -> list:
     return written
 
 
-if __name__ == "__main__":
-    if len(sys.argv) < 2:
+def main(argv: list[str]) -> int:
+    """`make codebook DATA=x`: write the page and the record, and name each file relative to the project root."""
+    if not argv:
         sys.exit("usage: python -m helpers.publish.codebook_page <dataset> [lang]")
     try:
-        for path in write_codebook_page(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else DEFAULT_LANGUAGE):
-            print(path)
+        for path in write_codebook_page(argv[0], argv[1] if len(argv) > 1 else DEFAULT_LANGUAGE):
+            print(dataset_paths(argv[0]).relative(path))  # as every other message of the project names a file
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f"error: {error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

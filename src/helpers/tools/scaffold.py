@@ -79,7 +79,15 @@ def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, 
     return draft_yaml(draft.book, draft.notes, name, origin, draft.unused, paper_roles()), draft.book
 
 
+#: What `make new-dataset` says when NAME is not given: its own variable, not the DATA= of the other targets.
+NAME_MISSING = (
+    "NAME is empty: give the new dataset's folder name, e.g. make new-dataset NAME=ministry-2021 FROM=export.csv"
+)
+
+
 def new_dataset(name: str, source: str | None = None, form: str | None = None) -> str:
+    if not str(name or "").strip():
+        raise ValueError(NAME_MISSING)
     paths = dataset_paths(name)
     if paths.raw.exists():
         raise FileExistsError(f"{paths.relative(paths.raw)} already exists; choose another NAME (nothing was changed)")
