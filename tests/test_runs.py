@@ -237,6 +237,7 @@ def test_a_failed_run_leaves_no_report_that_could_pass_for_current(finished_run)
         assert "row 4, column 'stakeholder': found 'minister'" in result.stderr
         reports = project / "reports" / DATA / "en"
         assert not (reports / "report.html").exists() and not (reports / "report.pdf").exists()
+        assert not (reports / "fallbacks.csv").exists()  # the report's list of fallbacks goes with it
         # Everything made from the old data is gone: the tables and figures, and their records.
         assert not list((reports / "notebooks").glob("0[2-5]_*.ipynb"))
         assert not (project / "reports" / DATA / "notebooks" / "01_clean.ipynb").exists()
