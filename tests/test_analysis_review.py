@@ -267,3 +267,17 @@ def test_the_english_report_shows_the_message_as_before(quarantined, tmp_path):
     [reason] = report.set_aside_reasons(report.problem_counts(processed), "en")
     assert str(reason) == "1 × column &#39;s01&#39;: expected " + MESSAGE
     assert MESSAGE not in report.write_fallbacks(codebook, "en", tmp_path / "fallbacks.csv")["key"].tolist()
+
+
+@pytest.mark.parametrize(
+    "lang, whole_row", [("en", "the row as a whole"), ("ru", "строка целиком"), ("kk", "жол тұтасымен")]
+)
+def test_a_problem_of_the_whole_row_names_no_column(tmp_path, lang, whole_row):
+    """Too few or too many fields belong to no column: the report says so instead of "column ''"."""
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    pd.DataFrame(
+        {"file": ["survey.csv"], "row": [5], "column": [""], "value": ["32 fields"], "expected": ["31 fields"]}
+    ).to_csv(processed / "validation.csv", index=False)
+    [reason] = report.set_aside_reasons(report.problem_counts(processed), lang)
+    assert whole_row in str(reason) and "''" not in str(reason) and "«»" not in str(reason)

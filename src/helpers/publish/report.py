@@ -316,13 +316,16 @@ def set_aside_reasons(reasons: list[dict], lang: str = DEFAULT_LANGUAGE) -> list
     """Why rows were set aside, one sentence per problem in `lang`. The cleaning step's message inside it stays
     English: in a report in another language it is marked lang="en" (readers and screen readers know) and
     fallbacks.csv lists it (message_fallbacks), as every other string shown in a fallback language."""
-    sentence = Markup(escape(ui(lang)["set_aside_reason"]))
+    in_a_column = Markup(escape(ui(lang)["set_aside_reason"]))
+    whole_row = Markup(escape(ui(lang)["set_aside_row_reason"]))  # e.g. too few or too many fields: no column
     shown = []
     for reason in reasons:
         expected = reason["expected"]
         if lang != MESSAGE_LANGUAGE:
             expected = Markup('<span lang="{}">{}</span>').format(MESSAGE_LANGUAGE, expected)
-        shown.append(sentence.format(n=reason["n"], column=reason["column"], expected=expected))
+        column = reason["column"]
+        sentence = in_a_column if column and str(column) not in ("None", "nan") else whole_row
+        shown.append(sentence.format(n=reason["n"], column=column, expected=expected))
     return shown
 
 
