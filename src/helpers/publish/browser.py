@@ -221,6 +221,21 @@ def _state(pid: int) -> str | None:
         return None
 
 
+NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def renumber_node_ids(data: bytes) -> bytes:
+    """The tagged PDF's structure element IDs, `(node00000104)`, numbered 1, 2, ... in their own order.
+
+    Chromium takes them from its DOM node counter, which the page check before the print (axe-core, the
+    screenshot) sometimes moves by one: the same report then gave two different PDFs (seen under load, 1 print
+    in 10). Renumbered by rank, every ID keeps its place in the order (the ID tree stays sorted) and its width
+    (the cross-reference offsets stay valid), and the same report always gives the same bytes.
+    """
+    ranks = {old: b"%08d" % rank for rank, old in enumerate(sorted(set(NODE_ID.findall(data)), key=int), start=1)}
+    return NODE_ID.sub(lambda match: b"(node" + ranks[match.group(1)] + b")", data)
+
+
 def print_to_pdf(tools: _DevTools, pdf: Path, paper: str = "a4") -> Path:
     """The loaded page printed to `pdf` on `paper` (a4 or letter), tagged, with an outline of its headings."""
     width, height = PAPER_SIZES[paper.lower()]
@@ -246,7 +261,7 @@ def print_to_pdf(tools: _DevTools, pdf: Path, paper: str = "a4") -> Path:
     data = base64.b64decode(result["data"])
     # Same-length replacement: the cross-reference offsets of the PDF stay valid.
     data = re.sub(rb"\(D:\d{14}[^)]*\)", _pdf_date(), data)
-    Path(pdf).write_bytes(data)
+    Path(pdf).write_bytes(renumber_node_ids(data))
     return Path(pdf)
 
 
