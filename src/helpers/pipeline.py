@@ -179,42 +179,53 @@ def forget(record: Path, paths: DatasetPaths) -> list[str]:
     return removed
 
 
-def altered_outputs(paths: DatasetPaths) -> dict[Path, list[str]]:
+def altered_outputs(paths: DatasetPaths, languages: list[str] | None = None) -> dict[Path, list[str]]:
     """Records of `paths`' dataset whose files are no longer what the step wrote, with those files.
 
-    A file is altered when it is gone or its bytes differ from the SHA-256 in the record. A file older than its
-    record (which is moved into place last) is taken as it was, without reading it.
-    Records from before the digests were kept name their files only, and are left alone.
+    A file is altered when it is gone or its bytes differ from the SHA-256 in the record: every file is read,
+    whatever its date (a record re-saved from Lab, or a file copied with its old date, would fool a date). A
+    record that names no written files with their digests (edited, or from before the digests) is altered too.
+    With `languages`, only the records of those languages' reports and the cleaning step's are looked at.
     """
     altered = {}
     records = sorted(p for p in paths.dataset_reports.rglob("notebooks/*.ipynb") if ".staging" not in p.parts)
     for record in records:
+        folder = record.parent.parent
+        if record.name.endswith(".failed.ipynb") or (
+            languages is not None and folder != paths.dataset_reports and folder.name not in languages
+        ):
+            continue
         wrote = _record_metadata(record).get("wrote")
         if not isinstance(wrote, dict):
+            altered[record] = [paths.relative(record)]
             continue
-        written_at = record.stat().st_mtime_ns
-        changed = []
-        for name, digest in wrote.items():
-            path = paths.root / name
-            try:
-                status = path.stat()
-            except OSError:
-                changed.append(name)
-                continue
-            if status.st_mtime_ns >= written_at and _sha256(path) != digest:
-                changed.append(name)
+        changed = [name for name, digest in wrote.items() if _digest_or_none(paths.root / name) != digest]
         if changed:
             altered[record] = changed
     return altered
 
 
-def forget_altered(paths: DatasetPaths) -> list[str]:
-    """Forget (see `forget`) every step whose files were changed or removed since it wrote them; one line each."""
+def _digest_or_none(path: Path) -> str | None:
+    try:
+        return _sha256(path)
+    except OSError:
+        return None
+
+
+def forget_altered(paths: DatasetPaths, languages: list[str] | None = None) -> list[str]:
+    """Forget (see `forget`) every step whose files were changed or removed since it wrote them; one line each.
+    `languages`: the reports about to be made (see altered_outputs)."""
     lines = []
-    for record, changed in altered_outputs(paths).items():
+    for record, changed in altered_outputs(paths, languages).items():
         if not record.exists():  # forgotten already, as a step after one forgotten before it
             continue
         forget(record, paths)
+        if changed == [paths.relative(record)]:
+            lines.append(
+                f"{changed[0]}: this step's record no longer names the files it wrote with their SHA-256 (edited?); "
+                "that step and every one after it run again"
+            )
+            continue
         shown = changed[0] + (f" and {len(changed) - 1} more" if len(changed) > 1 else "")
         lines.append(
             f"{shown}: not what {paths.relative(record)} wrote (changed since, e.g. by a notebook run by hand); "
@@ -589,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         if not errors and args.forget_altered:
-            for line in forget_altered(dataset_paths(os.environ["DATA"])):
+            for line in forget_altered(dataset_paths(os.environ["DATA"]), os.environ.get("REPORT_LANG", "en").split()):
                 print(line)
         return 2 if errors else 0
     if args.command == "forget-report":
