@@ -287,3 +287,14 @@ def test_the_paper_verdicts_stand_beside_another_datasets(clean, codebook):
     assert elsewhere.loc["turnover", "paper_verdict"] == PARTLY
     assert elsewhere.loc["factor_order_choices", "paper_verdict"] == f"{SUPPORTED} ({PARTLY_CHECKABLE})"
     assert list(elsewhere.columns).index("paper_verdict") == list(elsewhere.columns).index("verdict") - 1
+
+
+@pytest.mark.parametrize("blank", [["s08"], ["s04", "s05", "s06", "s07", "s08"]], ids=["the statement", "its factor"])
+def test_a_lowest_group_that_left_the_statement_blank_makes_that_part_unknown_not_a_crash(paper_raw, codebook, blank):
+    """The company's manager (R2) leaving the turnover statement blank: the claim is checked as far as it goes."""
+    raw = paper_raw.copy()
+    raw.loc[raw["respondent_id"] == "R2", blank] = ""
+    clean = clean_dataset(raw, codebook, "survey.csv")
+    turnover = check_claims(clean.likert, clean.choices, clean.respondents, codebook).set_index("id").loc["turnover"]
+    assert turnover["verdict"] == PARTLY
+    assert "gave no answer to it, so its place among the factor's statements is not known" in turnover["numbers"]

@@ -36,6 +36,9 @@ PARTLY_CHECKABLE = "partly checkable"
 #: A majority is strictly more than this share.
 MAJORITY = 0.5
 HOLDS, HOLDS_PARTLY, FAILS = "holds", "holds partly", "fails"
+NO_ANSWER = (
+    "no answer"  # a part of a claim the data cannot test: it does not hold, the claim is at most partly supported
+)
 #: The ui_text.yaml key of each verdict (the verdicts themselves stay these constants in claims.csv).
 VERDICT_WORDS = {
     SUPPORTED: "verdict_supported",
@@ -517,6 +520,10 @@ def check_important_and_lowest(claim, data: _Data):
     for group in lowest:
         answers = scored.loc[(scored["factor_id"] == factor) & (scored["stakeholder"] == group)]
         own = answers.groupby("statement_id")["score"].mean()
+        if statement not in own.index:  # the group left it blank: this part cannot hold, and the text says why
+            states.append(NO_ANSWER)
+            parts.append(data.say("claim_group_no_answer", group=data.labels[group]))
+            continue
         n_group = answers.loc[answers["statement_id"] == statement, "respondent_id"].nunique()
         is_lowest = own[statement] <= own.min()
         states.append(HOLDS if is_lowest else FAILS)
