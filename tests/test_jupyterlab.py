@@ -1,6 +1,7 @@
 """`make lab` starts JupyterLab at the repository root with the named kernel; driven through its REST API."""
 
 import json
+import shutil
 import os
 import secrets
 import signal
@@ -140,6 +141,24 @@ def test_the_named_kernel_runs_the_python_of_the_copy_that_holds_the_notebook(tm
             ["/bin/sh", str(launcher), str(registered), "-f", "kernel-1.json"], cwd=cwd, capture_output=True, text=True
         )
         assert ran.stdout.split() == [str(expected), "-m", "ipykernel_launcher", "-f", "kernel-1.json"], (cwd, ran)
+
+
+def test_a_copy_without_a_venv_runs_its_own_code_with_the_registered_python(tmp_path):
+    """A clone on an activated conda env or venv (no .venv): the registered Python, with this copy's src first."""
+    launcher = REPO_ROOT / "src" / "helpers" / "tools" / "kernel_launcher.sh"
+    registered = tmp_path / "python"
+    registered.write_text('#!/bin/sh\necho "$0 $PYTHONPATH"\n')
+    registered.chmod(0o755)
+    copy = fake_copy(tmp_path / "no-venv")
+    shutil.rmtree(copy / ".venv")
+    ran = subprocess.run(
+        ["/bin/sh", str(launcher), str(registered), "-f", "k.json"],
+        cwd=copy / "notebooks",
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    assert ran.stdout.split() == [str(registered), str(copy / "src")], ran
 
 
 def execute(base: str, token: str, kernel_id: str, code: str) -> str:

@@ -6,8 +6,15 @@ registered=$1
 shift
 dir=$(pwd -P)
 while :; do
-    if [ -f "$dir/src/helpers/pipeline.py" ] && [ -x "$dir/.venv/bin/python" ]; then
-        exec "$dir/.venv/bin/python" -m ipykernel_launcher "$@"
+    if [ -f "$dir/src/helpers/pipeline.py" ]; then
+        if [ -x "$dir/.venv/bin/python" ]; then
+            exec "$dir/.venv/bin/python" -m ipykernel_launcher "$@"
+        fi
+        # A copy without .venv (an activated conda env or venv, Binder): the registered Python's packages, with
+        # this copy's own code first on the path, so its notebooks never run another copy's helpers or data.
+        PYTHONPATH="$dir/src${PYTHONPATH:+:$PYTHONPATH}"
+        export PYTHONPATH
+        exec "$registered" -m ipykernel_launcher "$@"
     fi
     [ "$dir" = / ] && break
     dir=$(dirname "$dir")
