@@ -71,7 +71,7 @@ USE_ENV ?= auto
 ACTIVE_ENV := $(filter-out $(abspath $(VENV)),$(abspath $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))))
 ifneq ($(ACTIVE_ENV),)
 ifeq ($(USE_ENV),auto)
-ACTIVE_ENV_PROBLEM := $(shell $(ACTIVE_ENV)/bin/python $(ENV_CHECK) matches $(LOCK) 2>&1 || echo " ")
+ACTIVE_ENV_PROBLEM := $(shell $(ACTIVE_ENV)/bin/python src/helpers/tools/python_check.py 2>&1 && $(ACTIVE_ENV)/bin/python $(ENV_CHECK) matches $(LOCK) 2>&1 || echo " ")
 ifeq ($(strip $(ACTIVE_ENV_PROBLEM)),)
 VENV := $(ACTIVE_ENV)
 else
@@ -141,7 +141,7 @@ CHECK_PYTHON = command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: i
     $(PYTHON) $(PYTHON_CHECK) || exit 1
 
 # A .venv whose stamp is up to date is still rebuilt when its Python no longer runs (uninstalled, a link to
-# nowhere) or is not supported, or when PYTHON was given and is another version: the stamp cannot see these.
+# nowhere) or is not supported, or when PYTHON=... on the command line is another version: the stamp cannot see these.
 # Looked at once, by the make you ran (`make report` tells the make it starts, CHECKED=1); the recipe then
 # looks again and says why it rebuilds.
 VERSION_OF = $(1) -I -S -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
@@ -149,7 +149,7 @@ ifeq ($(VENV)$(CHECKED),.venv)
 ifneq ($(wildcard $(VENV)/pyvenv.cfg),)
 VENV_VERSION := $(shell $(call VERSION_OF,$(PY)))
 VENV_STALE := $(if $(VENV_VERSION),$(shell $(PY) -I -S $(PYTHON_CHECK) >/dev/null || echo unsupported),gone)$(strip \
-    $(if $(filter file,$(origin PYTHON)),,$(if $(filter-out $(VENV_VERSION),$(or $(shell $(call VERSION_OF,$(PYTHON))),none)),other)))
+    $(if $(filter command line,$(origin PYTHON)),$(if $(filter-out $(VENV_VERSION),$(or $(shell $(call VERSION_OF,$(PYTHON))),none)),other)))
 endif
 endif
 
@@ -162,7 +162,7 @@ $(VENV)/.installed: $(LOCK) pyproject.toml requirements.txt $(if $(VENV_STALE),F
 	@test ! -L $(VENV) || { echo "$(VENV) links to another project's environment: run make env there"; exit 1; }
 	@found=$$($(call VERSION_OF,$(PY))); \
 	if test -e $(VENV) && { test -z "$$found" || ! $(PY) -I -S $(PYTHON_CHECK) >/dev/null || \
-	    { test "$(origin PYTHON)" != file && test "$$found" != "$$($(call VERSION_OF,$(PYTHON)))"; }; }; then \
+	    { test "$(origin PYTHON)" = "command line" && test "$$found" != "$$($(call VERSION_OF,$(PYTHON)))"; }; }; then \
 	    $(CHECK_PYTHON); made="another Python (Python $$found)"; test -n "$$found" || made="a Python that no longer runs"; \
 	    echo "$(VENV) was made with $$made: rebuilding it with $(PYTHON)"; \
 	    rm -rf $(VENV); fi

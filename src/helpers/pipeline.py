@@ -596,7 +596,11 @@ def main(argv: list[str] | None = None) -> int:
         refresh_reference(args.notebooks)
         return 0
     if args.command == "check":
-        errors = check_environment()
+        try:
+            errors = check_environment()
+        except KeyboardInterrupt:  # Ctrl-C while make report checks its parameters: one line, as in a step
+            print("\ninterrupted before any step ran: nothing was changed.", file=sys.stderr)
+            return 130
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         if not errors and args.forget_altered:
