@@ -176,6 +176,7 @@ def test_quarantined_rows_are_reported_prominently(tmp_path, monkeypatch):
     assert len(pd.read_csv(processed / "respondents.csv")) == 3
     html = (root / "reports" / "amirova2020" / "en" / "report.html").read_text(encoding="utf-8")
     assert "1 of 4 rows of the raw export were set aside" in html
+    assert "Rows of the raw export set aside as invalid: 1 " in html and "1 rows" not in html
     assert (
         "Central government representative"
         not in pd.read_csv(root / "reports" / "amirova2020" / "en" / "tables" / "table3.csv").columns
