@@ -281,3 +281,22 @@ def test_a_problem_of_the_whole_row_names_no_column(tmp_path, lang, whole_row):
     ).to_csv(processed / "validation.csv", index=False)
     [reason] = report.set_aside_reasons(report.problem_counts(processed), lang)
     assert whole_row in str(reason) and "''" not in str(reason) and "«»" not in str(reason)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_factor_averaged_over_fewer_groups_says_so_in_the_summarys_order(lang):
+    groups, weighting, claims, reproduction, reliability, differences = _summary_inputs(ci_missing=False)
+    words = ui(lang)
+    n = len(groups)
+    lines = report.summary_lines(
+        groups, weighting, claims, reproduction, reliability, words, differences, lang, {"a": n, "b": n - 1, "c": n}
+    )
+    [order] = [line for line in lines if line.startswith(words["summary_order"].split("{")[0])]
+    assert words["summary_fewer_groups"].format(k=n - 1, n=n) in order
+    assert order.count(words["summary_fewer_groups"].format(k=n - 1, n=n)) == 1  # only for B
+    assert "summary_fewer_groups" in ui_text_keys(lang)
+    # Every group scored every factor: the order reads as before.
+    same = report.summary_lines(groups, weighting, claims, reproduction, reliability, words, differences, lang)
+    assert same == report.summary_lines(
+        groups, weighting, claims, reproduction, reliability, words, differences, lang, {"a": n, "b": n, "c": n}
+    )

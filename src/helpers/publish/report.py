@@ -437,6 +437,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             words,
             measured["factor_differences"],
             lang=lang,
+            groups_with_score=per_group.groupby("factor_id", sort=False)["mean"].count().to_dict(),
         ),
         "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang),
         "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words, lang=lang),
@@ -561,9 +562,11 @@ def summary_lines(
     words: dict,
     differences: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    groups_with_score: dict[str, int] | None = None,
 ) -> list[str]:
     """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
-    apart), how many findings hold, scales, reproduction status."""
+    apart), how many findings hold, scales, reproduction status. `groups_with_score`: per factor, how many groups
+    have a score for it; a factor averaged over fewer groups than the others says so in the order itself."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
     lines = [words["summary_respondents"].format(n=int(groups["n"].sum()), groups=sizes)]
     if not (groups["n"] > 1).any():
@@ -571,10 +574,17 @@ def summary_lines(
     order = weighting.astype(
         {"mean_groups": float, "mean_respondents": float, "rank_groups": int, "rank_respondents": int}
     )
+    n_groups = len(groups)
+
+    def over(factor_id: str) -> str:  # "; 5 of 6 groups" when some group left the whole factor blank
+        k = (groups_with_score or {}).get(factor_id, n_groups)
+        return "; " + words["summary_fewer_groups"].format(k=k, n=n_groups) if k < n_groups else ""
+
     lines.append(
         words["summary_order"].format(
             order=", ".join(
-                f"{r.rank_groups}. {r.factor_short} ({_number(r.mean_groups, lang)})" for r in order.itertuples()
+                f"{r.rank_groups}. {r.factor_short} ({_number(r.mean_groups, lang)}{over(r.factor_id)})"
+                for r in order.itertuples()
             )
         )
     )
