@@ -280,10 +280,20 @@ report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in 
 .PHONY: check-parameters
 check-parameters: $(ENV_STAMP)
 	$(if $(CHECKED),,@$(PY) -m helpers.pipeline check)
-clean-data: $(RUN)/01_clean.ipynb ## Only clean DATA: data/processed/$(DATA)/
-tables: $(addsuffix /notebooks/02_tables.ipynb,$(LANG_OUT)) ## Only Tables 1-3 of DATA: reports/$(DATA)/<lang>/tables/
-priorities: $(addsuffix /notebooks/03_priorities.ipynb,$(LANG_OUT)) ## Only the agreement statistics and the paper's claims re-checked
-figures: $(addsuffix /notebooks/04_figures.ipynb,$(LANG_OUT)) ## Only the figures of DATA: reports/$(DATA)/<lang>/figures/
+# The targets that make part of the pipeline go the way `make report` does: the parameters checked and the steps
+# whose files were changed by hand forgotten first, then the make that runs the steps (see `report`).
+define checked_make
+@$(PY) -m helpers.pipeline check --forget-altered
+@$(MAKE) --no-print-directory --jobs=$(JOBS) CHECKED=1 $(1)
+endef
+clean-data: $(ENV_STAMP) ## Only clean DATA: data/processed/$(DATA)/
+	$(call checked_make,$(RUN)/01_clean.ipynb)
+tables: $(ENV_STAMP) ## Only Tables 1-3 of DATA: reports/$(DATA)/<lang>/tables/
+	$(call checked_make,$(addsuffix /notebooks/02_tables.ipynb,$(LANG_OUT)))
+priorities: $(ENV_STAMP) ## Only the agreement statistics and the paper's claims re-checked
+	$(call checked_make,$(addsuffix /notebooks/03_priorities.ipynb,$(LANG_OUT)))
+figures: $(ENV_STAMP) ## Only the figures of DATA: reports/$(DATA)/<lang>/figures/
+	$(call checked_make,$(addsuffix /notebooks/04_figures.ipynb,$(LANG_OUT)))
 
 .PHONY: translations
 translations: $(ENV_STAMP) ## List every string missing in en, ru or kk (ui_text.yaml, the paper's findings, DATA's codebook)
@@ -300,7 +310,8 @@ new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=
 check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
 	@$(PY) -m helpers.ingest.check '$(DATA)'
 
-codebook: $(RUN)/01_clean.ipynb $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
+codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
+	$(call checked_make,$(RUN)/01_clean.ipynb)
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
 
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)

@@ -224,6 +224,18 @@ def test_a_notebook_run_by_hand_makes_the_next_report_run_its_step_again(finishe
     assert " … " not in again.stdout and "not what" not in again.stdout, again.stdout
 
 
+def test_make_tables_also_reruns_a_step_whose_files_were_changed_by_hand(finished_run, clean_run):
+    project = finished_run
+    table1 = project / "reports" / DATA / "en" / "tables" / "table1.csv"
+    table1.write_text(table1.read_text(encoding="utf-8").replace("Occupation", "EDITED"), encoding="utf-8")
+    result = make(project, "tables", f"DATA={DATA}")
+    assert result.returncode == 0, result.stderr
+    assert f"not what reports/{DATA}/en/notebooks/02_tables.ipynb wrote" in result.stdout, result.stdout
+    assert "02_tables (en) …" in result.stdout and "EDITED" not in table1.read_text(encoding="utf-8")
+    assert make(project, "report", f"DATA={DATA}").returncode == 0
+    assert run_outputs(project) == clean_run
+
+
 def test_a_failed_run_leaves_no_report_that_could_pass_for_current(finished_run):
     """Last in this file: it leaves the project without outputs (the run after a failure is the one after an
     interruption: see above)."""
