@@ -284,7 +284,7 @@ check-parameters: $(ENV_STAMP)
 # whose files were changed by hand forgotten first, then the make that runs the steps (see `report`).
 define checked_make
 @$(PY) -m helpers.pipeline check --forget-altered
-@$(MAKE) --no-print-directory --jobs=$(JOBS) CHECKED=1 $(1)
+@+$(MAKE) --no-print-directory --jobs=$(JOBS) CHECKED=1 $(1)
 endef
 clean-data: $(ENV_STAMP) ## Only clean DATA: data/processed/$(DATA)/
 	$(call checked_make,$(RUN)/01_clean.ipynb)
