@@ -31,6 +31,9 @@ RANGED_TYPES = {"years", "decimal_years", "duration"}
 AGE_RANGE = (14, 100)
 #: Words that make a field of years an age (its id or its label in any language): en, ru, kk.
 AGE_WORDS = {"age", "возраст", "возраста", "жас", "жасы", "жасыңыз"}
+#: How respondents can have been selected (`design.selection`), and the outcome counts `design:` may give.
+SELECTIONS = ("census", "probability", "judgment", "snowball", "convenience")
+OUTCOME_COUNTS = ("invited", "completes", "partials", "breakoffs", "refusals", "non_contacts")
 
 
 def label_language(translations: dict | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
@@ -392,7 +395,46 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             elif sid in statement_ids:
                 problem(f"factors[{i}].statements[{j}].id", sid, "statement ids unique across factors")
             statement_ids.add(sid)
+    for key, value, expected in design_problems(raw):
+        problem(key, value, expected)
     problems += _check_translations(raw, source)
+    return problems
+
+
+def design_problems(raw: dict) -> list[tuple[str, object, str]]:
+    """(key, value, what was expected) for every problem of a codebook's `design:` block; [] when sound or absent."""
+    block = raw.get("design")
+    if block is None:
+        return []
+    if not isinstance(block, dict):
+        return [("design", block, "a mapping with at least `selection:`")]
+    problems = []
+    if block.get("selection") not in SELECTIONS:
+        problems.append(("design.selection", block.get("selection"), "one of " + ", ".join(SELECTIONS)))
+    for key in OUTCOME_COUNTS:
+        value = block.get(key)
+        if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            problems.append((f"design.{key}", value, "a whole number, 0 or more"))
+    frame = block.get("frame") or {}
+    if not isinstance(frame, dict):
+        problems.append(("design.frame", frame, "a mapping of a respondent variable to {category: count}"))
+        frame = {}
+    totals = {}
+    for variable, counts in frame.items():
+        if variable not in ("stakeholder", "pilot_body"):
+            problems.append((f"design.frame.{variable}", variable, "a frame by stakeholder or pilot_body"))
+        if not isinstance(counts, dict) or not counts:
+            problems.append((f"design.frame.{variable}", counts, "{category: population count, ...}"))
+            continue
+        for category, count in counts.items():
+            if not isinstance(count, (int, float)) or isinstance(count, bool) or count <= 0:
+                problems.append((f"design.frame.{variable}.{category}", count, "a population count above 0"))
+        totals[variable] = sum(c for c in counts.values() if isinstance(c, (int, float)))
+    if len(set(totals.values())) > 1:
+        problems.append(("design.frame", totals, "the same population total in every margin"))
+    fieldwork = block.get("fieldwork")
+    if fieldwork is not None and not (isinstance(fieldwork, dict) and {"start", "end"} <= set(fieldwork)):
+        problems.append(("design.fieldwork", fieldwork, "{start: YYYY-MM-DD, end: YYYY-MM-DD}"))
     return problems
 
 

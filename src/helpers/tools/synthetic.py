@@ -314,8 +314,12 @@ def generate_export(
 def _factor_levels(rng: np.random.Generator, group: np.ndarray, n_groups: int, n_factors: int) -> np.ndarray:
     """Respondents x factors: the group's shift plus a personal level, correlated across factors."""
     shifts = rng.normal(0, GROUP_SHIFT_SD, size=(n_groups, n_factors))
-    correlation = np.full((n_factors, n_factors), FACTOR_CORRELATION) + np.eye(n_factors) * (1 - FACTOR_CORRELATION)
-    personal = rng.multivariate_normal(np.zeros(n_factors), correlation * PERSON_SD**2, size=len(group))
+    # Equicorrelated normals as a shared part plus a factor's own part: sqrt(r) z0 + sqrt(1 - r) z_f has
+    # correlation r. Elementwise arithmetic only: multivariate_normal factorises the matrix with LAPACK, whose
+    # last bits differ between CPUs, and a rounded answer then changes from one machine to the next.
+    shared = rng.normal(0, 1, size=(len(group), 1))
+    own = rng.normal(0, 1, size=(len(group), n_factors))
+    personal = PERSON_SD * (np.sqrt(FACTOR_CORRELATION) * shared + np.sqrt(1 - FACTOR_CORRELATION) * own)
     return shifts[group] + personal
 
 
@@ -371,6 +375,55 @@ def _durations(months: np.ndarray, lower_bound: np.ndarray, language: str | None
     return np.where(lower_bound & (years > 0), bound, text).astype(object)
 
 
+#: The synthetic survey is a census of the pilot bodies' staff: each stakeholder type answered at a rate of its
+#: own, drawn from this range, a little higher or lower in each body (times a factor drawn from BODY_RATE_FACTOR);
+#: the frame is the respondents over that rate, so weighting to it moves the means as it does in a staff survey.
+RESPONSE_RATE = (0.25, 0.85)
+BODY_RATE_FACTOR = (0.85, 1.1)
+
+
+def census_design(book: dict, export: pd.DataFrame, seed: int, score_language: str | None = None) -> dict:
+    """The `design:` block of a synthetic census: every member of staff invited, the frame (staff by pilot body and
+    by stakeholder type) made from the respondents of each type and body over a seeded response rate of their
+    own. Its own random stream: the export's answers do not change with it."""
+    rng = np.random.default_rng([seed, 1])
+    codes = {}
+    for column, entries in (("stakeholder", book["stakeholders"]), ("pilot_body", book["pilot_bodies"])):
+        names = {
+            (e["label"].get(score_language) or e["label"]["en"]) if score_language else e["code"]: e["code"]
+            for e in entries
+        }
+        codes[column] = export[column].map(names)
+    cells = pd.crosstab(codes["pilot_body"], codes["stakeholder"])
+    by_type = rng.uniform(*RESPONSE_RATE, size=cells.shape[1])
+    by_body = rng.uniform(*BODY_RATE_FACTOR, size=cells.shape[0])
+    rates = np.minimum(by_body[:, None] * by_type[None, :], 0.95)
+    staff = np.ceil(cells.to_numpy() / rates).astype(int)
+    staff = pd.DataFrame(staff, index=cells.index, columns=cells.columns)
+    order = {
+        column: [e["code"] for e in entries]
+        for column, entries in (("stakeholder", book["stakeholders"]), ("pilot_body", book["pilot_bodies"]))
+    }
+    by_body = staff.sum(axis=1)
+    by_type = staff.sum(axis=0)
+    return {
+        "selection": "census",
+        "description": {
+            "en": "Synthetic: every member of staff of the pilot bodies invited; each type of staff in each body "
+            "answered at a rate of its own.",
+            "ru": "Синтетические данные: приглашены все сотрудники пилотных органов; каждая категория сотрудников "
+            "в каждом органе отвечала со своей частотой.",
+            "kk": "Синтетикалық деректер: пилоттық органдардың барлық қызметкерлері шақырылды; әр органдағы "
+            "қызметкерлердің әр санаты өз жиілігімен жауап берді.",
+        },
+        "invited": int(staff.to_numpy().sum()),
+        "frame": {
+            "pilot_body": {code: int(by_body[code]) for code in order["pilot_body"] if code in by_body},
+            "stakeholder": {code: int(by_type[code]) for code in order["stakeholder"] if code in by_type},
+        },
+    }
+
+
 def write_synthetic_dataset(
     folder: Path,
     n_respondents: int,
@@ -384,12 +437,13 @@ def write_synthetic_dataset(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     book = codebook_v2(n_pilot_bodies, encoding=encoding, delimiter=delimiter)
+    export = generate_export(book, n_respondents, seed, score_language)
+    book["design"] = census_design(book, export, seed, score_language)
     (folder / "codebook.yaml").write_text(
         "# Synthetic dataset, questionnaire v2: made by helpers.tools.synthetic, not real responses.\n"
         + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120),
         encoding="utf-8",
     )
-    export = generate_export(book, n_respondents, seed, score_language)
     export.to_csv(folder / "survey.csv", index=False, sep=delimiter, encoding=encoding, lineterminator="\n")
     return folder
 
