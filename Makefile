@@ -105,6 +105,8 @@ STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
 # The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
 REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
+# The report, a package of its own (the context, the words of each section, the HTML): every module of it.
+REPORT := $(wildcard $(H)/publish/report/*.py)
 RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PAPERMILL := $(PY) -m helpers.pipeline run
@@ -241,7 +243,7 @@ $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(H)/publish/report.py $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes report --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.

@@ -2,7 +2,7 @@
 
 figures  -- factor priorities by stakeholder type, heatmaps, answer distributions (PNG, SVG, PDF)
 export   -- Tables 1-3 as .xlsx, .docx and LaTeX
-report   -- the self-contained HTML report (+ templates/)
+report/  -- the self-contained HTML report (+ templates/), a package: its context, the words of each section, the HTML
 browser  -- headless Chromium: report.pdf and the check that the report renders
 codebook_page -- `make codebook`: the questionnaire as a page with answer distributions, schema.org Dataset
 """

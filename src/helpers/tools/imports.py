@@ -77,17 +77,48 @@ def imports_of(module: str) -> frozenset[str]:
     return frozenset(_with_packages(_helpers_imports(tree)) - {module})
 
 
+def _ancestor_level(node: ast.AST) -> int | None:
+    """k for `Path(__file__).parents[k]`, 0 for `Path(__file__).parent`; None for anything else."""
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        base, level = node.value, 0
+    elif (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "parents"
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, int)
+    ):
+        base, level = node.value.value, node.slice.value
+    else:
+        return None
+    is_file = isinstance(base, ast.Call) and [ast.unparse(a) for a in base.args] == ["__file__"]
+    return level if is_file and ast.unparse(base.func) == "Path" else None
+
+
 def data_files_of(module: str) -> set[Path]:
-    """Files beside a module that it reads: string literals naming a file or folder in its own folder."""
-    folder = module_file(module).parent
-    found = set()
-    for node in ast.walk(ast.parse(module_file(module).read_text(encoding="utf-8"))):
+    """Files beside a module that it reads: string literals naming a file or folder in its own folder, and
+    names joined to a folder above it (`Path(__file__).parents[1] / "templates"`: the folder of its package)."""
+    here = module_file(module)
+    named = []  # (folder, name)
+    for node in ast.walk(ast.parse(here.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _FILE_NAME.match(node.value):
-            target = folder / node.value
-            if target.is_file() and target.suffix != ".py":
-                found.add(target)
-            elif target.is_dir() and target.name != "__pycache__":
-                found.update(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            named.append((here.parent, node.value))
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Div)
+            and isinstance(node.right, ast.Constant)
+            and isinstance(node.right.value, str)
+            and _FILE_NAME.match(node.right.value)
+            and (level := _ancestor_level(node.left)) is not None
+        ):
+            named.append((here.parents[level], node.right.value))
+    found = set()
+    for folder, name in named:
+        target = folder / name
+        if target.is_file() and target.suffix != ".py":
+            found.add(target)
+        elif target.is_dir() and target.name != "__pycache__":
+            found.update(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return found
 
 
@@ -134,11 +165,15 @@ def upward_imports() -> list[str]:
 
 
 def import_cycles() -> list[list[str]]:
-    """Circles in the import graph (each found once, from its smallest module)."""
+    """Circles in the import graph (each found once, from its smallest module). A module's own packages are no
+    step of a circle: Python runs a package's __init__.py before any module of it, so a module of a package whose
+    __init__.py imports it back (helpers.publish.report.tables, helpers.publish.report) is no circle."""
     cycles = []
 
     def visit(start, module, path):
         for imported in sorted(imports_of(module)):
+            if module.startswith(imported + "."):
+                continue
             if imported == start:
                 cycles.append(path + [start])
             elif imported > start and imported not in path:
