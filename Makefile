@@ -100,8 +100,10 @@ STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py
 # The processed tables (the contract between ingest and the rest) and the stages below them.
 PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
-TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(H)/analysis/stats.py
-STATS := $(addprefix $(H)/analysis/,stats.py claims.py paper_claims.yaml)
+# The statistics: stats (agreement, and the name every statistic is imported by) and the modules it re-exports.
+STATISTICS := $(addprefix $(H)/analysis/,stats.py scores.py reliability.py differences.py pvalues.py intervals.py)
+TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(STATISTICS)
+STATS := $(STATISTICS) $(addprefix $(H)/analysis/,claims.py paper_claims.yaml)
 # The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
 REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
@@ -243,7 +245,7 @@ $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter
 # ones share the other core instead of the figures running alone at the end.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(H)/analysis/stats.py $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(STATISTICS) $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes report --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # The PDF, printed by headless Chromium, and the check that the report renders with no request leaving the file.
