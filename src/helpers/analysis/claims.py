@@ -20,6 +20,7 @@ difference excludes 0; otherwise the two factors are indistinguishable here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import i18n
-from helpers.analysis import stats
+from helpers.analysis import design, stats
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, load_yaml
 
 CLAIMS_FILE = Path(__file__).with_name("paper_claims.yaml")
@@ -104,15 +105,32 @@ def unknown_roles(codebook: Codebook) -> list[str]:
 
 
 # --- shares and their state -----------------------------------------------------------------
-def share_state(agree: int, n: int) -> str:
+def share_state(agree: float, n: float, majority: float = MAJORITY) -> str:
     """Whether 'they agree' holds for `agree` of `n`: all, or a majority beyond chance (Wilson);
-    partly for a plain majority (strictly more than half); else it fails."""
+    partly for a plain majority (strictly more than `majority`); else it fails. Weighted shares come as
+    the weighted share times the effective n, and their n as the effective n (Kish)."""
     if n == 0:
         return FAILS
     low, _ = stats.wilson_interval(agree, n)
-    if agree == n or low > MAJORITY:
+    if agree >= n or low > majority:
         return HOLDS
-    return HOLDS_PARTLY if agree / n > MAJORITY else FAILS
+    return HOLDS_PARTLY if agree / n > majority else FAILS
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading the data that a verdict could depend on; the defaults are the report's own.
+
+    factor_order: the factor means a factor order compares — "groups" (each stakeholder group weighs the same,
+    as Table 3's order), "respondents" (each respondent weighs the same) or "population" (respondents weighted by
+    `weights`, the design's); majority: the share a plain majority must exceed; agree_from: the lowest scale
+    point that counts as agreeing (None: the points above the scale's middle); weights: respondent_id -> weight
+    for shares of respondents (None: every respondent counts once)."""
+
+    factor_order: str = "groups"
+    majority: float = MAJORITY
+    agree_from: int | None = None
+    weights: pd.Series | None = None
 
 
 def combine(states: list[str]) -> str:
@@ -156,13 +174,15 @@ def check_claims(
     claims: list[dict] | None = None,
     factor_differences: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    reading: Reading | None = None,
 ) -> pd.DataFrame:
     """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers.
 
     The reading and the numbers are written in `lang` (ui_text.yaml); quote, where and evidence are the
     paper's English (the report shows their translation), verdict and checkable the constants above.
-    `factor_differences` (stats.factor_differences of the same answers) saves recomputing its bootstrap."""
-    data = _Data(likert, choices, respondents, codebook, lang)
+    `factor_differences` (stats.factor_differences of the same answers) saves recomputing its bootstrap;
+    `reading` (default: the report's) changes the weights and thresholds the checks use (verdict_stability)."""
+    data = _Data(likert, choices, respondents, codebook, lang, reading or Reading())
     data.factor_differences = factor_differences
     rows = []
     for claim in claims or paper_claims():
@@ -257,14 +277,16 @@ def disagreements(table: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_L
 
 
 class _Data:
-    def __init__(self, likert, choices, respondents, codebook: Codebook, lang: str = DEFAULT_LANGUAGE):
+    def __init__(self, likert, choices, respondents, codebook: Codebook, lang: str = DEFAULT_LANGUAGE, reading=None):
         self.likert, self.choices, self.respondents, self.codebook = likert, choices, respondents, codebook
+        self.rules = reading or Reading()
+        self.majority = self.rules.majority
         self.lang, self.words = lang, i18n.ui(lang)
         self.groups = set(respondents["stakeholder"])
         self.labels = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
         self.factor_names = dict(zip(codebook.factors(lang)["factor_id"], codebook.factors(lang)["factor_short"]))
         self.statements = set(codebook.statements()["statement_id"])
-        self.agree_from = stats.agree_from(codebook)
+        self.agree_from = self.rules.agree_from or stats.agree_from(codebook)
         self.several = bool((respondents["stakeholder"].value_counts() > 1).any())
         self.orders: dict[str, dict[str, float]] = {}  # claim id -> the factor values an order check compared
         self.partly_checkable = False
@@ -311,7 +333,19 @@ class _Data:
         people = (
             self.respondents if groups is None else self.respondents.loc[self.respondents["stakeholder"].isin(groups)]
         )
-        return int(people["respondent_id"].isin(self.chose(options)).sum()), len(people)
+        return self.count(people["respondent_id"], people["respondent_id"].isin(self.chose(options)))
+
+    def count(self, respondent_ids: pd.Series, yes: pd.Series) -> tuple[float, float]:
+        """(how many said yes, of how many): whole counts, or with weights the weighted share times the
+        effective n (Kish) and the effective n, so that a share's interval reflects the weights."""
+        weights = self.rules.weights
+        if weights is None:
+            return int(yes.sum()), len(yes)
+        w = respondent_ids.map(weights).fillna(0.0).to_numpy(float)
+        if not w.sum():
+            return 0, 0
+        n_effective = w.sum() ** 2 / (w**2).sum()
+        return float(w[yes.to_numpy(bool)].sum() / w.sum() * n_effective), float(n_effective)
 
 
 # --- factor orders --------------------------------------------------------------------------
@@ -360,6 +394,16 @@ def _unsure_pairs(order, values, intervals, names, fmt, words: dict) -> list[str
 
 
 def check_factor_order(claim, data: _Data):
+    if data.rules.factor_order != "groups":
+        wanted = [f for tier in claim["order"] for f in tier]
+        weights = data.rules.weights if data.rules.factor_order == "population" else None
+        wide = stats.respondent_factor_scores(data.likert).pivot(
+            index="respondent_id", columns="factor_id", values="score"
+        )
+        values, intervals = design.factor_means_and_differences(wide[[f for f in wanted if f in wide]], weights)
+        if not set(wanted) <= set(values):
+            return UNCHECKABLE, data.say("claim_no_scores", ids=", ".join(sorted(set(wanted) - set(values))))
+        return _order_verdict(claim["order"], values, intervals if data.several else None), ""
     weighted = stats.factor_means_by_weighting(data.likert, data.codebook)
     by_groups = dict(zip(weighted["factor_id"], weighted["mean_groups"]))
     by_respondents = dict(zip(weighted["factor_id"], weighted["mean_respondents"]))
@@ -464,8 +508,10 @@ def check_statements_agreed(claim, data: _Data):
     parts, states = [], []
     for statement in [s for ids in statements.values() for s in ids]:
         scores = data.likert.loc[data.likert["statement_id"] == statement, "score"].dropna().astype(float)
+        answered = data.likert.loc[(data.likert["statement_id"] == statement) & data.likert["score"].notna()]
+        agree, n = data.count(answered["respondent_id"], scores >= data.agree_from)
+        states.append(share_state(agree, n, data.majority))
         agree = int((scores >= data.agree_from).sum())
-        states.append(share_state(agree, len(scores)))
         parts.append(
             data.say(
                 "claim_statement_agree",
@@ -495,8 +541,9 @@ def check_important_and_lowest(claim, data: _Data):
     scored = data.likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
     # Everyone the words cover weighs: pooled over the groups, one respondent one vote.
     covered = scored.loc[(scored["statement_id"] == statement) & scored["stakeholder"].isin(important)]
+    weighted_agree, weighted_n = data.count(covered["respondent_id"], covered["score"] >= data.agree_from)
+    states = [share_state(weighted_agree, weighted_n, data.majority)]
     agree = int((covered["score"] >= data.agree_from).sum())
-    states = [share_state(agree, len(covered))]
     parts = [
         data.say(
             "claim_rate_at_least",
@@ -551,7 +598,7 @@ def check_all_chose(claim, data: _Data):
             return UNCHECKABLE, data.say("claim_no_option_role", role=role)
         agree, n = data.share_choosing(options)
         # "All respondents": the part holds only if every one chose it; a majority holds it partly.
-        states.append(HOLDS if agree == n else HOLDS_PARTLY if agree / n > MAJORITY else FAILS)
+        states.append(HOLDS if agree >= n else HOLDS_PARTLY if agree / n > data.majority else FAILS)
         where = ", ".join(f"{q} {letter}" for q, letter in options)
         parts.append(data.say("claim_options_chosen", options=where, share=data.share(agree, n)))
     return combine(states), "; ".join(parts)
@@ -601,7 +648,7 @@ def check_group_choices(claim, data: _Data):
                 )
                 continue
             agree, n = data.share_choosing(options, groups)
-            states.append(share_state(agree, n))
+            states.append(share_state(agree, n, data.majority))
             approach = expectation["approach"]
             parts.append(
                 data.say(

@@ -36,6 +36,8 @@ PARTIAL_FROM = 0.5
 #: Cluster-robust (linearised) intervals need enough clusters: below this many pilot bodies they are too narrow
 #: (Cameron and Miller 2015 find 20-50 "few"); with fewer, the design effect from the ICC is stated instead.
 MIN_CLUSTERS = 20
+#: The ICC needs at least this many clusters (with two, its between-cluster variance has one degree of freedom).
+MIN_CLUSTERS_FOR_ICC = 3
 RAKING_TOLERANCE = 1e-10
 RAKING_ITERATIONS = 1000
 
@@ -88,7 +90,7 @@ def respondent_completion(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFr
     k = len(order)
     answered = likert.assign(
         position=likert["statement_id"].map(order),
-        given=likert["score"].notna() | (likert["missing_reason"].notna() & likert["missing_reason"].ne("blank")),
+        given=likert["score"].notna() | likert["missing_reason"].astype(object).fillna("blank").ne("blank"),
     )
     per = answered.groupby("respondent_id", sort=False).agg(answered=("given", "sum"))
     last_given = answered.loc[answered["given"]].groupby("respondent_id", sort=False)["position"].max()
@@ -247,14 +249,39 @@ def weighted_means(
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
+def factor_means_and_differences(wide: pd.DataFrame, weights: pd.Series | None = None) -> tuple[dict, dict]:
+    """From respondents x factors (their factor scores): each factor's mean over the respondents who have it,
+    weighted by `weights` (respondent_id -> weight; None: equally), and for every ordered pair (a, b) the 95 %
+    interval of the mean paired difference a - b over the respondents who have both (linearised standard error,
+    t quantile): the factor order with respondents, or the population, weighing in."""
+    from scipy.stats import t as student_t
+
+    w = wide.index.map(weights).to_numpy(float) if weights is not None else np.ones(len(wide))
+    values, intervals = {}, {}
+    for f in wide.columns:
+        present = wide[f].notna().to_numpy()
+        if present.any():
+            values[f] = float(np.average(wide[f].to_numpy()[present], weights=w[present]))
+    for a in values:
+        for b in values:
+            both = (wide[a].notna() & wide[b].notna()).to_numpy()
+            if a == b or both.sum() < 2:
+                continue
+            mean, se, units = linearized_mean((wide[a] - wide[b]).to_numpy()[both], w[both])
+            half = student_t.ppf(0.975, units - 1) * se
+            intervals[(a, b)] = (mean - half, mean + half)
+    return values, intervals
+
+
 # --- clusters ------------------------------------------------------------------------------------
 def icc_anova(scores: pd.Series, clusters: pd.Series) -> tuple[float, float]:
     """The intraclass correlation ICC(1) by the one-way ANOVA estimator, with unequal cluster sizes
-    (n0 = (N - sum n_j^2 / N) / (J - 1)), and the mean cluster size. NaN with fewer than 2 clusters."""
+    (n0 = (N - sum n_j^2 / N) / (J - 1)), and the mean cluster size. NaN with fewer than MIN_CLUSTERS_FOR_ICC
+    clusters or fewer than two respondents a cluster on average: between-cluster variance is not estimable."""
     frame = pd.DataFrame({"y": scores.to_numpy(float), "c": clusters.to_numpy()}).dropna()
     sizes = frame.groupby("c")["y"].size()
     j, n = len(sizes), len(frame)
-    if j < 2 or n <= j:
+    if j < MIN_CLUSTERS_FOR_ICC or n < 2 * j:
         return np.nan, float(sizes.mean()) if j else np.nan
     grand = frame["y"].mean()
     means = frame.groupby("c")["y"].mean()
@@ -323,19 +350,40 @@ def design_facts(
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
 
 
-def analyse(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, factor_scores: pd.DataFrame) -> dict:
+def weights_for(respondents: pd.DataFrame, codebook: Codebook, pilot_body: str = "") -> tuple[pd.Series | None, str]:
+    """The design's weights (None when every respondent counts once) and how they were made: 'given',
+    'post-stratified', 'raked', 'none', or 'failed: <why>' (a frame the respondents cannot be weighted to), or
+    'none: one pilot body' — a report on one body (`pilot_body`) is not weighted, as a frame's margins by
+    stakeholder type count the staff of every body together."""
+    design = read_design(codebook)
+    if pilot_body and design and design.frame and not design.weight_column:
+        return None, "none: one pilot body"
+    try:
+        weights, how = design_weights(respondents, design)
+    except ValueError as error:
+        return None, f"failed: {error}"
+    return (None if how == "none" else weights), how
+
+
+def analyse(
+    likert: pd.DataFrame,
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    factor_scores: pd.DataFrame,
+    pilot_body: str = "",
+) -> dict:
     """The design's tables: `design` (design_facts), `weighted_means` (only where the design supports population
     estimates: else empty, and the report says why), `cluster_effects`. `factor_scores` are the respondents'
     (stats.respondent_factor_scores). Rows follow the codebook's order of factors and stakeholder types."""
     design = read_design(codebook)
     completion = respondent_completion(likert, codebook)
-    try:
-        weights, weighting = design_weights(respondents, design)
-    except ValueError as error:  # a frame the respondents cannot be weighted to: said, and no weights used
-        weights, weighting = pd.Series(1.0, index=respondents["respondent_id"]), f"failed: {error}"
+    weights, weighting = weights_for(respondents, codebook, pilot_body)
+    if weights is None:
+        weights = pd.Series(1.0, index=respondents["respondent_id"])
     factor_order = {f: i for i, f in enumerate(codebook.factors()["factor_id"])}
     group_order = {"all": -1} | {g: i for i, g in enumerate(codebook.stakeholders()["code"])}
-    means = weighted_means(factor_scores, weights, respondents, design.cluster if design else "pilot_body")
+    cluster = design.cluster if design else "pilot_body"
+    means = weighted_means(factor_scores, weights, respondents, cluster)
     if not (design and design.supports_population_estimates):
         means = means.iloc[0:0]
     means = means.sort_values(
@@ -343,9 +391,8 @@ def analyse(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook,
         key=lambda c: c.map(factor_order if c.name == "factor_id" else group_order),
         kind="stable",
     ).reset_index(drop=True)
-    clusters = cluster_effects(factor_scores, respondents, design.cluster if design else "pilot_body")
     return {
         "design": design_facts(design, respondents, completion, weighting),
         "weighted_means": means,
-        "cluster_effects": clusters,
+        "cluster_effects": cluster_effects(factor_scores, respondents, cluster),
     }

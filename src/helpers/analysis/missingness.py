@@ -26,6 +26,11 @@ MIN_ITEMS_SHARE = 0.5
 NO_OPINION, BLANK = "no opinion", "blank"
 
 
+def _reasons(likert: pd.DataFrame) -> pd.Series:
+    """Why each answer is missing, as text ("" where it is not): the processed tables read it as a category."""
+    return likert["missing_reason"].astype(object).fillna("")
+
+
 def min_items_setting(codebook: Codebook) -> float:
     """The codebook's `analysis.min_items` (a share in (0, 1] or a whole count of statements), else the default."""
     value = (codebook.raw.get("analysis") or {}).get("min_items", MIN_ITEMS_SHARE)
@@ -68,7 +73,7 @@ def factor_scores_below_rule(likert: pd.DataFrame) -> pd.DataFrame:
 def missingness_table(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Per statement (in the codebook's order) and stakeholder group (codebook order; then 'all'): n, answered,
     no_opinion, blank and share_missing (no opinion and blank over n)."""
-    reason = likert["missing_reason"].fillna("")
+    reason = _reasons(likert)
     marked = likert.assign(
         answered=likert["score"].notna(),
         no_opinion=likert["score"].isna() & reason.eq(NO_OPINION),
@@ -96,10 +101,10 @@ def no_opinion_as_midpoint(likert: pd.DataFrame, codebook: Codebook) -> pd.DataF
     """The answers with every "no opinion" scored as the scale's middle ((lowest + highest) / 2, 3 of 1-5)."""
     values = sorted(codebook.scale_values)
     middle = (values[0] + values[-1]) / 2
-    recoded = likert["score"].isna() & likert["missing_reason"].fillna("").eq(NO_OPINION)
+    recoded = likert["score"].isna() & _reasons(likert).eq(NO_OPINION)
     out = likert.copy()
     out["score"] = out["score"].astype(float).where(~recoded, middle)
-    out["missing_reason"] = out["missing_reason"].where(~recoded, None)
+    out["missing_reason"] = out["missing_reason"].astype(object).where(~recoded, None)
     return out
 
 
@@ -108,7 +113,7 @@ def no_opinion_sensitivity(likert: pd.DataFrame, codebook: Codebook, group_score
     recoded (how many answers), max_change (the largest absolute change of a group's factor score), where
     (factor_id, stakeholder of it), and order_changed (whether the factor order, groups weighted equally,
     differs). `group_scores(likert)` is the project's group factor score (stats.group_factor_scores)."""
-    recoded = int((likert["score"].isna() & likert["missing_reason"].fillna("").eq(NO_OPINION)).sum())
+    recoded = int((likert["score"].isna() & _reasons(likert).eq(NO_OPINION)).sum())
     as_missing = group_scores(likert).set_index(["factor_id", "stakeholder"])["score"]
     as_middle = group_scores(no_opinion_as_midpoint(likert, codebook)).set_index(["factor_id", "stakeholder"])["score"]
     change = (as_middle - as_missing.reindex(as_middle.index)).abs().dropna()

@@ -13,7 +13,11 @@ SEED = 20200101
 
 
 def respondent_factor_scores(likert: pd.DataFrame) -> pd.DataFrame:
-    """Long: respondent_id, stakeholder, factor_id, score (the mean of the respondent's answers to its statements)."""
+    """Long: respondent_id, stakeholder, factor_id, score (the mean of the respondent's answers to its statements).
+    Answers marked `in_factor_score` False (missingness.apply_min_items: too few of the factor's statements
+    answered) make no factor score."""
+    if "in_factor_score" in likert:
+        likert = likert.loc[likert["in_factor_score"].astype(bool)]
     return (
         likert.dropna(subset=["score"])
         .assign(score=lambda f: f["score"].astype(float))

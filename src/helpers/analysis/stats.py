@@ -5,8 +5,9 @@
   with the chi-square p and, with few respondents and factors, an exact (or seeded
   permutation) p from scipy's permutation test: the chi-square is poor there.
 - Krippendorff's alpha, ordinal, over the whole scale (the krippendorff
-  package): how far respondents agree statement by statement, with a seeded
-  bootstrap CI over statements.
+  package), respondents taken as raters of the statements: how far the respondents agree with one another
+  statement by statement (their consensus, not a reliability of the questionnaire), with seeded bootstrap
+  CIs over the statements and over the respondents.
 
 The other statistics live in modules of their own and are re-exported here:
 
@@ -35,7 +36,11 @@ from helpers.analysis.differences import (
 )
 from helpers.analysis.intervals import (
     BOOTSTRAP_RESAMPLES,
+    SMALL_GROUP,
     bootstrap_mean_ci,
+    exact_interval,
+    small_group_threshold,
+    t_mean_ci,
     factor_differences,
     group_mean_intervals,
     resampled_means,
@@ -78,6 +83,11 @@ __all__ = [
     "ordinal_agreement",
     "ordinal_alpha",
     "unit_coincidences",
+    "raters_bootstrap_ci",
+    "coincidences_from_counts",
+    "RATERS_BOOTSTRAP_UP_TO",
+    "RATERS_BOOTSTRAP_FROM",
+    "leave_one_out_range",
     # scores
     "SEED",
     "agree_from",
@@ -105,7 +115,11 @@ __all__ = [
     "p_as_text",
     # intervals
     "BOOTSTRAP_RESAMPLES",
+    "SMALL_GROUP",
     "bootstrap_mean_ci",
+    "exact_interval",
+    "small_group_threshold",
+    "t_mean_ci",
     "factor_differences",
     "group_mean_intervals",
     "resampled_means",
@@ -245,14 +259,78 @@ def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED
     draws = [ordinal_alpha(np.tensordot(w, per_unit, axes=1)) for w in weights]
     draws = [d for d in draws if np.isfinite(d)]  # a resample with no variation has no alpha
     low, high = np.percentile(draws, [2.5, 97.5]) if draws else (np.nan, np.nan)
+    if len(data) < RATERS_BOOTSTRAP_FROM:
+        raters_low, raters_high = leave_one_out_range(data, codebook.scale_values)
+        raters_method = "leave-one-out range"
+    else:
+        raters_low, raters_high = raters_bootstrap_ci(data, codebook.scale_values, seed, n_resamples)
+        raters_method = "bootstrap" if np.isfinite(raters_low) else ""
     return {
         "alpha": float(alpha),
         "ci_low": float(low),
         "ci_high": float(high),
+        "respondents_low": raters_low,
+        "respondents_high": raters_high,
+        "respondents_method": raters_method,
         "n_respondents": len(matrix),
         "n_statements": matrix.shape[1],
         "note": "",
     }
+
+
+#: With fewer respondents than this, resampling them draws the same person twice too often (a respondent agrees
+#: with themself): the range of alpha leaving out one respondent at a time is shown instead.
+RATERS_BOOTSTRAP_FROM = 30
+
+
+def leave_one_out_range(data: np.ndarray, values: list[int]) -> tuple[float, float]:
+    """The lowest and highest ordinal alpha with one respondent (row) left out at a time; (nan, nan) below 3."""
+    if len(data) < 3:
+        return np.nan, np.nan
+    alphas = [
+        ordinal_alpha(unit_coincidences(np.delete(data, i, axis=0), values).sum(axis=0)) for i in range(len(data))
+    ]
+    alphas = [a for a in alphas if np.isfinite(a)]
+    return (float(min(alphas)), float(max(alphas))) if alphas else (np.nan, np.nan)
+
+
+#: The bootstrap over respondents redraws every respondent's answers: above this many respondents it is left out
+#: (its cost grows with them; with so many, the interval over statements is the wider one by far).
+RATERS_BOOTSTRAP_UP_TO = 20_000
+
+
+def raters_bootstrap_ci(
+    data: np.ndarray, values: list[int], seed: int = SEED, n_resamples: int = 1000
+) -> tuple[float, float]:
+    """95 % percentile CI of the ordinal alpha with the respondents (rows, the raters) resampled, seeded: how
+    much alpha depends on who answered. A resample is a row of counts; each statement's counts of each scale
+    value are then one matrix product, and its coincidences follow from them. (nan, nan) with fewer than three
+    respondents or more than RATERS_BOOTSTRAP_UP_TO."""
+    n = len(data)
+    if n < 3 or n > RATERS_BOOTSTRAP_UP_TO:
+        return np.nan, np.nan
+    indicators = np.stack([(data == v) for v in values], axis=2).astype(float)  # respondents x units x values
+    flat = indicators.reshape(n, -1)
+    rng = np.random.default_rng([seed, 2])
+    draws = []
+    for counts_of_rows in rng.multinomial(n, np.full(n, 1 / n), size=n_resamples):
+        counts = (counts_of_rows @ flat).reshape(data.shape[1], len(values))
+        draws.append(ordinal_alpha(coincidences_from_counts(counts)))
+    draws = [d for d in draws if np.isfinite(d)]
+    if not draws:
+        return np.nan, np.nan
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def coincidences_from_counts(counts: np.ndarray) -> np.ndarray:
+    """The coincidence matrix (values x values) summed over units, from each unit's count of each value."""
+    pairable = counts.sum(axis=1)
+    counts, pairable = counts[pairable >= 2], pairable[pairable >= 2]
+    pairs = counts[:, :, None] * counts[:, None, :]
+    diagonal = np.arange(counts.shape[1])
+    pairs[:, diagonal, diagonal] -= counts
+    return (pairs / (pairable - 1)[:, None, None]).sum(axis=0)
 
 
 def unit_coincidences(data: np.ndarray, values: list[int]) -> np.ndarray:
