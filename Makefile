@@ -109,6 +109,8 @@ REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
 # The report, a package of its own (the context, the words of each section, the HTML): every module of it.
 REPORT := $(wildcard $(H)/publish/report/*.py)
+# The figures, a package of their own (one module per family of figures, the shared style, text and layout).
+FIGURES := $(wildcard $(H)/publish/figures/*.py)
 RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PAPERMILL := $(PY) -m helpers.pipeline run
@@ -240,7 +242,7 @@ $(OUT)/%/notebooks/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/PILOT_BO
 $(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) $(INGEST) $(REFERENCE_FILES) | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
-$(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/figures.py | check-parameters
+$(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(FIGURES) | check-parameters
 	$(PAPERMILL) $< $@ -p lang $* --writes figures tables --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
 
 # make -j starts prerequisites in the order listed: the longest step (figures) first, so the two shorter

@@ -1,6 +1,6 @@
 """Publishing: tables and statistics -> figures, documents and the report (last step of the flow).
 
-figures  -- factor priorities by stakeholder type, heatmaps, answer distributions (PNG, SVG, PDF)
+figures/ -- factor priorities by stakeholder type, heatmaps, answer distributions (PNG, SVG, PDF), a package
 export   -- Tables 1-3 as .xlsx, .docx and LaTeX
 report/  -- the self-contained HTML report (+ templates/), a package: its context, the words of each section, the HTML
 browser  -- headless Chromium: report.pdf and the check that the report renders
