@@ -35,7 +35,7 @@ def pytest_unconfigure(config):
 def xdist_scope(nodeid: str) -> str:
     """Which tests one pytest-xdist worker runs together: the nbval cells of all notebooks, in order (each
     notebook reads what the one before wrote in the shared scratch tree); any other file on its own. The
-    build that many files read is made once for all workers (tests/conftest.py, shared_build)."""
+    build that many files read is made once for all workers (tests/pipeline/conftest.py, shared_build)."""
     path = nodeid.split("::", 1)[0]
     return "nbval" if path.endswith(".ipynb") else path
 
@@ -44,17 +44,18 @@ def xdist_scope(nodeid: str) -> str:
 # makes it, with make -j2), then the longest files that do not need it (the other worker runs them meanwhile),
 # then the other files that read the build; every other file after these, in name order, fills the gaps.
 SCHEDULE_FIRST = (
-    "tests/test_documents.py",
+    "tests/pipeline/test_printed_report.py",
     "nbval",
-    "tests/test_new_dataset.py",
-    "tests/test_figure_extents.py",
-    "tests/test_properties.py",
-    "tests/test_notebooks.py",
-    "tests/test_notebook_guard.py",
-    "tests/test_runs.py",
-    "tests/test_pipeline.py",
-    "tests/test_report_languages.py",
-    "tests/test_report_sections.py",
+    "tests/pipeline/test_new_dataset.py",
+    "tests/publish/test_figure_extents.py",
+    "tests/ingest/test_load_properties.py",
+    "tests/pipeline/test_notebooks.py",
+    "tests/tools/test_notebook_guard.py",
+    "tests/pipeline/test_runner.py",
+    "tests/pipeline/test_runs.py",
+    "tests/pipeline/test_pipeline.py",
+    "tests/pipeline/test_report_languages.py",
+    "tests/pipeline/test_report_sections.py",
 )
 
 

@@ -1,5 +1,6 @@
-"""Fixtures: the paper's codebook and export, small exports built from them, and one build of both datasets
-shared by every test that reads a whole run's outputs (pipeline runs are the most expensive thing the suite does)."""
+"""Fixtures of every folder: the paper's codebook and export, small exports built from them; and the scratch
+folder of the kernels the session starts. Each folder's conftest.py holds the fixtures of its own tests (the
+session's build of both datasets: pipeline/conftest.py)."""
 
 import os
 import shutil
@@ -8,20 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import settings
 
 from helpers.codebook import read_codebook
 from helpers.ingest.load import read_export
 from helpers.paths import REPO_ROOT
-from pipeline_runs import SharedBuild, build_shared
 
 PAPER = REPO_ROOT / "data" / "raw" / "amirova2020"
-
-# Property-based tests (test_properties.py): `make test` draws 30 broken exports per property, each run new ones;
-# HYPOTHESIS_PROFILE=thorough draws 300 (e.g. after a change to the loader: make test HYPOTHESIS_PROFILE=thorough).
-settings.register_profile("quick", max_examples=30)
-settings.register_profile("thorough", max_examples=300)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +68,3 @@ def pytest_unconfigure(config):
         os.environ.pop("JUPYTER_RUNTIME_DIR", None)
     else:
         os.environ["JUPYTER_RUNTIME_DIR"] = saved
-
-
-@pytest.fixture(scope="session")
-def shared_build(tmp_path_factory) -> SharedBuild:
-    """Both datasets through `make report`, once for the session: under pytest-xdist, once for all workers (in
-    the folder their temporary folders share). See pipeline_runs.build_shared."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    return build_shared(base)

@@ -1,0 +1,109 @@
+"""The codebook read and checked as data: the paper's wording, its problems listed, the plausible ranges of ages
+and durations; and load_yaml (libyaml's speed, yaml.safe_load's objects and errors)."""
+
+import copy
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from helpers.codebook import AGE_RANGE, check_codebook, load_yaml, read_codebook, value_range
+from helpers.errors import DataValidationError
+from helpers.paths import REPO_ROOT
+
+from dataset_copies import PAPER
+
+
+def test_paper_codebook_order_and_wording(codebook):
+    statements = codebook.statements()
+    assert len(statements) == 15
+    assert codebook.factors()["factor"].tolist() == [
+        "Strategy",
+        "Human capital (People)",
+        "Organization (state body)",
+        "Resources",
+    ]
+    assert statements.groupby("factor_id", sort=False).size().tolist() == [3, 5, 3, 4]
+    assert codebook.stakeholders()["code"].tolist() == ["public_pm", "private_pm", "central_gov", "local_gov"]
+    assert codebook.scale_labels() == {
+        1: "Strongly Disagree",
+        2: "Disagree",
+        3: "Neutral or No opinion",
+        4: "Agree",
+        5: "Strongly Agree",
+    }
+
+
+def test_options_the_paper_does_not_show_are_marked_unknown(codebook):
+    options = codebook.options().set_index(["question_id", "letter"])
+    assert options.loc[("q1", "D"), "known"] == False  # noqa: E712 - numpy bool
+    assert pd.isna(options.loc[("q1", "D"), "text"])
+    assert options["text"].isna().sum() == (~options["known"]).sum() == 6
+
+
+def test_codebook_problems_are_listed(codebook):
+    raw = copy.deepcopy(codebook.raw)
+    raw["factors"][1]["statements"][0]["id"] = "s01"  # duplicate statement id
+    raw["profile"][0]["type"] = "free"  # unknown field type
+    raw["scale"]["labels"][7] = {"en": "Beyond"}  # label for a value not on the scale
+    found = {(p.column, p.value) for p in check_codebook(raw, "codebook.yaml")}
+    assert found == {("factors[1].statements[0].id", "s01"), ("profile[0].type", "free"), ("scale.labels", "7")}
+
+
+def test_read_codebook_raises_with_the_list(tmp_path, codebook):
+    raw = copy.deepcopy(codebook.raw)
+    del raw["factors"]
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="factors"):
+        read_codebook(path)
+
+
+def test_the_age_default_applies_to_ages_only_and_a_codebook_range_replaces_it():
+    assert value_range({"id": "age", "type": "years"}) == AGE_RANGE
+    assert value_range({"id": "vozrast", "type": "years", "label": {"ru": "Возраст (полных лет)"}}) == AGE_RANGE
+    assert value_range({"id": "service", "type": "years", "label": {"en": "Years of service"}}) is None
+    assert value_range({"id": "page", "type": "years", "label": {"en": "Average load"}}) is None
+    assert value_range({"id": "age", "type": "years", "range": [18, 70]}) == (18, 70)
+    assert value_range({"id": "x", "type": "duration", "range": [0, 50]}) == (0, 50)
+
+
+@pytest.mark.parametrize(
+    "field, bad",
+    [
+        ({"id": "a", "type": "years", "range": [100, 14]}, [100, 14]),
+        ({"id": "a", "type": "years", "range": [14]}, [14]),
+        ({"id": "a", "type": "years", "range": ["14", 100]}, ["14", 100]),
+        ({"id": "a", "type": "text", "range": [0, 1]}, [0, 1]),
+    ],
+)
+def test_a_malformed_range_is_a_codebook_problem(field, bad):
+    book = yaml.safe_load((PAPER / "codebook.yaml").read_text(encoding="utf-8"))
+    book["profile"].append(field)
+    (problem,) = [p for p in check_codebook(book, "codebook.yaml") if p.column.endswith(".range")]
+    assert problem.value == str(bad)
+
+
+YAML_FILES = sorted([*REPO_ROOT.glob("data/raw/*/codebook.yaml"), *REPO_ROOT.glob("src/helpers/**/*.yaml")], key=str)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
+def test_load_yaml_gives_what_safe_load_gives(path: Path):
+    text = path.read_text(encoding="utf-8")
+    ours, theirs = load_yaml(text), yaml.safe_load(text)
+    assert ours == theirs and repr(ours) == repr(theirs)  # same values, types and key order
+
+
+def test_a_broken_document_raises_safe_loads_error_word_for_word():
+    broken = "export:\n  file: a.csv\n  bad: [1, 2\nscale: {"
+    with pytest.raises(yaml.YAMLError) as theirs:
+        yaml.safe_load(broken)
+    with pytest.raises(yaml.YAMLError) as ours:
+        load_yaml(broken)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_tags_that_safe_load_refuses_are_refused():
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("!!python/object/apply:os.system ['true']")
