@@ -102,9 +102,9 @@ STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py
 PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
 # The statistics: stats (agreement, and the name every statistic is imported by) and the modules it re-exports.
-STATISTICS := $(addprefix $(H)/analysis/,stats.py scores.py reliability.py differences.py pvalues.py intervals.py)
+STATISTICS := $(addprefix $(H)/analysis/,stats.py scores.py reliability.py structure.py polychoric.py differences.py pvalues.py intervals.py missingness.py)
 TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(STATISTICS)
-STATS := $(STATISTICS) $(addprefix $(H)/analysis/,claims.py paper_claims.yaml)
+STATS := $(STATISTICS) $(addprefix $(H)/analysis/,claims.py paper_claims.yaml design.py stability.py)
 # The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
 REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
@@ -136,7 +136,7 @@ $(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/
 $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(FIGURES) | check-parameters
 	$(call STEP,figures tables)
 # make -j starts prerequisites in the order listed: the longest (figures) first, the two shorter share the other core.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(H)/analysis/claims.py $(H)/analysis/paper_claims.yaml $(STATISTICS) $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(STATS) $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
 	$(call STEP,report)
 # The PDF and the check that the report renders with no request leaving it, in headless Chromium (without: one line).
 $(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py $(PARAMS)/PAPER

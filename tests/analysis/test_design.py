@@ -91,6 +91,9 @@ def test_completion_tells_complete_partial_and_breakoff_apart():
         }
     )
     status = design.respondent_completion(likert, _Statements(6)).set_index("respondent_id")["status"]
+    # The processed tables are read with categories (helpers.processed): the same answer.
+    as_read = likert.astype({"respondent_id": "category", "statement_id": "category", "missing_reason": "category"})
+    assert design.respondent_completion(as_read, _Statements(6)).set_index("respondent_id")["status"].equals(status)
     assert status.to_dict() == {
         "done": "complete",
         "one_left_out": "complete",

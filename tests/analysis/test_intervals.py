@@ -16,6 +16,9 @@ def test_t_interval_equals_scipys():
     expected = scipy_stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=scipy_stats.sem(values))
     assert stats.t_mean_ci(values) == pytest.approx(expected)
     assert np.isnan(stats.t_mean_ci(np.array([4.0]))).all()
+    # Cut to the scale: five 5s and a 3 have a t interval reaching above 5, which no mean of 1-5 answers can.
+    near_top = np.array([5, 5, 5, 5, 5, 3])
+    assert stats.t_mean_ci(near_top)[1] > 5 and stats.t_mean_ci(near_top, (1, 5))[1] == 5
 
 
 @pytest.mark.parametrize(
@@ -58,7 +61,7 @@ def test_groups_below_the_threshold_get_t_and_exact_intervals_and_are_marked():
     table = stats.group_mean_intervals(likert, Book("t", {})).set_index(["level", "stakeholder"])
     few, many = table.loc[("factor", "few")], table.loc[("factor", "many")]
     scores = likert.loc[likert["stakeholder"] == "few", "score"].to_numpy()
-    assert (few["ci_low"], few["ci_high"]) == pytest.approx(stats.t_mean_ci(scores))
+    assert (few["ci_low"], few["ci_high"]) == pytest.approx(stats.t_mean_ci(scores, (1, 5)))
     agree = int((scores >= 4).sum())
     assert (few["agree_low"], few["agree_high"]) == pytest.approx(stats.exact_interval(agree, 6))
     assert few["small"] and few["interval"] == "t/exact"

@@ -284,7 +284,7 @@ def test_dunn_with_holm_matches_a_worked_example():
     assert {"epsilon2", "p_holm", "p_bh"} <= set(differences.columns)
 
 
-def test_bootstrap_intervals_are_seeded_and_sensible(many_raw, codebook):
+def test_group_intervals_are_seeded_and_sensible(many_raw, codebook):
     likert = clean_dataset(many_raw, codebook, "survey.csv").likert
     first = stats.group_mean_intervals(likert, codebook)
     assert first.equals(stats.group_mean_intervals(likert, codebook))  # same seed, same numbers
@@ -292,10 +292,12 @@ def test_bootstrap_intervals_are_seeded_and_sensible(many_raw, codebook):
     assert set(first["n"]) == {3} and len(first) == 4 * (4 + 15)
     s01 = first.loc[(first["id"] == "s01") & (first["stakeholder"] == "central_gov")].iloc[0]
     assert s01["mean"] == pytest.approx(10 / 3)  # 5, 2, 3
+    # Three respondents are a small group: t interval for the mean, exact interval for the share.
     assert (s01["share_agree"], s01["agree_low"]) == (
         pytest.approx(1 / 3),
-        pytest.approx(stats.wilson_interval(1, 3)[0]),
+        pytest.approx(stats.exact_interval(1, 3)[0]),
     )
+    assert (s01["ci_low"], s01["ci_high"]) == pytest.approx(stats.t_mean_ci(np.array([5.0, 2.0, 3.0]), (1, 5)))
     low, high = stats.bootstrap_mean_ci(np.array([4.0, 4.0, 4.0]))
     assert low == high == 4.0 and np.isnan(stats.bootstrap_mean_ci(np.array([3.0]))[0])
 

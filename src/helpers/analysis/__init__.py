@@ -6,8 +6,15 @@
     reliability -- scale checks: Cronbach's alpha with its interval, item statistics, the factor structure
     differences -- Kruskal-Wallis across stakeholder groups with epsilon-squared, Dunn's pairs
     pvalues -- p-values adjusted across tests (Holm, Benjamini-Hochberg) and written for display
-    intervals -- group means with bootstrap CIs, shares agreeing with Wilson intervals, factor differences
+    intervals -- group means with bootstrap or (small groups) t CIs, shares agreeing with Wilson or exact
+                 intervals, factor differences
+    polychoric -- polychoric correlations of the statements (pairwise, two-step)
+    structure -- the factor structure: polychoric correlations, parallel analysis, oblique loadings, the
+                 codebook's model confirmed (fit indices), McDonald's omega
+    missingness -- missing answers by statement and group, the minimum-items rule, "no opinion" as the midpoint
+    design  -- how respondents were selected: outcome rates, weights to the frame, weighted means, clustering
     claims  -- the paper's six findings re-checked against the data (+ paper_claims.yaml)
+    stability -- each finding's verdict under the other readings the analysis admits
 
 Reads the processed tables (helpers.processed); knows nothing of how an export was read or how
 results are published.

@@ -89,7 +89,7 @@ def respondent_completion(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFr
     order = {s: i for i, s in enumerate(codebook.statements()["statement_id"])}
     k = len(order)
     answered = likert.assign(
-        position=likert["statement_id"].map(order),
+        position=likert["statement_id"].astype(str).map(order).astype(float),
         given=likert["score"].notna() | likert["missing_reason"].astype(object).fillna("blank").ne("blank"),
     )
     per = answered.groupby("respondent_id", sort=False).agg(answered=("given", "sum"))

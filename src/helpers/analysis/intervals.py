@@ -24,8 +24,10 @@ def small_group_threshold(codebook: Codebook) -> int:
     return int((codebook.raw.get("analysis") or {}).get("small_group", SMALL_GROUP))
 
 
-def t_mean_ci(values: np.ndarray) -> tuple[float, float]:
-    """95 % t interval of a mean (scipy); (nan, nan) for fewer than two values."""
+def t_mean_ci(values: np.ndarray, bounds: tuple[float, float] | None = None) -> tuple[float, float]:
+    """95 % t interval of a mean (scipy); (nan, nan) for fewer than two values. With `bounds` (the scale's lowest
+    and highest point) the interval is cut to them: a mean of answers on a 1-5 scale cannot lie outside 1-5,
+    though a symmetric t interval around a mean near the end of the scale does."""
     from scipy.stats import t as student_t
 
     values = np.asarray(values, dtype=float)
@@ -33,7 +35,10 @@ def t_mean_ci(values: np.ndarray) -> tuple[float, float]:
     if n < 2:
         return np.nan, np.nan
     half = float(student_t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n))
-    return float(values.mean() - half), float(values.mean() + half)
+    low, high = float(values.mean() - half), float(values.mean() + half)
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return low, high
 
 
 def exact_interval(agree: int, n: int) -> tuple[float, float]:
@@ -87,6 +92,7 @@ def group_mean_intervals(
     "t/exact", `small` True). With one respondent in a group there is no interval."""
     threshold = agree_from(codebook)
     small_below = small_group_threshold(codebook)
+    scale = (min(codebook.scale_values), max(codebook.scale_values))
     scored = likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
     factor_scores = respondent_factor_scores(scored).rename(columns={"factor_id": "id"})
     levels = [
@@ -103,7 +109,7 @@ def group_mean_intervals(
         for (item_id, group), scores in frame.groupby(["id", "stakeholder"], sort=False, observed=True)["score"]:
             values = scores.to_numpy()
             small = len(values) < small_below
-            low, high = t_mean_ci(values) if small else bootstrap_mean_ci(values, seed)
+            low, high = t_mean_ci(values, scale) if small else bootstrap_mean_ci(values, seed)
             agree = int((values >= threshold).sum())
             share_low, share_high = (exact_interval if small else wilson_interval)(agree, len(values))
             rows.append(

@@ -128,3 +128,9 @@ def no_opinion_sensitivity(likert: pd.DataFrame, codebook: Codebook, group_score
             order_changed=order(as_missing) != order(as_middle),
         )
     return result
+
+
+def with_min_items(data: dict[str, pd.DataFrame], codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """The processed tables with the minimum-items rule marked on the answers (apply_min_items): what every step
+    after cleaning analyses, so that the tables, the statistics and the figures share one factor score."""
+    return {**data, "likert": apply_min_items(data["likert"], codebook)}

@@ -4,8 +4,8 @@
   few lines, checked against pingouin's in the tests: importing pingouin costs
   the step over a second), only with enough respondents; otherwise a plain
   statement of why not.
-- Item-total correlations and alpha if an item is deleted; exploratory loadings
-  (scikit-learn) where n allows, checked against the codebook's factors.
+- Item-total correlations and alpha if an item is deleted. (The factor structure, checked against the
+  codebook's factors, is structure's.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook
-from helpers.analysis.scores import SEED
 
 #: Below this many respondents with every statement of a factor answered,
 #: alpha is not reported: with so few, it mostly reflects chance (its
@@ -24,14 +23,6 @@ MIN_RESPONDENTS_FOR_ALPHA = 30
 
 #: Alpha below this is flagged: the statements do not form a scale here.
 LOW_ALPHA = 0.6
-
-
-#: The factor structure is checked (exploratory loadings) with at least this many complete respondents
-#: per statement, and at least MIN_RESPONDENTS_FOR_STRUCTURE in all (Gorsuch's rule of thumb, 1983).
-RESPONDENTS_PER_ITEM_FOR_STRUCTURE = 5
-
-
-MIN_RESPONDENTS_FOR_STRUCTURE = 100
 
 
 def factor_reliability(
@@ -146,56 +137,3 @@ def item_statistics(
     return pd.DataFrame(
         rows, columns=["factor_id", "statement_id", "statement", "n_complete", "item_total_r", "alpha_if_deleted"]
     )
-
-
-def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Does the codebook's grouping of statements into factors show in the answers?
-
-    Exploratory factor analysis (scikit-learn, varimax rotation) with as many factors as the codebook
-    has, on respondents who answered every statement, standardised. Per statement: its loadings, the
-    extracted factor it loads on most, and whether that is the one most of its codebook factor's
-    statements load on. Empty (with `note` in attrs) below the rule stated in the constants:
-    RESPONDENTS_PER_ITEM_FOR_STRUCTURE complete respondents per statement and MIN_RESPONDENTS_FOR_STRUCTURE in all.
-    """
-    statements = codebook.statements(lang)
-    wide = (
-        likert.pivot(index="respondent_id", columns="statement_id", values="score")
-        .astype(float)
-        .reindex(columns=statements["statement_id"])
-        .dropna()
-    )
-    n, p = wide.shape
-    k = len(codebook.factors())
-    needed = max(MIN_RESPONDENTS_FOR_STRUCTURE, RESPONDENTS_PER_ITEM_FOR_STRUCTURE * p)
-    columns = ["factor_id", "statement_id", "statement", "loads_on", "loading", "fits_codebook"]
-    if n < needed or k < 2:
-        table = pd.DataFrame(columns=columns)
-        table.attrs["note"] = (
-            f"not checked: {n} respondents answered all {p} statements; the check needs "
-            f"{RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
-            f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)"
-        )
-        return table
-    from sklearn.decomposition import FactorAnalysis  # here: scikit-learn costs a step ~0.3 s to import
-
-    standard = (wide - wide.mean()) / wide.std(ddof=0).replace(0, 1)
-    model = FactorAnalysis(n_components=k, rotation="varimax", random_state=SEED).fit(standard.to_numpy())
-    components = model.components_.T
-    components = components * np.where(
-        components.sum(axis=0) < 0, -1, 1
-    )  # a factor's sign is arbitrary: mostly positive
-    loadings = pd.DataFrame(components, index=wide.columns, columns=[f"F{i + 1}" for i in range(k)])
-    strongest = loadings.abs().idxmax(axis=1)
-    table = statements[["factor_id", "statement_id", "statement"]].copy()
-    table["loads_on"] = table["statement_id"].map(strongest)
-    table["loading"] = [float(loadings.loc[s, f]) for s, f in zip(table["statement_id"], table["loads_on"])]
-    home = table.groupby("factor_id")["loads_on"].agg(lambda f: f.mode().iloc[0])
-    table["fits_codebook"] = table["loads_on"] == table["factor_id"].map(home)
-    # A codebook factor whose statements share their extracted factor with another codebook factor does not stand apart.
-    shared = home.duplicated(keep=False)
-    table.loc[table["factor_id"].map(shared), "fits_codebook"] = False
-    for name in loadings.columns:
-        table[name] = table["statement_id"].map(loadings[name]).round(3)
-    table.attrs["note"] = ""
-    table.attrs["n"] = n
-    return table

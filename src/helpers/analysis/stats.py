@@ -12,7 +12,8 @@
 The other statistics live in modules of their own and are re-exported here:
 
     scores       -- respondents' and groups' factor scores, the factor order under both weightings, the seed
-    reliability  -- scale checks: Cronbach's alpha with its interval, item statistics, the factor structure
+    reliability  -- scale checks: Cronbach's alpha with its interval, item statistics
+    structure    -- the factor structure (polychoric, parallel analysis, oblique loadings), checked against the codebook
     differences  -- Kruskal-Wallis across stakeholder groups with epsilon-squared, Dunn's pairs
     pvalues      -- p-values adjusted across tests (Holm, Benjamini-Hochberg) and written for display
     intervals    -- group means with bootstrap CIs, shares agreeing with Wilson intervals, factor differences
@@ -56,14 +57,16 @@ from helpers.analysis.pvalues import (
 from helpers.analysis.reliability import (
     LOW_ALPHA,
     MIN_RESPONDENTS_FOR_ALPHA,
-    MIN_RESPONDENTS_FOR_STRUCTURE,
-    RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
     _factor_items as _factor_items,
     cronbach_alpha,
     factor_reliability,
-    factor_structure,
     item_statistics,
     scale_verdict,
+)
+from helpers.analysis.structure import (
+    MIN_RESPONDENTS_FOR_STRUCTURE,
+    RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
+    factor_structure,
 )
 from helpers.analysis.scores import (
     SEED,

@@ -1,10 +1,6 @@
 """The factor structure of the Likert statements: do the codebook's factors show in the answers?
 
-- Polychoric correlations of the statements (ordinal, few categories), pairwise complete, by Olsson's (1979)
-  two-step estimator: thresholds from each pair's margins, then the maximum-likelihood rho, the bivariate
-  normal probabilities from Owen's T function (scipy.special.owens_t: exact and deterministic, where
-  scipy.stats.multivariate_normal.cdf integrates point by point). A pair answered by too few respondents,
-  or with a statement answered in one category only, has no correlation and says why.
+- On the statements' polychoric correlations (polychoric, re-exported here).
 - How many factors the answers hold: Horn's (1965) parallel analysis, seeded, beside the Kaiser count.
 - Exploratory loadings with an oblique rotation (oblimin with gamma = 0, i.e. quartimin, as GPArotation and
   psych call it) and the factor correlations, by statsmodels' iterated principal axes on the polychoric matrix.
@@ -13,6 +9,7 @@
 - A confirmatory model of the codebook's factors (semopy): each statement loads on its own factor, the factors
   correlate; CFI, TLI, RMSEA with its 90 % CI, SRMR, chi2/df/p and the standardised loadings, where n allows.
 - McDonald's omega (total) of each factor beside Cronbach's alpha, from a one-factor model of its statements.
+- Whether the codebook's grouping shows in the exploratory loadings (factor_structure, the report's check).
 
 Every random draw starts from stats.SEED. Tested against published values in tests/analysis/test_structure.py.
 """
@@ -24,15 +21,24 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from helpers.analysis.stats import MIN_RESPONDENTS_FOR_ALPHA, SEED, cronbach_alpha
+from helpers.analysis.polychoric import (
+    MAX_RHO as MAX_RHO,
+    MIN_PAIR_RESPONDENTS as MIN_PAIR_RESPONDENTS,
+    PAIR_COLUMNS as PAIR_COLUMNS,
+    _defined_block,
+    _smallest_n,
+    bivariate_normal_cdf as bivariate_normal_cdf,
+    pairwise_n,
+    polychoric_correlations,
+    polychoric_from_table as polychoric_from_table,
+    polychoric_pairs as polychoric_pairs,
+    statement_matrix,
+    thresholds as thresholds,
+)
+from helpers.analysis.reliability import MIN_RESPONDENTS_FOR_ALPHA, cronbach_alpha
+from helpers.analysis.scores import SEED
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook
 
-#: A polychoric correlation needs at least this many respondents who answered both statements: below it the
-#: two-step estimate is mostly noise (and the table mostly empty cells); the pair is left out and says so.
-MIN_PAIR_RESPONDENTS = 30
-#: The ML estimate of rho is kept inside (-MAX_RHO, MAX_RHO), as polycor's maxcor: a table whose answers line
-#: up perfectly has its maximum at |rho| = 1, where the likelihood is flat and the matrix singular.
-MAX_RHO = 0.9999
 #: Parallel analysis: random data sets drawn, and the percentile of their eigenvalues the data must exceed.
 PARALLEL_DRAWS = 500
 PARALLEL_PERCENTILE = 95
@@ -47,174 +53,8 @@ DIGITS = 6
 #: Oblique rotation used for the exploratory loadings (statsmodels' name for quartimin).
 ROTATION = "oblimin"
 
-PAIR_COLUMNS = ["statement_a", "statement_b", "n", "rho", "note"]
-
 
 # --- bivariate normal and polychoric correlations ----------------------------------------------------------
-def bivariate_normal_cdf(h, k, rho: float) -> np.ndarray:
-    """P(X <= h, Y <= k) for a standard bivariate normal with correlation rho (|rho| < 1), elementwise.
-
-    Owen's (1956) formula: 1/2 Phi(h) + 1/2 Phi(k) - T(h, a_h) - T(k, a_k) - beta, a_h = (k - rho h) /
-    (h sqrt(1 - rho^2)), a_k likewise, beta = 1/2 when h k < 0 or h k = 0 with h + k < 0 (else 0). h, k may
-    be infinite; tested against scipy.stats.multivariate_normal.cdf.
-    """
-    from scipy.special import ndtr, owens_t
-
-    h, k = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(k, dtype=float))
-    out = np.empty(h.shape)
-    low = np.isneginf(h) | np.isneginf(k)
-    out[low] = 0.0
-    h_inf, k_inf = np.isposinf(h) & ~low, np.isposinf(k) & ~low
-    out[h_inf] = ndtr(k[h_inf])
-    out[k_inf & ~h_inf] = ndtr(h[k_inf & ~h_inf])
-    finite = ~(low | h_inf | k_inf)
-    hf, kf = h[finite], k[finite]
-    root = np.sqrt(1.0 - rho * rho)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a_h = np.where(hf == 0, np.copysign(np.inf, kf - rho * hf), (kf - rho * hf) / (hf * root))
-        a_k = np.where(kf == 0, np.copysign(np.inf, hf - rho * kf), (hf - rho * kf) / (kf * root))
-    # T(0, +-inf) is +-1/4; where both h and k are 0, P = 1/4 + arcsin(rho) / (2 pi) (Sheppard).
-    both_zero = (hf == 0) & (kf == 0)
-    a_h = np.where(both_zero, 0.0, a_h)
-    a_k = np.where(both_zero, 0.0, a_k)
-    beta = np.where((hf * kf < 0) | ((hf * kf == 0) & (hf + kf < 0)), 0.5, 0.0)
-    value = 0.5 * ndtr(hf) + 0.5 * ndtr(kf) - owens_t(hf, a_h) - owens_t(kf, a_k) - beta
-    value = np.where(both_zero, 0.25 + np.arcsin(rho) / (2 * np.pi), value)
-    out[finite] = value
-    return np.clip(out, 0.0, 1.0)
-
-
-def thresholds(counts: np.ndarray) -> np.ndarray:
-    """The latent thresholds of one ordinal margin (counts of its categories, in order, none zero):
-    -inf, Phi^-1 of the cumulative shares, +inf."""
-    from scipy.special import ndtri
-
-    cumulative = np.cumsum(counts)[:-1] / counts.sum()
-    return np.concatenate([[-np.inf], ndtri(cumulative), [np.inf]])
-
-
-def polychoric_from_table(table: np.ndarray) -> float:
-    """Two-step polychoric correlation of a contingency table (rows: one item's categories in order, columns:
-    the other's). Categories nobody chose are dropped; thresholds from the margins, then rho maximises
-    sum n_ij log P_ij(rho) within (-MAX_RHO, MAX_RHO). NaN when either item has fewer than two categories."""
-    from scipy.optimize import minimize_scalar
-
-    table = np.asarray(table, dtype=float)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    if table.shape[0] < 2 or table.shape[1] < 2:
-        return np.nan
-    rows, columns = thresholds(table.sum(axis=1)), thresholds(table.sum(axis=0))
-    upper_r, upper_c = np.meshgrid(rows[1:], columns[1:], indexing="ij")
-    lower_r, lower_c = np.meshgrid(rows[:-1], columns[:-1], indexing="ij")
-    observed = table > 0
-
-    def minus_log_likelihood(rho: float) -> float:
-        cells = (
-            bivariate_normal_cdf(upper_r, upper_c, rho)
-            - bivariate_normal_cdf(lower_r, upper_c, rho)
-            - bivariate_normal_cdf(upper_r, lower_c, rho)
-            + bivariate_normal_cdf(lower_r, lower_c, rho)
-        )
-        return -float(np.sum(table[observed] * np.log(np.maximum(cells[observed], 1e-300))))
-
-    result = minimize_scalar(
-        minus_log_likelihood, bounds=(-MAX_RHO, MAX_RHO), method="bounded", options={"xatol": 1e-10}
-    )
-    return float(result.x)
-
-
-def polychoric_pairs(wide: pd.DataFrame, min_pair: int = MIN_PAIR_RESPONDENTS) -> pd.DataFrame:
-    """Long, one row per pair of columns of `wide` (respondents x statements, scores or NaN): statement_a,
-    statement_b, n (respondents who answered both), rho (the two-step polychoric correlation; NaN with a
-    `note` where the pair has fewer than `min_pair` respondents or a statement was answered in one category)."""
-    rows = []
-    values = wide.to_numpy(dtype=float)
-    names = list(wide.columns)
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            both = ~np.isnan(values[:, i]) & ~np.isnan(values[:, j])
-            x, y = values[both, i], values[both, j]
-            n = int(both.sum())
-            row = {"statement_a": names[i], "statement_b": names[j], "n": n, "rho": np.nan, "note": ""}
-            if n < min_pair:
-                row["note"] = f"{n} respondents answered both, fewer than {min_pair}: no correlation"
-            elif len(np.unique(x)) < 2 or len(np.unique(y)) < 2:
-                constant = names[i] if len(np.unique(x)) < 2 else names[j]
-                row["note"] = f"{constant} has one answer among those who answered both: no correlation"
-            else:
-                categories_x, codes_x = np.unique(x, return_inverse=True)
-                categories_y, codes_y = np.unique(y, return_inverse=True)
-                table = np.zeros((len(categories_x), len(categories_y)))
-                np.add.at(table, (codes_x, codes_y), 1)
-                row["rho"] = polychoric_from_table(table)
-                if abs(row["rho"]) >= MAX_RHO - 1e-6:
-                    row["note"] = f"the answers line up perfectly: rho at the bound {MAX_RHO}"
-            rows.append(row)
-    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
-
-
-def polychoric_correlations(wide: pd.DataFrame, min_pair: int = MIN_PAIR_RESPONDENTS) -> pd.DataFrame:
-    """The polychoric correlation matrix of the columns of `wide` (respondents x statements, pairwise complete):
-    a square frame, statements as index and columns, 1 on the diagonal of a statement with a correlation, NaN
-    for the pairs polychoric_pairs leaves out (too few respondents, a constant or unanswered statement)."""
-    key = (tuple(wide.columns), wide.shape, wide.to_numpy(dtype=float).tobytes(), min_pair)
-    if _LAST_MATRIX and _LAST_MATRIX[0] == key:  # the count, the loadings and the model use the same matrix
-        return _LAST_MATRIX[1].copy()
-    pairs = polychoric_pairs(wide, min_pair)
-    names = list(wide.columns)
-    matrix = pd.DataFrame(np.nan, index=pd.Index(names, name=None), columns=names)
-    for row in pairs.itertuples():
-        matrix.loc[row.statement_a, row.statement_b] = row.rho
-        matrix.loc[row.statement_b, row.statement_a] = row.rho
-    for name in names:
-        if matrix[name].notna().any():
-            matrix.loc[name, name] = 1.0
-    _LAST_MATRIX[:] = [key, matrix.copy()]
-    return matrix
-
-
-_LAST_MATRIX: list = []
-
-
-def statement_matrix(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Respondents x statements (the codebook's order), scores as floats, NaN where not answered."""
-    return (
-        likert.pivot(index="respondent_id", columns="statement_id", values="score")
-        .astype(float)
-        .reindex(columns=codebook.statements()["statement_id"])
-        .sort_index()
-    )
-
-
-def _defined_block(matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The largest set of statements, in order, whose correlations are all defined (statements are dropped,
-    those with the most undefined pairs first), and the statements dropped."""
-    kept = list(matrix.columns)
-    dropped = []
-    while kept:
-        block = matrix.loc[kept, kept]
-        missing = block.isna().sum()
-        if not missing.any():
-            break
-        worst = missing.idxmax()
-        kept.remove(worst)
-        dropped.append(worst)
-    return matrix.loc[kept, kept], dropped
-
-
-def pairwise_n(wide: pd.DataFrame) -> pd.DataFrame:
-    """Respondents who answered both statements, for every pair of columns of `wide` (diagonal: each one)."""
-    answered = wide.notna().to_numpy(dtype=float)
-    return pd.DataFrame(answered.T @ answered, index=wide.columns, columns=wide.columns).astype(int)
-
-
-def _smallest_n(wide: pd.DataFrame, names: list[str]) -> int:
-    """The smallest pairwise n among `names`: the n the models' sampling error is judged by (conservative)."""
-    if not names:
-        return 0
-    return int(pairwise_n(wide[names]).to_numpy().min())
-
-
 def _positive_definite(matrix: np.ndarray) -> tuple[np.ndarray, bool]:
     """The matrix, or the nearest correlation matrix with eigenvalues of at least 1e-3 where it is not positive
     definite (pairwise correlations need not be; statsmodels' corr_nearest), and whether it was smoothed."""
@@ -645,3 +485,56 @@ def factor_omega(
             row["note"] = f"{row['note']}; {left_out}" if row["note"] else left_out
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The factor structure is checked (exploratory loadings) with at least this many complete respondents
+#: per statement, and at least MIN_RESPONDENTS_FOR_STRUCTURE in all (Gorsuch's rule of thumb, 1983).
+RESPONDENTS_PER_ITEM_FOR_STRUCTURE = 5
+
+
+MIN_RESPONDENTS_FOR_STRUCTURE = 100
+
+
+def factor_structure(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Does the codebook's grouping of statements into factors show in the answers?
+
+    Exploratory factor analysis of the statements' polychoric correlations, pairwise (structure.exploratory_
+    factors: iterated principal axes, oblique quartimin rotation, the number of factors by parallel analysis, not
+    the codebook's). Per statement: its loadings, the extracted factor it loads on most, and whether that is the
+    one most of its codebook factor's statements load on and no other codebook factor's (`fits_codebook`);
+    `n_used` the fewest respondents behind a correlation. Empty (with `note` in attrs) below the rule stated in
+    the constants: RESPONDENTS_PER_ITEM_FOR_STRUCTURE respondents per statement and MIN_RESPONDENTS_FOR_STRUCTURE
+    in all, behind every correlation.
+    """
+    wide = statement_matrix(likert, codebook)
+    p = wide.shape[1]
+    n = int(pairwise_n(wide).to_numpy().min()) if p else 0
+    k = len(codebook.factors())
+    needed = max(MIN_RESPONDENTS_FOR_STRUCTURE, RESPONDENTS_PER_ITEM_FOR_STRUCTURE * p)
+    columns = ["factor_id", "statement_id", "statement", "loads_on", "loading", "fits_codebook", "n_used"]
+    if n < needed or k < 2:
+        table = pd.DataFrame(columns=columns)
+        table.attrs["note"] = (
+            f"not checked: the fewest respondents answering a pair of the {p} statements is {n}; the check needs "
+            f"{RESPONDENTS_PER_ITEM_FOR_STRUCTURE} per statement and at least "
+            f"{MIN_RESPONDENTS_FOR_STRUCTURE} ({needed} here)"
+        )
+        return table
+    loadings, _ = exploratory_factors(likert, codebook, lang=lang)
+    if loadings.empty:
+        table = pd.DataFrame(columns=columns)
+        table.attrs["note"] = loadings.attrs.get("note", "not checked")
+        return table
+    table = loadings.copy()
+    home = table.groupby("factor_id")["loads_on"].agg(lambda f: f.mode().iloc[0])
+    table["fits_codebook"] = table["loads_on"] == table["factor_id"].map(home)
+    # A codebook factor whose statements share their extracted factor with another codebook factor does not stand apart.
+    shared = home.duplicated(keep=False)
+    table.loc[table["factor_id"].map(shared), "fits_codebook"] = False
+    extracted = [c for c in table.columns if c.startswith("F") and c[1:].isdigit()]
+    table = table[columns + ["communality", *extracted]]
+    table[extracted] = table[extracted].astype(float).round(3)
+    table.attrs["note"] = loadings.attrs.get("note", "")
+    table.attrs["n"] = table.attrs["n_used"] = int(table["n_used"].iloc[0])
+    table.attrs["n_factors"] = len(extracted)
+    return table

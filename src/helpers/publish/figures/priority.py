@@ -21,10 +21,13 @@ def factor_priority_chart(
     groups: pd.DataFrame,
     codebook: Codebook,
     lang: str = DEFAULT_LANGUAGE,
+    intervals: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Dot chart: each factor's mean score per stakeholder group, factors ordered by overall priority.
 
-    `per_group` is `tables.factor_summary`; `ranking` is `tables.factor_ranking`.
+    `per_group` is `tables.factor_summary`; `ranking` is `tables.factor_ranking`; `intervals` (optional) the
+    factor rows of `stats.group_mean_intervals` (stakeholder, id, ci_low, ci_high): each group's 95 % interval is
+    drawn as a line through its dot, so that 6 respondents do not look as firm as 116 (n is in the legend).
     The legend sits under the chart in as many columns as fit the width.
     """
     palette = stakeholder_palette(codebook)
@@ -70,8 +73,21 @@ def factor_priority_chart(
             linestyle="none",
             label=words["all_groups_mean"],
         )
+        bounds = intervals.set_index(["stakeholder", "id"])[["ci_low", "ci_high"]] if intervals is not None else None
         for i, (g, name) in enumerate(zip(groups.itertuples(), group_names(groups))):
             block = per_group.loc[per_group["stakeholder"] == g.stakeholder]
+            if bounds is not None:
+                keys = list(zip([g.stakeholder] * len(block), block["factor_id"]))
+                low = bounds["ci_low"].reindex(keys).to_numpy(float)
+                high = bounds["ci_high"].reindex(keys).to_numpy(float)
+                axis.hlines(
+                    [y[f] + offsets[g.stakeholder] for f in block["factor_id"]],
+                    low,
+                    high,
+                    color=palette[g.stakeholder],
+                    linewidth=1.1,
+                    zorder=2,
+                )
             axis.scatter(
                 block["mean"],
                 [y[f] + offsets[g.stakeholder] for f in block["factor_id"]],

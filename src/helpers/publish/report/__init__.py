@@ -7,6 +7,7 @@ and the stylesheet is inline: the file opens offline and requests nothing.
     context      -- the context the template reads (report_context): every value the report shows
     summary      -- the summary at the top and the factor priorities in words
     methods      -- 'Data and methods' and 'Limitations', each line from the data
+    design       -- how the respondents were selected, weights, clusters, missing answers, verdict stability
     statistics   -- agreement, scale checks and group differences in words
     findings     -- the paper's findings: verdicts in the report's words, the quotes translated
     reproduction -- Tables 1-3 compared cell for cell with the published tables

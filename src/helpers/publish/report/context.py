@@ -14,11 +14,23 @@ from helpers.analysis import stats
 from helpers.analysis.tables import group_column, group_sizes, table_caption, table_note
 from helpers.publish.report.answers import free_text_answers, other_answers
 from helpers.publish.report.cleaning import cleaning_summary, set_aside_reasons
+from helpers.publish.report.design import (
+    DESIGN_TABLES,
+    design_limitations,
+    design_paragraphs,
+    design_summary,
+    missing_limitations,
+    missing_paragraph,
+    missingness_wide,
+    stability_line,
+    stability_table,
+    weighted_table,
+)
 from helpers.publish.report.fallbacks import fallback_labels
 from helpers.publish.report.figure_text import report_figures
 from helpers.publish.report.findings import localised_claims
 from helpers.publish.report.html import html_table
-from helpers.publish.report.methods import _complete_respondents, limitation_lines, methods_paragraphs
+from helpers.publish.report.methods import limitation_lines, methods_paragraphs
 from helpers.publish.report.provenance import provenance
 from helpers.publish.report.reproduction import _reproduction
 from helpers.publish.report.statistics import (
@@ -71,19 +83,46 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             "claims_disagreements",
         )
     }
+    survey = {name: read_table(paths.tables / f"{name}.csv") for name in DESIGN_TABLES}
+    threshold = stats.small_group_threshold(codebook)
     means = group_means_table(measured["group_means"], groups, words, lang=lang)
+    group_means_number = None
     if means is not None:
+        group_means_number = len(tables) + 1
         tables.append(
             {
                 "id": "group_means",
-                "label": words["table_label"].format(number=len(tables) + 1),
+                "label": words["table_label"].format(number=group_means_number),
                 "caption": words["group_means"],
-                "note": words["group_means_caption"]
+                "note": words["group_means_caption"].format(threshold=threshold)
                 + " "
-                + words["group_means_note"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
+                + words["group_means_note"].format(
+                    resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED, threshold=threshold
+                ),
                 "body": html_table(means, group_by="part"),
             }
         )
+    weighted = weighted_table(survey, codebook, words, lang)
+    if weighted is not None:
+        clustered = survey["weighted_means"]["clustered"].eq("True").any()
+        tables.append(
+            {
+                "id": "weighted_means",
+                "label": words["table_label"].format(number=len(tables) + 1),
+                "caption": words["weighted_caption"],
+                "note": words["weighted_note"].format(clusters=words["weighted_note_clusters"] if clustered else ""),
+                "body": html_table(weighted, lang=lang),
+            }
+        )
+    tables.append(
+        {
+            "id": "missingness",
+            "label": words["table_label"].format(number=len(tables) + 1),
+            "caption": words["missingness_caption"],
+            "note": words["missingness_note"],
+            "body": html_table(missingness_wide(survey["missingness"], codebook, words, lang), group_by="part"),
+        }
+    )
     comparison_path = paths.tables / "pilot_bodies.csv"
     if comparison_path.exists() and len(read_table(comparison_path)) > 1:
         tables.append(
@@ -103,7 +142,9 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     processed = _processed_answers(paths.processed, pilot_body)
     labels = dict(zip(groups["stakeholder"], groups["short"]))
     structure = measured["factor_structure"]
-    n_structure = _complete_respondents(processed["likert"]) if len(structure) else None
+    # The fewest respondents behind a correlation of the statements (pairwise, as the factor structure used them).
+    n_structure = int(float(structure["n_used"].iloc[0])) if len(structure) else None
+    model = {name: read_table(paths.tables / f"{name}.csv") for name in ("factor_count", "cfa_fit", "omega")}
     reproduction = _reproduction(paths, codebook, table, lang, pilot_body, words)
     claims_table = measured["claims"]
     replication = bool(claims_table["paper_verdict"].ne("").any()) if "paper_verdict" in claims_table else False
@@ -130,9 +171,24 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             measured["factor_differences"],
             lang=lang,
             groups_with_score=per_group.groupby("factor_id", sort=False)["mean"].count().to_dict(),
+            design=design_summary(survey, words, lang),
         ),
-        "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang),
-        "limitations": limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words, lang=lang),
+        "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang)
+        + [missing_paragraph(survey, codebook, words, lang)],
+        "design": design_paragraphs(survey, codebook, words, lang),
+        "limitations": design_limitations(survey, codebook, words, lang)
+        + [
+            line
+            for line in limitation_lines(groups, cleaning, measured, processed["likert"], codebook, words, lang=lang)
+            if line != words["limit_none"]
+        ]
+        + missing_limitations(survey, groups, codebook, words, group_means_number, lang)
+        or [words["limit_none"]],
+        "stability": {
+            "line": stability_line(survey["verdict_stability"], words),
+            "note": words["stability_note"].format(agree_from=stats.agree_from(codebook)),
+            "body": html_table(stability_table(survey["verdict_stability"], words), lang=lang),
+        },
         "reproduction": reproduction,
         "one_each": not (groups["n"] > 1).any(),
         "priorities": priority_summary(ranking, per_group, groups, lang),
@@ -145,7 +201,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "claim_notes": measured["claims_disagreements"]["note"].tolist(),
         "agreement": agreement_sentences(measured["agreement"], words, lang=lang),
         "scales": scale_sentences(
-            measured["reliability"], measured["item_statistics"], structure, n_structure, words, lang=lang
+            measured["reliability"], measured["item_statistics"], structure, n_structure, words, lang=lang, model=model
         ),
         "differences": difference_sentences(
             measured["group_differences"],

@@ -17,6 +17,16 @@ def _complete_respondents(likert: pd.DataFrame) -> int:
     return int(answered.sum())
 
 
+def _fewest_pairwise(likert: pd.DataFrame) -> int:
+    """The fewest respondents answering both statements of a pair: what the factor structure rests on."""
+    from helpers.analysis.polychoric import pairwise_n
+
+    wide = likert.assign(score=pd.to_numeric(likert["score"], errors="coerce")).pivot(
+        index="respondent_id", columns="statement_id", values="score"
+    )
+    return int(pairwise_n(wide).to_numpy().min()) if wide.shape[1] else 0
+
+
 def _answer_counts(likert: pd.DataFrame) -> dict:
     missing = likert["score"] == ""
     reasons = likert.loc[missing, "missing_reason"].value_counts()
@@ -49,7 +59,9 @@ def methods_paragraphs(
         data,
         words["methods_scale"].format(agree_from=stats.agree_from(codebook)),
         words["methods_aggregation"],
-        words["methods_uncertainty"].format(resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED),
+        words["methods_uncertainty"].format(
+            resamples=stats.BOOTSTRAP_RESAMPLES, seed=stats.SEED, threshold=stats.small_group_threshold(codebook)
+        ),
         words["methods_tests"].format(
             min_alpha=stats.MIN_RESPONDENTS_FOR_ALPHA,
             per_item=stats.RESPONDENTS_PER_ITEM_FOR_STRUCTURE,
@@ -102,7 +114,7 @@ def limitation_lines(
     structure = measured["factor_structure"]
     if (groups["n"] > 1).any():
         if structure.empty:
-            n = _complete_respondents(likert)
+            n = _fewest_pairwise(likert)
             lines.append(
                 words["limit_no_structure"].format(
                     note=words["structure_needs"].format(

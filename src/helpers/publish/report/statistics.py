@@ -45,15 +45,22 @@ def agreement_sentences(agreement: pd.DataFrame, words: dict, lang: str = DEFAUL
                 )
             )
         else:
-            sentences.append(
-                words["krippendorff"].format(
-                    alpha=_number(row["alpha"], lang, 3),
-                    low=_number(row["ci_low"], lang),
-                    high=_number(row["ci_high"], lang),
-                    m=_int(row["n_respondents"]),
-                    k=_int(row["n_statements"]),
-                )
+            sentence = words["krippendorff"].format(
+                alpha=_number(row["alpha"], lang, 3),
+                low=_number(row["ci_low"], lang),
+                high=_number(row["ci_high"], lang),
+                m=_int(row["n_respondents"]),
+                k=_int(row["n_statements"]),
             )
+            method = row.get("respondents_method", "")
+            if method:  # what alpha measures here, and how much it depends on who answered
+                key = "respondents_method_bootstrap" if method == "bootstrap" else "respondents_method_leave_one_out"
+                sentence += words["krippendorff_respondents"].format(
+                    low=_number(row["respondents_low"], lang),
+                    high=_number(row["respondents_high"], lang),
+                    method=words[key],
+                )
+            sentences.append(sentence)
     return sentences
 
 
@@ -64,6 +71,7 @@ def scale_sentences(
     n_structure: int | None,
     words: dict,
     lang: str = DEFAULT_LANGUAGE,
+    model: dict | None = None,
 ) -> list[str]:
     """Cronbach's alpha per factor with its verdict in words, the weakest statement of each, and the factor structure."""
     sentences = []
@@ -111,6 +119,51 @@ def scale_sentences(
                     statements=", ".join(f"{r.statement_id} ({r.factor_id})" for r in misfits.itertuples()),
                 )
             )
+    return sentences + model_sentences(model or {}, words, lang)
+
+
+def model_sentences(model: dict, words: dict, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The factor count, the confirmatory model's fit and omega beside alpha, from factor_count.csv, cfa_fit.csv
+    and omega.csv (step 03); one sentence where they could not be computed."""
+    sentences = []
+    counted, fit, omega = (model.get(name) for name in ("factor_count", "cfa_fit", "omega"))
+    if counted is not None and len(counted) and counted.iloc[0]["parallel_count"] != "":
+        row = counted.iloc[0]
+        sentences.append(
+            words["scale_count"].format(
+                n=_int(row["n_used"]),
+                parallel=_int(row["parallel_count"]),
+                kaiser=_int(row["kaiser_count"]),
+                codebook=_int(row["codebook_count"]),
+            )
+        )
+    if fit is not None and len(fit) and fit.iloc[0]["CFI"] != "":
+        row = fit.iloc[0]
+        sentences.append(
+            words["scale_cfa"].format(
+                n=_int(row["n"]),
+                cfi=_number(row["CFI"], lang, 3),
+                tli=_number(row["TLI"], lang, 3),
+                rmsea=_number(row["RMSEA"], lang, 3),
+                low=_number(row["RMSEA_low"], lang, 3),
+                high=_number(row["RMSEA_high"], lang, 3),
+                srmr=_number(row["SRMR"], lang, 3),
+            )
+        )
+    elif counted is not None:
+        from helpers.analysis.structure import MIN_RESPONDENTS_FOR_MODEL
+
+        sentences.append(words["scale_model_not_fitted"].format(min=MIN_RESPONDENTS_FOR_MODEL))
+    if omega is not None and len(omega):
+        computed = omega.loc[omega["omega"] != ""]
+        if len(computed):
+            values = "; ".join(
+                words["scale_omega_value"].format(
+                    factor=r.factor, omega=_number(r.omega, lang), alpha=_number(r.alpha, lang)
+                )
+                for r in computed.itertuples()
+            )
+            sentences.append(words["scale_omega"].format(values=values))
     return sentences
 
 

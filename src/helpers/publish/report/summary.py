@@ -64,12 +64,15 @@ def summary_lines(
     differences: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
     groups_with_score: dict[str, int] | None = None,
+    design: str = "",
 ) -> list[str]:
     """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
     apart), how many findings hold, scales, reproduction status. `groups_with_score`: per factor, how many groups
     have a score for it; a factor averaged over fewer groups than the others says so in the order itself."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
     lines = [words["summary_respondents"].format(n=int(groups["n"].sum()), groups=sizes)]
+    if design:  # how they were selected, and so what the numbers below may stand for
+        lines.append(design)
     if not (groups["n"] > 1).any():
         lines.append(words["summary_one_each"])
     order = weighting.astype(

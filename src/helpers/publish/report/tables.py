@@ -47,7 +47,13 @@ def group_means_table(
     wide = table.pivot(index=["level", "id"], columns="stakeholder", values="cell")
     labels = table.drop_duplicates(["level", "id"]).set_index(["level", "id"])["label"]
     columns = [g for g in groups["stakeholder"] if g in wide.columns]
-    heading = {g.stakeholder: f"{g.label} (n = {g.n})" for g in groups.itertuples()}
+    small = set(group_means.loc[group_means.get("small", pd.Series(dtype=str)).eq("True"), "stakeholder"])
+    small.discard(None)
+    heading = {
+        g.stakeholder: f"{g.label} (n = {g.n}"
+        + (f", {words['small_mark']})" if g.stakeholder in small and g.n > 1 else ")")
+        for g in groups.itertuples()
+    }
     order = list(dict.fromkeys(zip(group_means["level"], group_means["id"])))
     factor_rows = [key for key in order if key[0] == "factor"]
     statement_rows = [key for key in order if key[0] == "statement"]
