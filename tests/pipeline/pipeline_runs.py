@@ -157,3 +157,12 @@ def build_shared(base: Path) -> SharedBuild:
             manifest.write_text(json.dumps(record), encoding="utf-8")
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return SharedBuild(root=root, **record)
+
+
+def set_parameter(notebook, name: str, value: str) -> None:
+    """Set a parameter of a notebook's `parameters` cell, as a person does in Lab before running it."""
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    lines = cell.source.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.split(":")[0].split("=")[0].strip() == name)
+    lines[index] = lines[index].split("=")[0] + f'= "{value}"'
+    cell.source = "\n".join(lines)

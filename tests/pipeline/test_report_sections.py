@@ -56,6 +56,6 @@ def test_the_example_report_reads_as_a_replication(example):
     assert "Цифровизация" in text  # the "Other" answers, as written
     assert (
         "Table 4. Group means with 95 % intervals" in text
-        and "Mean score per stakeholder type with its 95 % bootstrap" in text
+        and "Mean score per stakeholder type with its 95 % interval" in text
     )
     assert "Not told apart by these data (95 % CI of the difference includes 0):" in summary

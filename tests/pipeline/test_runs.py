@@ -200,7 +200,7 @@ def test_a_notebook_run_by_hand_makes_the_next_report_run_its_step_again(finishe
     import nbformat
     from nbclient import NotebookClient
 
-    from test_notebook_guard import set_parameter
+    from pipeline_runs import set_parameter
 
     project = finished_run
     table1 = project / "reports" / DATA / "en" / "tables" / "table1.csv"

@@ -12,16 +12,9 @@ from nbclient import NotebookClient
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
 from helpers.pipeline import sandbox_root
 from helpers.tools import notebook_guard
+from pipeline_runs import set_parameter
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "01_clean.ipynb"
-
-
-def set_parameter(notebook, name: str, value: str) -> None:
-    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    lines = cell.source.splitlines()
-    index = next(i for i, line in enumerate(lines) if line.split(":")[0].split("=")[0].strip() == name)
-    lines[index] = lines[index].split("=")[0] + f'= "{value}"'
-    cell.source = "\n".join(lines)
 
 
 def nbval(notebook, root, *plugin) -> subprocess.CompletedProcess:
