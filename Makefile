@@ -97,7 +97,7 @@ PAPERMILL := $(PY) -m helpers.pipeline run
 # A step's prerequisites include exactly the helper files its notebook loads (tests/test_layout.py checks them
 # against the import graph). Shared by every step: the package, paths, notebook set-up, codebook, errors, runner.
 H := src/helpers
-STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py
+STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py $(H)/runner.py $(H)/records.py $(H)/kernel.py
 # The processed tables (the contract between ingest and the rest) and the stages below them.
 PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)

@@ -65,7 +65,12 @@ def test_makefile_prerequisites_are_the_files_the_step_loads(step):
     loaded = {
         p.relative_to(REPO_ROOT).as_posix() for p in imports.files_loaded(REPO_ROOT / "notebooks" / f"{step}.ipynb")
     }
-    loaded.add("src/helpers/pipeline.py")  # the runner that executes every step
+    # The runner that executes every step: its command line and what the runner imports, transitively (not what only
+    # `python -m helpers.pipeline check` imports, which no step runs).
+    runner = imports.closure({"helpers.runner"}) | {"helpers.pipeline"}
+    loaded |= {
+        p.relative_to(REPO_ROOT).as_posix() for m in runner for p in {imports.module_file(m), *imports.data_files_of(m)}
+    }
     assert makefile_prerequisites(step) == loaded
 
 

@@ -16,7 +16,10 @@ Modules every stage uses sit here:
     files      -- atomic writes; CSV safe to open in a spreadsheet
     i18n       -- the words of the report in each language (+ ui_text.yaml)
     notebook   -- the one-line set-up of every notebook
-    pipeline   -- running the notebooks with papermill and refreshing the nbval reference
+    pipeline   -- the command line the Makefile calls: run a step, check the parameters, refresh the reference
+    runner     -- running the notebooks with papermill (a step's outputs staged) and refreshing the nbval reference
+    records    -- what each step read and wrote (with SHA-256); forgetting a step and every step after it
+    kernel     -- a step's kernel, started quietly in the notebook's folder and stopped at once
 
 Imports point down the flow only: ingest imports nothing from analysis or publish, analysis nothing
 from publish; tests/test_layout.py enforces it.

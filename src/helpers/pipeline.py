@@ -6,13 +6,11 @@
     python -m helpers.pipeline check --forget-altered  # ... then forget the steps of DATA whose files changed since
     python -m helpers.pipeline baseline notebooks/*.ipynb
 
-A step's result is whole and fresh, or it is not there. With `--writes`, the
-runner first forgets what the step and every step after it made (their files
-and records, and the report), runs the notebook with its outputs directed to
-a staging folder, and only when it succeeded moves them into place and writes
-its record (the executed notebook, the make target) last, naming every file
-it read and wrote. An interruption or failure at any moment leaves no
-half-written file and nothing that make or a reader could take for current.
+The command line the Makefile calls. The work is done in helpers.runner (a
+notebook or a step run, its outputs staged with `--writes`: a step's result is
+whole and fresh, or it is not there), helpers.records (what each step read and
+wrote) and helpers.kernel (a step's kernel); every name of theirs that this
+module used to hold is importable from here as before.
 
 `run` checks the parameters against the notebook's `parameters` cell before
 anything runs (papermill itself only warns about a misspelt name) and, when a
@@ -27,379 +25,58 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+# What the runner, the records and the kernel hold, importable from here as before (`from helpers.pipeline
+# import run_notebook`): notebooks, conftest.py, the tests and the tools do.
+from helpers.kernel import (
+    KERNEL as KERNEL,
+    quiet_kernel_options as quiet_kernel_options,
+    start_kernel as start_kernel,
+    stop_kernel as stop_kernel,
+)
 from helpers.paths import (
     OUTPUTS,
-    REPO_ROOT,
-    ROOT_VARIABLE,
-    STAGING_VARIABLE,
-    WRITES_VARIABLE,
-    DatasetPaths,
-    check_dataset_name,
     dataset_paths,
-    project_root,
+    REPO_ROOT as REPO_ROOT,
+    ROOT_VARIABLE as ROOT_VARIABLE,
+    STAGING_VARIABLE as STAGING_VARIABLE,
+    WRITES_VARIABLE as WRITES_VARIABLE,
+    DatasetPaths as DatasetPaths,
+    check_dataset_name as check_dataset_name,
+    project_root as project_root,
+)
+from helpers.records import (
+    _RUN_TIMING as _RUN_TIMING,
+    FINAL_PRODUCTS as FINAL_PRODUCTS,
+    _digest_or_none as _digest_or_none,
+    _record_metadata as _record_metadata,
+    _relative as _relative,
+    _sha256 as _sha256,
+    _write_record as _write_record,
+    altered_outputs as altered_outputs,
+    coalesce_streams as coalesce_streams,
+    forget as forget,
+    forget_altered as forget_altered,
+    normalise_executed as normalise_executed,
+)
+from helpers.runner import (
+    StepInterrupted as StepInterrupted,
+    _publish as _publish,
+    _run_staged as _run_staged,
+    _skip_iri_format_parsers as _skip_iri_format_parsers,
+    check_parameters as check_parameters,
+    notebook_parameters as notebook_parameters,
+    refresh_reference as refresh_reference,
+    run_notebook as run_notebook,
+    run_step as run_step,
+    sandbox_root as sandbox_root,
 )
 
 # When this module was loaded: as `python -m helpers.pipeline`, a few milliseconds after the process started, so a
 # step's time includes starting Python and importing papermill, not only running the notebook.
 _LOADED = time.perf_counter()
-
-KERNEL = "python3"
-
-#: What a reader takes for the result, in a report's folder: made from every step before it.
-FINAL_PRODUCTS = ("report.html", "report.pdf", "report-screenshot.png", "fallbacks.csv")
-
-# Execution metadata that changes from run to run; dropped so that the same
-# inputs give byte-identical executed notebooks.
-_RUN_TIMING = ("start_time", "end_time", "duration")
-
-
-def _skip_iri_format_parsers() -> None:
-    """Make importing papermill cost ~0.7 s instead of ~3 s.
-
-    papermill imports nbformat, which imports jsonschema, whose format
-    checker builds rfc3987-syntax's Lark grammars at import time when that
-    package is installed (it is, through jupyterlab): about 1.9 s, for the
-    "iri" formats that the notebook schema never uses (jsonschema issue 1428,
-    jupyter_server issue 1559). Marking the module absent makes jsonschema
-    skip those two checkers; every other check is unchanged.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
-def notebook_parameters(notebook: Path) -> dict:
-    """The parameters declared in the notebook's cell tagged `parameters`, with their defaults."""
-    _skip_iri_format_parsers()
-    import papermill
-
-    return {name: spec["default"] for name, spec in papermill.inspect_notebook(str(notebook)).items()}
-
-
-def check_parameters(notebook: Path, parameters: dict) -> None:
-    declared = notebook_parameters(notebook)
-    unknown = sorted(set(parameters) - set(declared))
-    if unknown:
-        raise ValueError(
-            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
-            f"this notebook takes {', '.join(sorted(declared)) or 'none'}."
-        )
-    if "dataset" in parameters:
-        check_dataset_name(parameters["dataset"])
-
-
-def run_notebook(notebook: Path, output: Path, parameters: dict, kernel=None) -> None:
-    """Execute `notebook` with `parameters` into `output` (the source is never overwritten), in `kernel` (one
-    from start_kernel, left running) or in a kernel of its own."""
-    notebook, output = Path(notebook), Path(output)
-    if notebook.resolve() == output.resolve():
-        raise ValueError("the executed copy must not overwrite the source notebook")
-    manager = kernel if kernel is not None else start_kernel(notebook.parent)
-    try:
-        _skip_iri_format_parsers()
-        import papermill
-
-        check_parameters(notebook, parameters)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                cwd=str(notebook.parent),
-                progress_bar=False,
-                report_mode=False,
-                km=manager,
-            )
-        finally:
-            if output.exists():
-                normalise_executed(output, notebook)
-    finally:
-        if kernel is None:
-            stop_kernel(manager)
-
-
-class StepInterrupted(Exception):
-    """SIGTERM (or SIGHUP) while a step runs: treated like Ctrl-C, so the same clean-up runs."""
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _record_metadata(record: Path) -> dict:
-    import json
-
-    try:
-        return json.loads(Path(record).read_text(encoding="utf-8"))["metadata"].get("helpers", {})
-    except (OSError, ValueError, KeyError):
-        return {}
-
-
-def forget(record: Path, paths: DatasetPaths) -> list[str]:
-    """Remove a step's record and files, every record that read it (recursively), and their reports.
-
-    Returns what was removed, relative to the project root. Called before a step runs, so that a
-    failure or interruption can leave nothing stale behind; make then reruns what was forgotten.
-    A record lies in <folder>/notebooks/; the report made from it is <folder>/report.html (.pdf, ...).
-    """
-    root, removed = paths.root, []
-    records = [p for p in paths.dataset_reports.rglob("notebooks/*.ipynb") if ".staging" not in p.parts]
-
-    def remove(path: Path) -> None:
-        if path.exists():
-            path.unlink()
-            removed.append(path.resolve().relative_to(root).as_posix())
-
-    pending = [Path(record).resolve()]
-    while pending:
-        current = pending.pop()
-        name = (
-            current.resolve().relative_to(root).as_posix() if current.resolve().is_relative_to(root) else str(current)
-        )
-        for wrote in _record_metadata(current).get("wrote", []):
-            remove(root / wrote)
-        remove(current)
-        for product in FINAL_PRODUCTS:
-            remove(current.parent.parent / product)
-        pending += [
-            other
-            for other in records
-            if other.exists() and other != current and name in _record_metadata(other).get("read", {})
-        ]
-    return removed
-
-
-def altered_outputs(paths: DatasetPaths, languages: list[str] | None = None) -> dict[Path, list[str]]:
-    """Records of `paths`' dataset whose files are no longer what the step wrote, with those files.
-
-    A file is altered when it is gone or its bytes differ from the SHA-256 in the record: every file is read,
-    whatever its date (a record re-saved from Lab, or a file copied with its old date, would fool a date). A
-    record that names no written files with their digests (edited, or from before the digests) is altered too.
-    With `languages`, only the records of those languages' reports and the cleaning step's are looked at.
-    """
-    altered = {}
-    records = sorted(p for p in paths.dataset_reports.rglob("notebooks/*.ipynb") if ".staging" not in p.parts)
-    for record in records:
-        folder = record.parent.parent
-        if record.name.endswith(".failed.ipynb") or (
-            languages is not None and folder != paths.dataset_reports and folder.name not in languages
-        ):
-            continue
-        wrote = _record_metadata(record).get("wrote")
-        if not isinstance(wrote, dict):
-            altered[record] = [paths.relative(record)]
-            continue
-        changed = [name for name, digest in wrote.items() if _digest_or_none(paths.root / name) != digest]
-        if changed:
-            altered[record] = changed
-    return altered
-
-
-def _digest_or_none(path: Path) -> str | None:
-    try:
-        return _sha256(path)
-    except OSError:
-        return None
-
-
-def forget_altered(paths: DatasetPaths, languages: list[str] | None = None) -> list[str]:
-    """Forget (see `forget`) every step whose files were changed or removed since it wrote them; one line each.
-    `languages`: the reports about to be made (see altered_outputs)."""
-    lines = []
-    for record, changed in altered_outputs(paths, languages).items():
-        if not record.exists():  # forgotten already, as a step after one forgotten before it
-            continue
-        forget(record, paths)
-        if changed == [paths.relative(record)]:
-            lines.append(
-                f"{changed[0]}: this step's record no longer names the files it wrote with their SHA-256 (edited?); "
-                "that step and every one after it run again"
-            )
-            continue
-        shown = changed[0] + (f" and {len(changed) - 1} more" if len(changed) > 1 else "")
-        lines.append(
-            f"{shown}: not what {paths.relative(record)} wrote (changed since, e.g. by a notebook run by hand); "
-            "that step and every one after it run again"
-        )
-    return lines
-
-
-def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = ()) -> list[Path]:
-    """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written."""
-    unknown = sorted(set(writes) - set(OUTPUTS))
-    if unknown:
-        raise ValueError(f"--writes takes {', '.join(OUTPUTS)}, not {', '.join(unknown)}")
-    record = Path(record)
-    staging = record.resolve().parent.parent / ".staging" / record.stem
-    # The kernel boots (about a second) while papermill is imported and the parameters are checked; it sees the
-    # staging folder in its environment, as the notebook's helpers expect.
-    kernel = start_kernel(
-        Path(notebook).parent, {**os.environ, STAGING_VARIABLE: str(staging), WRITES_VARIABLE: ",".join(writes)}
-    )
-    try:
-        return _run_staged(notebook, record, parameters, writes, reads, staging, kernel)
-    finally:
-        stop_kernel(kernel)
-
-
-def _run_staged(notebook: Path, record: Path, parameters: dict, writes, reads, staging: Path, kernel) -> list[Path]:
-    import fcntl
-    import signal
-
-    check_parameters(notebook, parameters)
-    paths = dataset_paths(parameters["dataset"])
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    # One run of a step at a time: a second `make report` waits rather than mixing files with the first.
-    lock = open(staging.parent / f"{record.stem}.lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)
-
-    def interrupted(signum, frame):
-        raise StepInterrupted(signal.Signals(signum).name)
-
-    previous = {s: signal.signal(s, interrupted) for s in (signal.SIGTERM, signal.SIGHUP)}
-    failed_copy = record.with_name(record.stem + ".failed.ipynb")
-    executed = staging / record.name
-    try:
-        forget(record, paths)
-        failed_copy.unlink(missing_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        os.environ[STAGING_VARIABLE], os.environ[WRITES_VARIABLE] = str(staging), ",".join(writes)
-        try:
-            run_notebook(notebook, executed, parameters, kernel)
-        except Exception:
-            if executed.exists():  # for reading the traceback; its name says it is no result
-                failed_copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, failed_copy)
-            raise
-        written = _publish(staging, executed, paths.root)
-        _write_record(executed, record, paths.root, reads, written)
-        return written
-    finally:
-        os.environ.pop(STAGING_VARIABLE, None)
-        os.environ.pop(WRITES_VARIABLE, None)
-        shutil.rmtree(staging, ignore_errors=True)
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        lock.close()
-
-
-def _publish(staging: Path, executed: Path, root: Path) -> list[Path]:
-    """Move every file the step wrote from the staging folder to its place (each move atomic)."""
-    written = []
-    for staged in sorted(p for p in staging.rglob("*") if p.is_file() and p != executed):
-        final = root / staged.relative_to(staging)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, final)
-        written.append(final)
-    return written
-
-
-def _write_record(executed: Path, record: Path, root: Path, reads, written: list[Path]) -> None:
-    """The executed notebook, naming what the step read (with SHA-256) and wrote, moved into place last."""
-    import nbformat
-
-    def relative(path: Path) -> str:
-        path = Path(path).resolve()
-        return path.relative_to(root).as_posix() if path.is_relative_to(root) else Path(path).name
-
-    notebook = nbformat.read(executed, as_version=4)
-    notebook.metadata.get("papermill", {})["output_path"] = relative(record)
-    notebook.metadata["helpers"] = {
-        "read": {relative(p): _sha256(p) for p in sorted(set(map(Path, reads))) if Path(p).is_file()},
-        # With each file's SHA-256: `forget-altered` finds a file changed since (a notebook run by hand in Lab
-        # writes to the same places) and has make run its step again.
-        "wrote": {relative(p): _sha256(p) for p in sorted(written, key=relative)},
-    }
-    nbformat.write(notebook, executed)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(executed, record)
-
-
-def quiet_kernel_options() -> dict:
-    """How the runner starts and stops a step's kernel, so that a successful run prints nothing of its own.
-
-    - Unix-domain sockets (ZeroMQ's ipc transport) instead of TCP on localhost: no port is opened, and the
-      kernel has no reason to warn "Kernel is running over TCP without encryption". The socket files sit
-      beside the connection file in Jupyter's runtime folder and are removed when the kernel stops.
-    - No interrupt before the shutdown: when the runner stops the kernel every cell has finished, so
-      jupyter_client's habit of sending SIGINT first only makes the kernel print
-      "KeyboardInterrupt caught in kernel" (when the signal lands in its event loop).
-    """
-    from jupyter_client import AsyncKernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
-    from traitlets.config import Config
-
-    class StepKernelManager(AsyncKernelManager):
-        async def _async_interrupt_kernel(self) -> None:
-            if not self.shutting_down:  # a real interrupt (Ctrl-C during a cell) still goes through
-                await super()._async_interrupt_kernel()
-
-        def client(self, **kwargs):
-            # Remembered so that stop_kernel can close their channels: the client is papermill's when the kernel
-            # was started by start_kernel, and papermill leaves the clean-up to whoever started it.
-            made = super().client(**kwargs)
-            self.step_clients = [*getattr(self, "step_clients", []), made]
-            return made
-
-    runtime = Path(jupyter_runtime_dir())
-    runtime.mkdir(parents=True, exist_ok=True)
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    # An absolute prefix, unique to this runner: the kernel runs in the notebook's folder, the runner elsewhere.
-    config.KernelManager.ip = str(runtime / f"step-{os.getpid()}-ipc")
-    return {"config": config, "kernel_manager_class": StepKernelManager}
-
-
-def start_kernel(folder: Path, env: dict | None = None):
-    """Start a step's kernel in `folder` (quietly: see quiet_kernel_options) and return its manager at once,
-    without waiting for it to be ready: ipykernel takes about a second to start, which the runner spends importing
-    papermill. run_notebook runs the notebook in it (papermill's client waits until it is ready); stop_kernel
-    stops it. `env` is the kernel's whole environment (default: this process's)."""
-    from jupyter_core.utils import run_sync
-
-    options = quiet_kernel_options()
-    manager = options["kernel_manager_class"](kernel_name=KERNEL, config=options["config"])
-    run_sync(manager.start_kernel)(
-        cwd=str(Path(folder).resolve()),
-        env=dict(os.environ if env is None else env),
-        # As nbclient starts the kernels it owns: no IPython history file written (or locked) by parallel steps.
-        extra_arguments=["--HistoryManager.hist_file=:memory:"],
-    )
-    return manager
-
-
-def stop_kernel(manager) -> None:
-    """Stop a kernel from start_kernel: kill it, remove its connection and socket files, close the channels of the
-    clients it served.
-
-    Killed rather than asked to shut down: by now every cell has finished and its outputs are in (or the run has
-    failed), so the kernel holds nothing to keep. Asked politely, about one kernel in ten did not exit on its own
-    and jupyter_client waited the first half of its shutdown_wait_time, 2.5 s, before sending SIGTERM: a step
-    that takes 0.9 s took 3.3-4.3 s (3 of 30 runs of an empty notebook here).
-    """
-    from jupyter_core.utils import ensure_async, run_sync
-
-    async def stop() -> None:
-        try:
-            if await ensure_async(manager.is_alive()):
-                await ensure_async(manager.shutdown_kernel(now=True))
-        finally:
-            await ensure_async(manager.cleanup_resources())
-            for client in getattr(manager, "step_clients", []):
-                await ensure_async(client.stop_channels())
-
-    run_sync(stop)()
 
 
 def step_label(notebook: Path) -> str:
@@ -415,88 +92,6 @@ def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None
     """One line per finished step, on stdout: `[1/5] 01_clean … 1.5 s`, and with the report's language for the
     steps that take one: `[2/5] 02_tables (en) … 3.1 s`."""
     print(f"{step_label(notebook)}{f' ({lang})' if lang else ''} … {seconds:.1f} s", flush=True)
-
-
-def normalise_executed(output: Path, source: Path) -> None:
-    """Drop run timings and write paths relative to their trees, so same inputs give the same bytes."""
-    import nbformat
-
-    executed = nbformat.read(output, as_version=4)
-    run = executed.metadata.get("papermill", {})
-    for key in _RUN_TIMING:
-        run.pop(key, None)
-    run["input_path"] = _relative(source, REPO_ROOT)
-    run["output_path"] = _relative(output, project_root())
-    for cell in executed.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"  # papermill gives it a random id
-        cell.metadata.pop("execution", None)
-        coalesce_streams(cell)
-        for key in _RUN_TIMING:
-            cell.metadata.get("papermill", {}).pop(key, None)
-    nbformat.write(executed, output)
-
-
-def coalesce_streams(cell) -> None:
-    """Join consecutive stdout (or stderr) outputs of a cell into one.
-
-    The kernel flushes printed text on a timer, so a long print splits into a
-    number of outputs that depends on the machine's load; joined, the same
-    text gives the same notebook.
-    """
-    if cell.get("cell_type") != "code":
-        return
-    merged = []
-    for output in cell.outputs:
-        if (
-            merged
-            and output.output_type == "stream"
-            and merged[-1].output_type == "stream"
-            and merged[-1].name == output.name
-        ):
-            merged[-1].text += output.text
-        else:
-            merged.append(output)
-    cell.outputs = merged
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).name
-
-
-def sandbox_root(destination: Path, datasets: tuple[str, ...] = ("amirova2020",)) -> Path:
-    """A scratch project tree holding copies of the given raw datasets, for tests and the nbval reference."""
-    for name in datasets:
-        shutil.copytree(REPO_ROOT / "data" / "raw" / name, Path(destination) / "data" / "raw" / name)
-    return Path(destination)
-
-
-def refresh_reference(notebooks: list[Path]) -> None:
-    """Execute each notebook in place, in order, on a scratch copy of the paper's data.
-
-    The stored outputs become the reference that nbval compares against. Run
-    in a scratch tree, as nbval is (see conftest.py), so that no path or file
-    of the working tree leaks into them; no timing metadata is kept.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    with tempfile.TemporaryDirectory(prefix="nbval-reference-") as scratch:
-        os.environ[ROOT_VARIABLE] = str(sandbox_root(Path(scratch)))
-        for path in sorted(Path(p) for p in notebooks):
-            notebook = nbformat.read(path, as_version=4)
-            NotebookClient(
-                notebook, kernel_name=KERNEL, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
-            ).execute()
-            for cell in notebook.cells:
-                cell.metadata.pop("execution", None)
-                coalesce_streams(cell)
-            notebook.metadata.pop("papermill", None)
-            nbformat.write(notebook, path)
-            print(f"refreshed {path}")
 
 
 def parameters_from_environment(pairs: list[str]) -> dict:
