@@ -22,7 +22,9 @@ DEFAULT_LANGUAGE = "en"
 #: The languages a report is offered in, and where a label missing in one is taken from, in order.
 LANGUAGES = ("en", "ru", "kk")
 FALLBACKS = {"kk": ["ru", "en"], "ru": ["en"], "en": ["ru"]}
-PROFILE_TYPES = {"text", "date", "years", "decimal_years", "duration", "category", "footnote"}
+#: `weight`: a survey weight the export carries (a number above 0 for every respondent), used by the analysis as
+#: given when `design.weight_column` names it; never a row of Table 1.
+PROFILE_TYPES = {"text", "date", "years", "decimal_years", "duration", "category", "footnote", "weight"}
 REQUIRED_SECTIONS = ("export", "stakeholders", "profile", "questions", "scale", "factors")
 #: Profile types that hold a number of years and may carry `range: [min, max]` (a duration's range is in years too).
 RANGED_TYPES = {"years", "decimal_years", "duration"}
@@ -432,6 +434,11 @@ def design_problems(raw: dict) -> list[tuple[str, object, str]]:
         totals[variable] = sum(c for c in counts.values() if isinstance(c, (int, float)))
     if len(set(totals.values())) > 1:
         problems.append(("design.frame", totals, "the same population total in every margin"))
+    weights = {f.get("id") for f in raw.get("profile") or [] if isinstance(f, dict) and f.get("type") == "weight"}
+    if block.get("weight_column") is not None and block.get("weight_column") not in weights:
+        problems.append(
+            ("design.weight_column", block.get("weight_column"), "the id of a profile field of type weight")
+        )
     fieldwork = block.get("fieldwork")
     if fieldwork is not None and not (isinstance(fieldwork, dict) and {"start", "end"} <= set(fieldwork)):
         problems.append(("design.fieldwork", fieldwork, "{start: YYYY-MM-DD, end: YYYY-MM-DD}"))

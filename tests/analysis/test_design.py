@@ -229,3 +229,45 @@ def test_weighted_means_need_a_design_that_supports_them():
     assert means.loc[("f1", "all"), "mean"] == pytest.approx(4.0)
     assert means.loc[("f1", "all"), "deff_weights"] == pytest.approx(3 * (100 + 100 + 900) / 50**2)
     assert census["design"].set_index("measure").loc["weighting", "value"] == "post-stratified"
+
+
+# --- a weight column of the export, used as given --------------------------------------------------------------
+def _weighted_codebook(codebook) -> Codebook:
+    import copy
+
+    raw = copy.deepcopy(codebook.raw)
+    raw["profile"].append({"id": "weight", "type": "weight", "label": {"en": "Survey weight"}})
+    raw["design"] = {"selection": "probability", "weight_column": "weight"}
+    assert not check_codebook(raw, "codebook.yaml")
+    return Codebook("codebook.yaml", raw)
+
+
+def test_an_exports_weight_column_is_read_used_as_given_and_kept_out_of_table_1(many_raw, codebook):
+    from helpers.analysis.tables import table1
+    from helpers.ingest.clean import clean_dataset
+
+    weighted = _weighted_codebook(codebook)
+    raw = many_raw.assign(weight=["1,5", "2", "0.5", "1"] * (len(many_raw) // 4))
+    clean = clean_dataset(raw, weighted, "survey.csv")
+    weights, how = design.design_weights(clean.respondents, design.read_design(weighted))
+    assert how == "given"
+    assert weights.tolist() == [1.5, 2.0, 0.5, 1.0] * (len(many_raw) // 4)
+    assert "Survey weight" not in table1(clean.respondents, weighted)["Parameter"].tolist()
+
+
+@pytest.mark.parametrize("bad", ["", "0", "-1", "heavy"])
+def test_a_missing_or_impossible_weight_is_named_by_row_column_and_value(many_raw, codebook, bad):
+    from helpers.errors import DataValidationError
+    from helpers.ingest.clean import clean_dataset
+
+    raw = many_raw.assign(weight="1")
+    raw.loc[raw.index[2], "weight"] = bad
+    with pytest.raises(DataValidationError) as caught:
+        clean_dataset(raw, _weighted_codebook(codebook), "survey.csv")
+    problem = next(p for p in caught.value.problems if p.column == "weight" or "weight" in str(p.column))
+    assert problem.row == raw.index[2] and (problem.value or "") == bad
+
+
+def test_design_weight_column_must_name_a_weight_field():
+    raw = {"profile": [{"id": "age", "type": "years"}], "design": {"selection": "census", "weight_column": "age"}}
+    assert ("design.weight_column", "age") in [(k, v) for k, v, _ in design_problems(raw)]

@@ -1,6 +1,6 @@
 """How stable is each verdict: the paper's findings re-checked under every other reading the analysis admits.
 
-A verdict rests on choices a reviewer could make otherwise. Each reading changes one of them, and the findings
+A verdict rests on choices an analyst could make otherwise. Each reading changes one of them, and the findings
 are checked again (claims.check_claims) on the same data:
 
 - `respondents`: the factor order with every respondent weighing the same, instead of every stakeholder group;

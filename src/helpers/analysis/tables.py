@@ -381,7 +381,7 @@ def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LA
     groups = group_sizes(respondents, codebook, lang)
     footnotes = codebook.footnotes(lang)
     note_fields = {f["applies_to"]: f["id"] for f in codebook.profile() if f["type"] == "footnote"}
-    shown = [f for f in codebook.profile() if f["type"] != "footnote"]
+    shown = [f for f in codebook.profile() if f["type"] not in ("footnote", "weight")]  # a weight is no profile
     rows = []
     if (groups["n"] > 1).any():
         rows.append({"Parameter": ui(lang)["respondents_n"], **{g.stakeholder: str(g.n) for g in groups.itertuples()}})

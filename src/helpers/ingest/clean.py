@@ -92,6 +92,8 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         elif kind == "decimal_years":
             # "3,0" as written where the comma is the decimal separator, "2.5" elsewhere.
             out[f"{column}_years_decimal"] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        elif kind == "weight":  # a survey weight, as the export gives it (checked above 0 by validate)
+            out[column] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         elif kind == "duration":
             parsed = each_distinct(text, _read_durations)
             out[f"{column}_months"] = parsed["months"].to_numpy()

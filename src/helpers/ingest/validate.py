@@ -44,6 +44,8 @@ def _check(fn, expected: str) -> pa.Check:
 #: How a cell of type `years` and of type `decimal_years` is written ("41"; "3,0" or "2.5").
 WHOLE_YEARS = r"\d{1,3}"
 DECIMAL_YEARS = r"\d{1,3}(?:[.,]\d+)?"
+#: A survey weight: digits with a decimal point or comma ("1.25", "0,8", "12").
+WEIGHT = r"\d+(?:[.,]\d+)?"
 
 
 def _years(cells: pd.Series, kind: str) -> pd.Series:
@@ -183,6 +185,17 @@ def export_schema(
                     "a duration such as '5 years 5 months', '4 months' or 'More than 10 years', or blank",
                 ),
                 *_range_checks(field),
+            )
+        elif kind == "weight":
+            add(
+                field["id"],
+                _check(
+                    lambda s: (
+                        s.str.strip().str.fullmatch(WEIGHT).fillna(False)
+                        & pd.to_numeric(s.str.strip().str.replace(",", ".", regex=False), errors="coerce").gt(0)
+                    ),
+                    "a survey weight above 0 such as '1.25' or '0,8' (every respondent has one)",
+                ),
             )
         elif kind == "footnote":
             add(

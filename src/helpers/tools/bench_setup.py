@@ -10,7 +10,7 @@ Each repeat clones this repository afresh (the committed state) into a scratch f
 
 Package caches stay warm (uv's and pip's), as on a researcher's second project; nothing else is shared.
 uv and pip alternate within each repeat, so both see the same load on a shared machine. The page gives
-the median of each and the ratio pip / uv, beside the targets of the issue (20 s, 60 s, 90 s). It is one
+the median of each and the ratio pip / uv, beside the set-up targets (20 s, 60 s, 90 s). It is one
 section of docs/benchmarks.md, between two markers: this tool replaces that section and nothing else, and
 `python -m helpers.tools.bench` (the pipeline's section) keeps it.
 """
