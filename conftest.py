@@ -9,6 +9,8 @@ runs nbval on altered data) keeps its own tree.
 
 import os
 import tempfile
+from collections import Counter
+
 import pytest
 
 from helpers.paths import ROOT_VARIABLE
@@ -78,3 +80,37 @@ def pytest_xdist_make_scheduler(config, log):
             return xdist_scope(nodeid)
 
     return ByScope(config, log)
+
+
+# What `make test` could not check on this machine, in one line at the end (pytest's own list of skipped tests,
+# one line each, is left out of its summary: -rfE in pyproject.toml). Skips for a missing tool are named by what
+# they check; any other skip is named by its reason.
+MISSING_TOOLS = (
+    ("Chromium", "browser checks", "no Chromium: apt-get install chromium"),
+    ("axe-core", "accessibility checks", "no axe-core: make test installs it with npm, and npm was not found"),
+)
+
+
+def skip_summary(reasons: list[str]) -> str:
+    """One line: how many tests were skipped, grouped by what they check and why."""
+    if not reasons:
+        return "Skipped: nothing (every check ran on this machine)."
+    groups = Counter()
+    for reason in reasons:
+        reason = reason.removeprefix("Skipped: ")
+        what = next(((name, why) for tool, name, why in MISSING_TOOLS if tool in reason), (None, reason))
+        groups[what] += 1
+    parts = [
+        f"{count} {name} ({why})" if name else f"{count} ({why})"
+        for (name, why), count in sorted(groups.items(), key=lambda item: (item[0][0] is None, -item[1]))
+    ]
+    return f"Skipped {len(reasons)} test(s): " + "; ".join(parts) + "."
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = [report.longrepr[2] for report in skipped if isinstance(report.longrepr, tuple)]
+    terminalreporter.write_line(skip_summary(reasons))

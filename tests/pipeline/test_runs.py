@@ -7,6 +7,7 @@
 """
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
+from helpers.publish import browser
 from helpers.tools.bench import project_copy
 
 import pipeline_runs
@@ -53,6 +55,33 @@ def finished_run(project):
     result = make(project, "report", f"DATA={DATA}")
     assert result.returncode == 0, result.stderr
     return project
+
+
+# --- what a run prints ------------------------------------------------------------------------------------
+STEP_LINE = re.compile(r"^\[(\d+)/(\d+)\] (\w+)(?: \((\w+)\))? … \d+\.\d s$")
+
+
+def test_the_steps_lines_read_in_the_pipelines_order_and_nothing_comes_before_them(shared_build):
+    """`make report DATA=example-v2 REPORT_LANG="en ru kk"` run on two cores, two steps at a time: each language's
+    steps are numbered in the pipeline's order, and printed in it, though figures start first and tables end last.
+    The first step's line is the run's first line (a new .venv adds one line: tests/tools/test_environment.py)."""
+    printed = shared_build.example_first.splitlines()
+    steps = [STEP_LINE.match(line) for line in printed]
+    assert steps[0] and steps[0].group(3) == "01_clean", printed
+    for lang in pipeline_runs.LANGUAGES:
+        numbers = [int(m.group(1)) for m in steps if m and m.group(4) == lang]
+        assert numbers == [2, 3, 4, 5], (lang, printed)
+
+
+def test_a_run_with_nothing_to_do_says_only_where_the_reports_are(shared_build):
+    """Nothing of make's own ("make[1]: '…/report.pdf' is up to date."); without Chromium, each language's print
+    step (which has no PDF to find up to date) says again in one line that it wrote none."""
+    printed = shared_build.example_second.splitlines()
+    reports = [f"Report: reports/example-v2/{lang}/report.html" for lang in pipeline_runs.LANGUAGES]
+    if browser.find_chromium() is None:
+        assert printed == [browser.HOW_TO_GET_IT] * len(reports) + reports, printed
+    else:
+        assert printed == reports, printed
 
 
 # --- parameters are data ----------------------------------------------------------------------------
@@ -216,7 +245,9 @@ def test_a_notebook_run_by_hand_makes_the_next_report_run_its_step_again(finishe
     result = make(project, "report", f"DATA={DATA}")
     assert result.returncode == 0, result.stderr
     assert f"not what reports/{DATA}/en/notebooks/02_tables.ipynb wrote" in result.stdout, result.stdout
-    assert "02_tables (en) …" in result.stdout and "report.pdf written" in result.stdout
+    # The report is printed again where there is a Chromium, and the print step says in one line why not elsewhere.
+    printed = "report.pdf written" if browser.find_chromium() else browser.HOW_TO_GET_IT
+    assert "02_tables (en) …" in result.stdout and printed in result.stdout, result.stdout
     assert "01_clean …" not in result.stdout  # the steps whose files are as they wrote them are not run again
     assert run_outputs(project) == clean_run
     # Nothing altered: the next call does no work and says nothing about it.
