@@ -35,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 try:
     from . import python_check  # imported as helpers.tools.env_check (the tests)
@@ -259,28 +260,42 @@ def install_commands(uv, venv, lock, python=None, sync=True):
     if uv:
         if python:
             commands.append([uv, "venv", "--quiet", "--python", python, venv])
+        # --quiet: uv would list every package it installs (+ name==version, some 150 lines); install() says
+        # in one line what it did.
         if sync:
-            commands.append([uv, "pip", "sync", "--python", py, "--require-hashes", lock])
+            commands.append([uv, "pip", "sync", "--quiet", "--python", py, "--require-hashes", lock])
         else:
-            commands.append([uv, "pip", "install", "--python", py, "--require-hashes", "-r", lock])
+            commands.append([uv, "pip", "install", "--quiet", "--python", py, "--require-hashes", "-r", lock])
         commands.append([uv, "pip", "install", "--python", py, "--no-deps", "--quiet", "-e", "."])
         return commands
     if python:
         commands.append([python, "-m", "venv", venv])
     pip = [py, "-m", "pip", "install"]
     if sync:
-        quiet = ["--disable-pip-version-check"]
-        commands.append(pip + quiet + ["--progress-bar", "on", "--require-hashes", "--no-deps", "-r", lock])
-        commands.append(pip + quiet + ["--quiet", "--no-deps", "-e", "."])
-    else:
-        commands.append(pip + ["--require-hashes", "--no-deps", "-r", lock])
-        commands.append(pip + ["--quiet", "--no-deps", "-e", "."])
+        pip += ["--disable-pip-version-check"]
+    commands.append(pip + ["--quiet", "--require-hashes", "--no-deps", "-r", lock])
+    commands.append(pip + ["--quiet", "--no-deps", "-e", "."])
     return commands
 
 
 def say(line):
     print(line)
     sys.stdout.flush()  # before the output of the commands run next
+
+
+def install(line, commands, lock):
+    """Run the install `commands` under one progress line: `line`, then (on the same line) how many packages of
+    `lock` this Python takes and how long it took. The installers themselves are quiet; their errors still show."""
+    sys.stdout.write(line + " ... ")
+    sys.stdout.flush()
+    started = time.time()
+    status = run_all(commands)
+    if status:
+        say("failed")
+    else:
+        count = len([pin for pin in read_pins(lock) if marker_applies(pin[2])])
+        say("%d packages in %.1f s" % (count, time.time() - started))
+    return status
 
 
 def run_all(commands):
@@ -318,10 +333,10 @@ def make_venv(venv, lock, requirements, python, given="", uv="", use_pip=""):
         return 1
     uv = find_uv(uv, use_pip, python)
     if uv:
-        say("Installing %s into %s with uv" % (lock, venv))
+        line = "Installing %s into %s with uv" % (lock, venv)
     else:
-        say("Installing %s into %s with pip (uv not available: this takes minutes, not seconds)" % (lock, venv))
-    status = run_all(install_commands(uv, venv, lock, python if create else None))
+        line = "Installing %s into %s with pip (uv not available: this takes minutes, not seconds)" % (lock, venv)
+    status = install(line, install_commands(uv, venv, lock, python if create else None), lock)
     return status or subprocess.call([os.path.join(venv, "bin", "python"), os.path.abspath(__file__), "matches", lock])
 
 
@@ -334,8 +349,8 @@ def install_active(venv, lock, requirements, python=None, uv="", use_pip=""):
     if environment_problem(lock) is None:
         return 0
     uv = find_uv(uv, use_pip, python)
-    say("Installing %s into the active environment %s" % (lock, venv))
-    return run_all(install_commands(uv, venv, lock, sync=False))
+    line = "Installing %s into the active environment %s" % (lock, venv)
+    return install(line, install_commands(uv, venv, lock, sync=False), lock)
 
 
 def make_lock(lock, requirements, environment_yml, python=None, uv="", use_pip=""):
