@@ -5,16 +5,14 @@ Every notebook starts the same way under papermill, nbval and JupyterLab:
     from helpers.notebook import setup
     paths = setup(dataset)
 
-and shows its tables with `show(frame)`: a rich table in JupyterLab, plain text in the runs nbval compares.
+and shows its tables with `show(frame)`: the same output wherever it runs, a table in JupyterLab with its text.
 """
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
-from helpers.paths import ROOT_VARIABLE, DatasetPaths, dataset_paths
+from helpers.paths import DatasetPaths, dataset_paths
 
 # Wide enough for a table of four to six stakeholder groups, narrow enough for a screen;
 # long statement texts are cut at 60 characters in plain-text output.
@@ -30,13 +28,11 @@ def setup(dataset: str) -> DatasetPaths:
 
 
 def show(frame: pd.DataFrame, *, index: bool = True, max_rows: int | None = None) -> None:
-    """A table as a reader wants it: an HTML table in JupyterLab (and in make report's executed copies), and
-    exactly `print(frame.to_string(...))` in a run on a scratch tree (nbval, `make baseline`, the tests), so the
-    stored reference stays plain text, which does not change with pandas' HTML. Both forms are deterministic."""
-    text = frame.to_string(index=index, max_rows=max_rows)
-    if os.environ.get(ROOT_VARIABLE):
-        print(text)
-        return
+    """A table as a reader wants it: one output holding the HTML table JupyterLab shows and the text
+    (`frame.to_string(...)`) a terminal shows, the same wherever the notebook runs (JupyterLab, make report,
+    nbval, make baseline). So a notebook run in Lab on the defaults and saved still holds nbval's reference;
+    both forms are deterministic, and a pandas release that changes either is a pin change (make baseline)."""
     from IPython.display import display
 
+    text = frame.to_string(index=index, max_rows=max_rows)
     display({"text/html": frame.to_html(index=index, max_rows=max_rows), "text/plain": text}, raw=True)

@@ -112,24 +112,29 @@ def test_the_reference_parameters_are_make_s_defaults():
     }
 
 
-def test_tables_are_rich_in_lab_and_plain_text_in_reference_runs(monkeypatch, capsys):
+def test_tables_are_shown_the_same_wherever_the_notebook_runs(monkeypatch, capsys):
+    """One output, an HTML table with its text, in Lab (no project root set) and in a run on a scratch tree (nbval,
+    make baseline): the form nbval compares does not depend on where the notebook ran before it was saved."""
     import IPython.display
     import pandas as pd
 
     from helpers.notebook import show
 
     frame = pd.DataFrame({"factor": ["Strategy", "Resources", "Organization"], "mean": [4.25, 3.5, 4.08]})
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append((bundle, raw)))
-    # A run on a scratch tree (nbval, make baseline): exactly what print(frame.to_string(...)) gave.
-    monkeypatch.setenv(ROOT_VARIABLE, "/tmp/scratch")
-    show(frame, index=False, max_rows=2)
-    assert capsys.readouterr().out == frame.to_string(index=False, max_rows=2) + "\n" and shown == []
-    # JupyterLab: an HTML table, with the same text beside it.
-    monkeypatch.delenv(ROOT_VARIABLE)
-    show(frame, index=False)
-    ((bundle, raw),) = shown
-    assert raw and bundle["text/plain"] == frame.to_string(index=False)
+    shown = {}
+    for where, root in (("lab", None), ("scratch", "/tmp/scratch")):
+        outputs = []
+        monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: outputs.append((bundle, raw)))
+        if root is None:
+            monkeypatch.delenv(ROOT_VARIABLE, raising=False)
+        else:
+            monkeypatch.setenv(ROOT_VARIABLE, root)
+        show(frame, index=False, max_rows=2)
+        assert capsys.readouterr().out == ""  # nothing printed beside it
+        shown[where] = outputs
+    assert shown["lab"] == shown["scratch"]
+    ((bundle, raw),) = shown["lab"]
+    assert raw and bundle["text/plain"] == frame.to_string(index=False, max_rows=2)
     assert (
         bundle["text/html"].startswith('<table border="1" class="dataframe">')
         and "<td>Strategy</td>" in bundle["text/html"]
