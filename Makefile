@@ -152,9 +152,11 @@ $(STEP_RUNS):
 
 # Before make looks at any file's date, the parameters are checked (a refused value leaves every file as it was) and
 # steps whose files were changed since (e.g. by a notebook run in Lab) forgotten; the make started skips both (CHECKED=1).
+# It runs --silent (no "'…/report.pdf' is up to date" when nothing is stale) and prints the steps' lines in the
+# pipeline's order, though 02-04 run side by side (STEP_LINES: this run's id, the shell's; helpers.pipeline.announce).
 report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
 	@$(PY) -m helpers.pipeline check --forget-altered
-	@$(MAKE) --no-print-directory --jobs=$(JOBS) CHECKED=1 $(addsuffix /report.pdf,$(LANG_OUT)) || { $(PY) -m helpers.pipeline forget-report; exit 1; }
+	@$(MAKE) --no-print-directory --silent --jobs=$(JOBS) CHECKED=1 STEP_LINES=$$$$ $(addsuffix /report.pdf,$(LANG_OUT)) || { STEP_LINES=$$$$ $(PY) -m helpers.pipeline forget-report; exit 1; }
 	@for folder in $(LANG_OUT); do echo "Report: $$folder/report.html"; done
 	@# One line when any report shows a string in a fallback language (fallbacks.csv: a header, then one row each).
 	@n=0; for folder in $(LANG_OUT); do n=$$((n + $$(tail -n +2 $$folder/fallbacks.csv | wc -l))); done; \
@@ -219,14 +221,15 @@ baseline: $(ENV_STAMP) ## Refresh the outputs stored in notebooks/ (the nbval re
 	$(PY) -m helpers.pipeline baseline $(NOTEBOOKS)
 
 # JupyterLab at the repository root. The named kernel (a kernelspec in the user's Jupyter folder) runs each notebook
-# in the environment of the project copy that holds it (helpers.tools.lab_kernel). A busy PORT is an error.
+# in the environment of the project copy that holds it (helpers.tools.lab_kernel). A busy PORT is an error. Kernels
+# talk to Lab over Unix-domain sockets (ipc): no port is opened for them, and none warns of TCP without encryption.
 PORT ?= 8888
 KERNEL_NAME := amirova2020
 LAB_ARGS ?=
 lab: $(ENV_STAMP) ## JupyterLab at the repository root (PORT=8888), with the kernel "Amirova 2020 (.venv)"
 	@$(PY) -m helpers.tools.lab_kernel $(KERNEL_NAME) "Amirova 2020 ($(notdir $(VENV)))" >/dev/null
 	@echo "Kernel \"Amirova 2020 ($(notdir $(VENV)))\" ($(KERNEL_NAME)) registered; JupyterLab on port $(PORT), rooted at $(CURDIR)"
-	exec $(PY) -m jupyterlab --ServerApp.root_dir=$(CURDIR) --port=$(PORT) --ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	exec $(PY) -m jupyterlab --ServerApp.root_dir=$(CURDIR) --KernelManager.transport=ipc --port=$(PORT) --ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 clean: ## Delete generated outputs (data/processed, reports); never data/raw
 	rm -rf data/processed/*/ reports/*/
 help: ## List the targets

@@ -1,12 +1,14 @@
 """A step's kernel: started quietly in the notebook's folder, stopped at once when the step is done.
 
 KERNEL is the kernel every notebook runs in (the project's environment, as nbval and papermill are told);
-start_kernel boots it without waiting, stop_kernel kills it and removes its files.
+start_kernel boots it without waiting, stop_kernel kills it and removes its files. `python -m helpers.kernel`
+is the named kernel's own start (helpers.tools.kernel_launcher.sh): ipykernel, quiet on the loopback interface.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -87,3 +89,51 @@ def stop_kernel(manager) -> None:
                 await ensure_async(client.stop_channels())
 
     run_sync(stop)()
+
+
+# What ipykernel warns when its front end chose TCP without CurveZMQ keys, as every Jupyter does by default.
+TCP_WARNING = "Kernel is running over TCP without encryption"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def connection_ip(argv: list[str]) -> str | None:
+    """The address in the connection file a front end passes (`-f FILE`), or None when there is none to read."""
+    import json
+
+    for index, argument in enumerate(argv):
+        path = argv[index + 1] if argument == "-f" and index + 1 < len(argv) else argument.removeprefix("-f=")
+        path = "" if path == argument else path
+        if path:
+            try:
+                return json.loads(Path(path).read_text(encoding="utf-8")).get("ip")
+            except (OSError, ValueError):
+                return None
+    return None
+
+
+def launch(argv: list[str]) -> None:
+    """Start ipykernel as `python -m ipykernel_launcher ARGV` does, for the named kernel of any front end.
+
+    `make lab` talks to its kernels over Unix-domain sockets; another Jupyter (nbconvert, an editor) picks TCP
+    and ipykernel then warns, on every start, that TCP carries the messages unencrypted. On the loopback
+    interface only this machine's users can reach the ports, and each message is signed with the connection
+    file's key (readable by its owner only): that one warning is dropped there, and kept for any other address.
+    """
+    import logging
+
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher: not the notebook's folder first
+        del sys.path[0]
+    if connection_ip(argv) in LOOPBACK:
+
+        class QuietOnLoopback(logging.Filter):
+            def filter(self, record: logging.LogRecord) -> bool:
+                return TCP_WARNING not in record.getMessage()
+
+        logging.getLogger("IPKernelApp").addFilter(QuietOnLoopback())
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv)
+
+
+if __name__ == "__main__":
+    launch(sys.argv[1:])

@@ -60,6 +60,7 @@ from helpers.records import (
     forget as forget,
     forget_altered as forget_altered,
     normalise_executed as normalise_executed,
+    print_in_order,
 )
 from helpers.runner import (
     StepInterrupted as StepInterrupted,
@@ -88,10 +89,50 @@ def step_label(notebook: Path) -> str:
     return f"[{steps.index(notebook.name) + 1}/{len(steps)}] {notebook.stem}"
 
 
+def step_line(notebook: Path, seconds: float, lang: str | None = None) -> str:
+    """A finished step's line: `[1/5] 01_clean … 1.5 s`, and with the report's language for the steps that take
+    one: `[2/5] 02_tables (en) … 3.1 s`."""
+    return f"{step_label(notebook)}{f' ({lang})' if lang else ''} … {seconds:.1f} s"
+
+
 def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None:
-    """One line per finished step, on stdout: `[1/5] 01_clean … 1.5 s`, and with the report's language for the
-    steps that take one: `[2/5] 02_tables (en) … 3.1 s`."""
-    print(f"{step_label(notebook)}{f' ({lang})' if lang else ''} … {seconds:.1f} s", flush=True)
+    """One line per finished step, on stdout (see step_line)."""
+    print(step_line(notebook, seconds, lang), flush=True)
+
+
+#: Set by `make report` to an id of the run: the steps' lines are then printed in the pipeline's order.
+LINES_VARIABLE = "STEP_LINES"
+
+
+def language_steps(notebook: Path) -> list[str]:
+    """The records kept in one language's folder, in the pipeline's order: the notebooks beside `notebook` that
+    take the report's language (`lang`)."""
+    return [p.name for p in sorted(Path(notebook).parent.glob("*.ipynb")) if "lang" in notebook_parameters(p)]
+
+
+def announce(notebook: Path, record: Path, line: str, lines: Path) -> None:
+    """Print a finished step's line, in the pipeline's order when make asks for it (LINES_VARIABLE): a step that
+    ends before one that comes earlier in the pipeline keeps its line until that one has printed its own."""
+    run = os.environ.get(LINES_VARIABLE, "")
+    order = language_steps(notebook) if run else []
+    if Path(record).name not in order:
+        print(line, flush=True)
+        return
+    lines.mkdir(exist_ok=True)
+    (lines / f"{Path(record).stem}.{run}").write_text(line, encoding="utf-8")
+    print_in_order(lines, Path(record).parent, order, run)
+
+
+def print_kept_lines(paths: DatasetPaths, languages: list[str]) -> None:
+    """After a failed run: the lines its steps kept, for the steps that ended (records.print_in_order)."""
+    run = os.environ.get(LINES_VARIABLE, "")
+    if not run:
+        return
+    notebooks = REPO_ROOT / "notebooks"
+    order = language_steps(next(iter(sorted(notebooks.glob("*.ipynb")))))
+    for lang in languages:
+        folder = paths.dataset_reports / lang
+        print_in_order(folder / ".staging" / "lines", folder / "notebooks", order, run, everything=True)
 
 
 def parameters_from_environment(pairs: list[str]) -> dict:
@@ -204,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if errors else 0
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
+        print_kept_lines(paths, os.environ.get("REPORT_LANG", "").split())
         for lang in os.environ.get("REPORT_LANG", "").split():
             for product in FINAL_PRODUCTS:
                 (paths.dataset_reports / lang / product).unlink(missing_ok=True)
@@ -224,7 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.writes is None:
             run_notebook(args.notebook, args.output, parameters)
         else:
-            run_step(args.notebook, args.output, parameters, args.writes, args.reads)
+            lang = parameters.get("lang")
+
+            def finished(lines: Path) -> None:
+                line = step_line(args.notebook, time.perf_counter() - started, lang)
+                announce(args.notebook, args.output, line, lines)
+
+            run_step(args.notebook, args.output, parameters, args.writes, args.reads, finished)
+            return 0
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -3,12 +3,15 @@
 A step's record is its executed notebook (the make target); its metadata names every file the step read and
 wrote, each with its SHA-256. From them: `forget` removes a step, every step that read it and their reports;
 `altered_outputs` and `forget_altered` find the files changed since a step wrote them; `normalise_executed`
-drops run timings and absolute paths, so the same inputs give byte-identical notebooks.
+drops run timings and absolute paths, so the same inputs give byte-identical notebooks. A step's line (what
+`make report` prints when it ends) is kept beside the records until the steps before it have printed theirs:
+`record_lock` and `print_in_order`.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.paths import REPO_ROOT, DatasetPaths, project_root
@@ -200,3 +203,42 @@ def _relative(path: Path, root: Path) -> str:
         return Path(path).resolve().relative_to(root).as_posix()
     except ValueError:
         return Path(path).name
+
+
+# --- the steps' lines, in the pipeline's order --------------------------------------------------------------------
+# Steps 02-04 run side by side and end in any order; `make report` prints their lines in the pipeline's. A step's
+# record and its line are written under one lock per folder of records: whoever finishes prints, in the steps'
+# order, every line of this run kept so far, up to the first step whose record is still missing (it is running or
+# about to run); what that step prints when it ends follows. The lines of one run carry its id (STEP_LINES, set by
+# the Makefile), so a run killed with lines kept never has them printed by the next.
+
+
+@contextmanager
+def record_lock(record: Path):
+    """Held while a step's record is written and its line printed or kept: yields the folder of kept lines."""
+    import fcntl
+
+    lines = Path(record).parent.parent / ".staging" / "lines"
+    lines.parent.mkdir(parents=True, exist_ok=True)
+    with open(lines.parent / "lines.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield lines
+
+
+def print_in_order(lines: Path, records: Path, order: list[str], run: str, everything: bool = False) -> None:
+    """Print the kept lines of run `run` in `order` (the records' names), up to the first step whose record is not
+    in `records` (all of them with `everything`: the run is over); remove what was printed and any other run's."""
+    if not lines.is_dir():
+        return
+    for stale in lines.iterdir():
+        if stale.suffix != f".{run}":
+            stale.unlink(missing_ok=True)
+    for name in order:
+        if not everything and not (records / name).exists():
+            break
+        kept = lines / f"{Path(name).stem}.{run}"
+        if kept.exists():
+            print(kept.read_text(encoding="utf-8"), flush=True)
+            kept.unlink()
+    if not any(lines.iterdir()):
+        lines.rmdir()

@@ -28,7 +28,7 @@ from helpers.paths import (
     check_dataset_name,
     dataset_paths,
 )
-from helpers.records import _write_record, coalesce_streams, forget, normalise_executed
+from helpers.records import _write_record, coalesce_streams, forget, normalise_executed, record_lock
 
 
 def _skip_iri_format_parsers() -> None:
@@ -100,8 +100,12 @@ class StepInterrupted(Exception):
     """SIGTERM (or SIGHUP) while a step runs: treated like Ctrl-C, so the same clean-up runs."""
 
 
-def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = ()) -> list[Path]:
-    """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written."""
+def run_step(
+    notebook: Path, record: Path, parameters: dict, writes: list[str], reads: list[Path] = (), finished=None
+) -> list[Path]:
+    """Run one step of the pipeline with staged outputs (see the module's docstring); returns the files written.
+    `finished(lines)`, if given, is called once the record is in place, under the lock of the folder's records
+    (records.record_lock, which yields the folder of kept lines): it says that the step ended."""
     unknown = sorted(set(writes) - set(OUTPUTS))
     if unknown:
         raise ValueError(f"--writes takes {', '.join(OUTPUTS)}, not {', '.join(unknown)}")
@@ -113,12 +117,14 @@ def run_step(notebook: Path, record: Path, parameters: dict, writes: list[str], 
         Path(notebook).parent, {**os.environ, STAGING_VARIABLE: str(staging), WRITES_VARIABLE: ",".join(writes)}
     )
     try:
-        return _run_staged(notebook, record, parameters, writes, reads, staging, kernel)
+        return _run_staged(notebook, record, parameters, writes, reads, staging, kernel, finished)
     finally:
         stop_kernel(kernel)
 
 
-def _run_staged(notebook: Path, record: Path, parameters: dict, writes, reads, staging: Path, kernel) -> list[Path]:
+def _run_staged(
+    notebook: Path, record: Path, parameters: dict, writes, reads, staging: Path, kernel, finished=None
+) -> list[Path]:
     import fcntl
     import signal
 
@@ -149,7 +155,10 @@ def _run_staged(notebook: Path, record: Path, parameters: dict, writes, reads, s
                 shutil.copyfile(executed, failed_copy)
             raise
         written = _publish(staging, executed, paths.root)
-        _write_record(executed, record, paths.root, reads, written)
+        with record_lock(record) as lines:
+            _write_record(executed, record, paths.root, reads, written)
+            if finished is not None:
+                finished(lines)
         return written
     finally:
         os.environ.pop(STAGING_VARIABLE, None)
@@ -192,9 +201,17 @@ def refresh_reference(notebooks: list[Path]) -> None:
         os.environ[ROOT_VARIABLE] = str(sandbox_root(Path(scratch)))
         for path in sorted(Path(p) for p in notebooks):
             notebook = nbformat.read(path, as_version=4)
-            NotebookClient(
-                notebook, kernel_name=KERNEL, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
-            ).execute()
+            kernel = start_kernel(path.parent)  # a step's quiet kernel (helpers.kernel), as nbval starts its own there
+            try:
+                NotebookClient(
+                    notebook,
+                    km=kernel,
+                    kernel_name=KERNEL,
+                    record_timing=False,
+                    resources={"metadata": {"path": str(path.parent)}},
+                ).execute()
+            finally:
+                stop_kernel(kernel)
             for cell in notebook.cells:
                 cell.metadata.pop("execution", None)
                 coalesce_streams(cell)

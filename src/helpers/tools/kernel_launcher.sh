@@ -8,15 +8,15 @@ dir=$(pwd -P)
 while :; do
     if [ -f "$dir/src/helpers/pipeline.py" ]; then
         if [ -x "$dir/.venv/bin/python" ]; then
-            exec "$dir/.venv/bin/python" -m ipykernel_launcher "$@"
+            exec "$dir/.venv/bin/python" -m helpers.kernel "$@"
         fi
         # A copy without .venv (an activated conda env or venv, Binder): the registered Python's packages, with
         # this copy's own code first on the path, so its notebooks never run another copy's helpers or data.
         PYTHONPATH="$dir/src${PYTHONPATH:+:$PYTHONPATH}"
         export PYTHONPATH
-        exec "$registered" -m ipykernel_launcher "$@"
+        exec "$registered" -m helpers.kernel "$@"
     fi
     [ "$dir" = / ] && break
     dir=$(dirname "$dir")
 done
-exec "$registered" -m ipykernel_launcher "$@"
+exec "$registered" -m helpers.kernel "$@"
