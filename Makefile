@@ -199,11 +199,15 @@ AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the accessibility test (axe-core) is skipped; install Node.js to run it"; fi
-# Tests run in TEST_JOBS processes (pytest-xdist); conftest.py keeps what must share a process together.
+# Tests run in TEST_JOBS processes (pytest-xdist); conftest.py keeps what must share a process together. Their
+# scratch folders live in one folder of this copy's own (emptied when a run starts), not in pytest's numbered ones
+# under /tmp/pytest-of-<user>: pytest keeps only the last three of those, so a run started by the same user elsewhere
+# (another clone's make test) would delete the folders of a run still going, its shared build among them.
 TEST_JOBS ?= 2
+TEST_TMP := $(or $(TMPDIR),/tmp)/amirova2020-tests$(subst /,-,$(CURDIR))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(ENV_STAMP) $(AXE) lint ## Lint, unit tests, tests of the pipeline, and nbval on notebooks/ against their stored outputs
-	$(PY) -m pytest -n $(TEST_JOBS) $(NBVAL) tests notebooks
+	$(PY) -m pytest -n $(TEST_JOBS) --basetemp=$(TEST_TMP) $(NBVAL) tests notebooks
 # Lint (also pre-commit hooks): ruff, and the notebooks still holding nbval's reference (default parameters, python3).
 lint: $(ENV_STAMP) ## ruff check and ruff format --check, and whether a notebook was saved with other parameters than the nbval reference
 	@$(PY) -m ruff check --quiet . && echo "ruff: no findings"
