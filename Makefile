@@ -238,7 +238,10 @@ clean: ## Delete generated outputs (data/processed, reports); never data/raw
 	rm -rf data/processed/*/ reports/*/
 help: ## List the targets
 	@echo "Usage: make <target> [DATA=<folder under data/raw>, now $(DATA)]"
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | sed 's/\$$(DATA)/$(DATA)/g' | expand -t 14
+	@# Every description starts in one column, two spaces after the longest target's name.
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /\1\t/' | sed 's/\$$(DATA)/$(DATA)/g' | \
+	  awk -F '\t' '{ name[NR] = $$1; text[NR] = $$2; if (length($$1) > width) width = length($$1) } \
+	    END { for (i = 1; i <= NR; i++) printf "  %-" width "s  %s\n", name[i], text[i] }'
 
 ## Benchmarks ------------------------------------------------------------------
 BENCH_REPEAT ?= 5
