@@ -321,7 +321,7 @@ def test_make_lock_compiles_with_uv_then_rewrites_environment_yml(tmp_path, monk
         "--custom-compile-command make lock --output-file requirements.lock\n"
     )
     written = (root / "environment.yml").read_text()
-    assert written.startswith("# kept\nname: amirova2020\n") and "  - python>=3.11,<3.14\n" in written
+    assert written.startswith("# kept\nname: amirova2020\n") and "  - python=3.11\n" in written
     assert not (root / "environment.yml.tmp").exists()
     assert capsys.readouterr().out == (
         "requirements.lock and environment.yml written from requirements.txt: commit them (make env installs the lock)\n"

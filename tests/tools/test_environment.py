@@ -52,7 +52,7 @@ def test_the_supported_pythons_are_the_same_everywhere():
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["requires-python"] == ">=3.11,<3.14"
     environment = yaml.safe_load((REPO_ROOT / "environment.yml").read_text(encoding="utf-8"))
-    assert "python>=3.11,<3.14" in environment["dependencies"]
+    assert "python=3.11" in environment["dependencies"]  # one version: repo2docker reads no range (test_binder.py)
     assert "Python 3.11, 3.12 or 3.13" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 

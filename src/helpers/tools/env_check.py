@@ -168,11 +168,13 @@ def conda_environment(text, lock):
         if line.startswith("name:"):
             break
         head.append(line)
-    low, high = SUPPORTED[0], SUPPORTED[-1]
+    # One version, in the form repo2docker (Binder) reads: it does not parse a range such as python>=3.11,<3.14,
+    # falls back to its default Python and upgrades it inside that environment. The oldest supported one, the
+    # version the lock is resolved for.
     return "".join(head) + "".join(
         line + "\n"
         for line in ["name: amirova2020", "channels:", "  - conda-forge", "dependencies:"]
-        + ["  - python>=%d.%d,<%d.%d" % (low[0], low[1], high[0], high[1] + 1), "  - pip", "  - pip:"]
+        + ["  - python=%s" % version_text(SUPPORTED[0]), "  - pip", "  - pip:"]
         + ["      - " + pin for pin in conda_pins(lock)]
     )
 
