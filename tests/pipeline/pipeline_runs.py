@@ -76,6 +76,7 @@ def run_pipeline(root: Path) -> None:
 
 # --- one build of both datasets for the whole session, shared by every xdist worker -------------------------
 SHARED_DATASETS = ("amirova2020", "example-v2")
+BUILD_TIMEOUT = 1800  # seconds for each of the build's makes
 LANGUAGES = ("en", "ru", "kk")
 
 
@@ -131,13 +132,15 @@ def build_shared(base: Path) -> SharedBuild:
             # The two datasets side by side (each make runs its steps two at a time): one's single-step stretches
             # (cleaning, the report, the print) leave a core to the other's.
             with ThreadPoolExecutor(max_workers=2) as pool:
-                example = pool.submit(make, project, "report", "DATA=example-v2", languages)
+                # A build of some 50 CPU-seconds a dataset; a machine shared with other work took over 600 s.
+                example = pool.submit(make, project, "report", "DATA=example-v2", languages, timeout=BUILD_TIMEOUT)
                 paper = pool.submit(
                     make,
                     project,
                     "report",
                     "DATA=amirova2020",
                     *(f"reports/amirova2020/{lang}/notebooks/05_report.ipynb" for lang in LANGUAGES[1:]),
+                    timeout=BUILD_TIMEOUT,
                 )
                 first, paper = example.result(), paper.result()
             assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]

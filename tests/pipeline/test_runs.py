@@ -31,7 +31,7 @@ def project(tmp_path_factory):
     return plant(project_copy(tmp_path_factory.mktemp("runs") / "project", (DATA,)))
 
 
-def make(project: Path, *arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def make(project: Path, *arguments: str, timeout: float = 900) -> subprocess.CompletedProcess:
     return pipeline_runs.make(project, *arguments, timeout=timeout)
 
 
