@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import REPO_ROOT
-from helpers.pipeline import LINES_VARIABLE, announce, language_steps
+from helpers.pipeline import AS_THEY_END_VARIABLE, LINES_VARIABLE, announce, language_steps
 from helpers.records import print_in_order, record_lock
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -59,6 +59,13 @@ def test_a_step_that_is_up_to_date_holds_no_line_back(records, monkeypatch, caps
 def test_without_the_run_id_each_line_prints_when_its_step_ends(records, monkeypatch, capsys):
     """make tables, make figures ...: one step a language, nothing to wait for."""
     monkeypatch.delenv(LINES_VARIABLE, raising=False)
+    assert finish(records, "04_figures.ipynb", capsys) == "line of 04_figures\n"
+
+
+def test_make_bench_gets_each_line_when_its_step_ends(records, monkeypatch, capsys):
+    """make bench reads a line's arrival as its step's end (the critical path): nothing is held back for it."""
+    monkeypatch.setenv(LINES_VARIABLE, "4242")
+    monkeypatch.setenv(AS_THEY_END_VARIABLE, "1")
     assert finish(records, "04_figures.ipynb", capsys) == "line of 04_figures\n"
 
 

@@ -102,6 +102,8 @@ def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None
 
 #: Set by `make report` to an id of the run: the steps' lines are then printed in the pipeline's order.
 LINES_VARIABLE = "STEP_LINES"
+#: Set (to anything) by whoever reads each line's arrival as its step's end (make bench): lines as steps end.
+AS_THEY_END_VARIABLE = "STEP_LINES_AS_THEY_END"
 
 
 def language_steps(notebook: Path) -> list[str]:
@@ -113,7 +115,7 @@ def language_steps(notebook: Path) -> list[str]:
 def announce(notebook: Path, record: Path, line: str, lines: Path) -> None:
     """Print a finished step's line, in the pipeline's order when make asks for it (LINES_VARIABLE): a step that
     ends before one that comes earlier in the pipeline keeps its line until that one has printed its own."""
-    run = os.environ.get(LINES_VARIABLE, "")
+    run = "" if os.environ.get(AS_THEY_END_VARIABLE) else os.environ.get(LINES_VARIABLE, "")
     order = language_steps(notebook) if run else []
     if Path(record).name not in order:
         print(line, flush=True)
