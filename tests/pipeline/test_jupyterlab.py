@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -60,10 +61,13 @@ def lab(tmp_path_factory, copy):
     its kernels') goes to home/lab.log."""
     port, token = free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
+    # The kernels' sockets are files in the runtime folder, and a socket's path has at most 107 bytes: a folder of
+    # its own directly in the temporary folder, not deep in the session's.
+    runtime = tempfile.mkdtemp(prefix="lab-")
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_RUNTIME_DIR": runtime,
         "JUPYTER_DATA_DIR": str(home / "data"),
     }
     for name in ("MAKEFLAGS", ROOT_VARIABLE, "VIRTUAL_ENV", "CONDA_PREFIX"):
@@ -109,6 +113,7 @@ def lab(tmp_path_factory, copy):
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=30)
         log.close()
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def test_lab_is_rooted_at_the_repository(lab):
