@@ -250,6 +250,15 @@ def read_codebook(path: Path) -> Codebook:
         raw = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DataValidationError([Problem(source, None, None, None, f"valid UTF-8 YAML ({error})")]) from None
+    return codebook_from(raw, source)
+
+
+def codebook_from(raw: Any, source: str) -> Codebook:
+    """The codebook a parsed YAML document describes, checked; raise DataValidationError listing every problem.
+
+    The one way a codebook is made from its text: step 01 (read_codebook) and `make check-codebook`
+    (helpers.ingest.check) both call it, so that they check the same things.
+    """
     if not isinstance(raw, dict):
         raise DataValidationError(
             [Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))]

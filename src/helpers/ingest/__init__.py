@@ -7,11 +7,11 @@
     validate  -- every cell checked against the codebook (a pandera schema built from it)
     clean     -- canonical frame -> tidy respondents, choices and likert tables; quarantine
     infer     -- a draft codebook from an export: shape, id, stakeholder and pilot-body columns, grids, options
-    scales    -- agreement scales (5, 7 points; en, ru, kk) and "no opinion" answers, recognised from labels
+    scales    -- agreement scales (4, 5, 7 points; en, ru, kk) and "no opinion" answers, read from what labels say
     xlsform   -- a draft codebook from an XLSForm (survey + choices sheets) and its KoboToolbox export
     spss      -- a draft codebook from an SPSS .sav file's variable and value labels
     draft     -- the draft codebook as YAML: each guess in a comment, factors and roles one TODO
-    check     -- `make check-codebook`: every mismatch between codebook and export, with suggestions
+    check     -- `make check-codebook`: step 01's own validation, every mismatch in the export's words
 
 Knows nothing of analysis or publishing.
 """

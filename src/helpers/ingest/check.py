@@ -6,6 +6,10 @@ most likely mean; answers the codebook does not know, with the codebook's label 
 label with an extra space, "Нейтрально" against "Нейтрально / нет мнения"); and, as notices that need no fix,
 export columns the codebook does not use and stakeholder types or pilot bodies of the codebook no respondent has.
 
+One validation with step 01: the codebook is made as step 01 makes it (helpers.codebook.codebook_from) and step
+01's own computation (helpers.ingest.clean.clean_in_memory) is run on it, so "nothing to fix" means `make
+clean-data` passes. A check that raises is a fault of the code: said so (exit status 3), never shown as a cell's.
+
     python -m helpers.ingest.check <dataset>      # exit status 1 when anything is to fix (notices do not count)
 """
 
@@ -21,11 +25,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers.codebook import Codebook, check_codebook, name_other_columns, nest_statements
+from helpers.codebook import Codebook, codebook_from, load_yaml
 from helpers.errors import DataValidationError, NOTICE
+from helpers.ingest.clean import clean_in_memory
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import _option_lookup, norm, to_canonical
-from helpers.ingest.validate import validate_export
+from helpers.ingest.validate import CheckFailed, validate_export
 from helpers.paths import dataset_paths
 
 TODO = "TODO"
@@ -166,7 +171,7 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
     read_problems = frame.attrs.pop("problems", [])  # records with a wrong number of fields, control characters
     canonical, problems = to_canonical(frame, codebook, source)
     # A notice says how a cell was read (words taken as an "Other" answer), not that it mismatches.
-    problems = read_problems + [p for p in problems if p.level != NOTICE]
+    problems = [p for p in read_problems + problems if p.level != NOTICE]
     headers = canonical.attrs.get("headers", {})
     claimed = set(canonical.attrs.get("claimed", []))
     unclaimed = [str(c) for c in frame.columns if c not in claimed]
@@ -361,26 +366,59 @@ def check_dataset(name: str, root: Path | None = None) -> list[Finding]:
             )
         ]
     try:
-        raw = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+        raw = load_yaml(paths.codebook.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         return [Finding("codebook", paths.relative(paths.codebook), f"not valid UTF-8 YAML ({error})")]
     if not isinstance(raw, dict):
         return [Finding("codebook", paths.relative(paths.codebook), "not a YAML mapping of sections")]
     findings = todo_findings(raw)
-    sound = _without_todos(raw)
     source = paths.relative(paths.codebook)
-    problems = nest_statements(sound, source) + check_codebook(sound, source)
-    if problems:
+    try:  # made as step 01 makes it (helpers.codebook.codebook_from), the TODO factors filled by a placeholder
+        codebook = codebook_from(_without_todos(raw), source)
+    except DataValidationError as error:
         return findings + [
             Finding(
                 "codebook",
                 p.column or source,
                 f"found {p.value!r}; expected {p.expected}" if p.value is not None else f"expected {p.expected}",
             )
-            for p in problems
+            for p in error.problems
         ]
-    name_other_columns(sound)
-    return findings + check_against_export(Codebook(source, sound), paths.raw, paths.root)
+    try:
+        found = check_against_export(codebook, paths.raw, paths.root)
+        return findings + found + step_01_findings(codebook, paths, found)
+    except CheckFailed as error:
+        return findings + [Finding(INTERNAL, "helpers.ingest", str(error))]
+    except Exception as error:  # a fault of the code: said so, never shown as a problem of a cell
+        return findings + [Finding(INTERNAL, "helpers.ingest", f"{INTERNAL_MESSAGE} ({type(error).__name__}: {error})")]
+
+
+#: A fault of the code found while checking: never a problem of the data, and `make check-codebook` fails on it.
+INTERNAL = "internal error"
+INTERNAL_MESSAGE = "checking stopped on a fault in the code, not in your data: please report it with this line"
+
+
+def step_01_findings(codebook: Codebook, paths, found: list[Finding]) -> list[Finding]:
+    """What step 01 would stop on that the findings above do not already make the check fail for.
+
+    Step 01's own computation (helpers.ingest.clean.clean_in_memory) is run on the codebook as checked, so that
+    "nothing to fix" means `make clean-data` passes: one validation, two callers.
+    """
+    try:
+        clean_in_memory(paths.raw, codebook, paths.root, on_invalid="stop")
+    except DataValidationError as error:
+        if any(f.kind not in INFORMATION for f in found):
+            return []  # the check fails already, and lists these problems in the export's words
+        return [_step_finding(p) for p in error.problems]
+    return []
+
+
+def _step_finding(problem) -> Finding:
+    where = problem.file if problem.row is None else f"row {problem.row}"
+    if problem.column:
+        where += f", column {problem.column!r}"
+    found = "" if problem.value is None else f"found {problem.value!r}; "
+    return Finding("step 01", where, f"{found}expected {problem.expected}")
 
 
 def main(argv: list[str]) -> int:
@@ -393,6 +431,8 @@ def main(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(report(argv[0], findings))
+    if any(f.kind == INTERNAL for f in findings):
+        return 3
     return 1 if any(f.kind not in INFORMATION for f in findings) else 0
 
 

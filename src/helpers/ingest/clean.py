@@ -255,8 +255,32 @@ def write_validation(problems: list[Problem], folder) -> Path:
     return write_csv(problems_frame(problems), Path(folder) / "validation.csv")
 
 
+def read_canonical(raw_dir, codebook: Codebook, root=None) -> tuple[pd.DataFrame, pd.DataFrame, str, list[Problem]]:
+    """(the export as read, its canonical frame, its name for messages, the problems of reading and shape).
+
+    Raises DataValidationError for a problem of the whole file, and when the header itself is wrong: then
+    nothing can be matched.
+    """
+    raw, source = read_export(raw_dir, codebook, root)
+    read_problems = raw.attrs.pop("problems", [])
+    if any(p.row == 1 for p in read_problems):
+        raise DataValidationError(read_problems)
+    canonical, shape_problems = to_canonical(raw, codebook, source)
+    return raw, canonical, source, read_problems + shape_problems
+
+
+def clean_in_memory(raw_dir, codebook: Codebook, root=None, on_invalid: str = "stop") -> CleanData:
+    """Everything step 01 computes from a dataset's export, nothing written: read, recognise, validate, clean.
+
+    Step 01 (clean_export) and `make check-codebook` (helpers.ingest.check) both run exactly this, so that a
+    check that finds nothing to fix means step 01 passes.
+    """
+    raw, canonical, source, problems = read_canonical(raw_dir, codebook, root)
+    return clean_dataset(canonical, codebook, source, raw=raw, problems=problems, on_invalid=on_invalid)
+
+
 def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanData:
-    """Read, recognise, validate and clean a dataset's export.
+    """Read, recognise, validate and clean a dataset's export (clean_in_memory).
 
     On invalid data (with on_invalid="stop", or a problem with the whole
     file) the list of problems is written to data/processed/<name>/validation.csv,
@@ -264,14 +288,7 @@ def clean_export(paths, codebook: Codebook, on_invalid: str = "stop") -> CleanDa
     uses them, and DataValidationError is raised.
     """
     try:
-        raw, source = read_export(paths.raw, codebook, paths.root)
-        read_problems = raw.attrs.pop("problems", [])
-        if any(p.row == 1 for p in read_problems):  # the header itself is wrong: nothing can be matched
-            raise DataValidationError(read_problems)
-        canonical, shape_problems = to_canonical(raw, codebook, source)
-        return clean_dataset(
-            canonical, codebook, source, raw=raw, problems=read_problems + shape_problems, on_invalid=on_invalid
-        )
+        return clean_in_memory(paths.raw, codebook, paths.root, on_invalid)
     except DataValidationError as error:
         written = write_validation(error.problems, paths.diagnostics)
         for name in (*PROCESSED_TABLES, "rejected"):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.codebook import Codebook
-from helpers.errors import DataValidationError, Problem
+from helpers.errors import NOTICE, DataValidationError, Problem
 from helpers.ingest.cells import each_distinct
 from helpers.ingest.encoding import AUTO, ENCODINGS_TRIED, detect_encoding, looks_like_mojibake, sniff_delimiter
 
@@ -75,9 +75,7 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame, problems = _read_xlsx(path, source)
     elif path.suffix.lower() == ".sav":
-        frame = _read_sav(path, source)
-        frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-        problems = []
+        frame, problems = _read_sav(path, source, statement_headers(codebook))
     else:
         frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -370,21 +368,77 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _read_sav(path: Path, source: str) -> pd.DataFrame:
+def statement_headers(codebook: Codebook) -> set[str]:
+    """The ids and `column:` aliases of the codebook's statements (empty for a codebook being drafted)."""
+    names = set()
+    for factor in codebook.raw.get("factors") or []:
+        for statement in (factor.get("statements") or []) if isinstance(factor, dict) else []:
+            column = statement.get("column")
+            names.update([statement.get("id"), *([column] if isinstance(column, str) else (column or []))])
+    for statement in codebook.raw.get("statements") or []:  # flat, not yet nested under their factor
+        if isinstance(statement, dict):
+            column = statement.get("column")
+            names.update([statement.get("id"), *([column] if isinstance(column, str) else (column or []))])
+    return {str(n) for n in names if n}
+
+
+def _read_sav(path: Path, source: str, statements: set[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """An SPSS .sav file (LimeSurvey, Qualtrics, SurveyMonkey): every value as text, codes not labels.
 
-    Whole numbers as "5" (SPSS stores every number as a double), dates as YYYY-MM-DD, missing as blank;
-    the value labels belong to the codebook (helpers.ingest.spss drafts one from them).
+    Whole numbers as "5" (SPSS stores every number as a double), dates as YYYY-MM-DD, system-missing as blank;
+    the value labels belong to the codebook (helpers.ingest.spss drafts one from them). A declared user-missing
+    code (9 = "Затрудняюсь ответить") is kept as written in the variables of `statements`, where the codebook's
+    `scale.missing` says what it means ("no opinion"); in any other variable it is read as blank, and each such
+    cell is a notice in validation.csv, so that no answer disappears without a word.
     """
     import pyreadstat  # only .sav exports need it
 
     try:
-        frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as error:  # pyreadstat raises its own error types for a damaged file
         raise DataValidationError(
             [Problem(source, None, None, None, f"a readable SPSS .sav file ({type(error).__name__}: {error})")]
         ) from None
-    return frame.apply(_sav_text).astype(str)
+    frame = frame.apply(_sav_text).astype(str)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    problems = []
+    for name, ranges in (meta.missing_ranges or {}).items():
+        if name not in frame.columns or name in statements:
+            continue
+        declared = user_missing_cells(frame[name], ranges)
+        labels = meta.variable_value_labels.get(name, {})
+        for row, value in frame.loc[declared, name].items():
+            label = next((str(t) for c, t in labels.items() if _sav_code(c) == value), None)
+            problems.append(
+                Problem(
+                    source,
+                    int(row),
+                    name,
+                    value,
+                    f"an answer: {value!r}{f' ({label})' if label else ''} is a user-missing code of this SPSS "
+                    "variable, read as blank",
+                    level=NOTICE,
+                )
+            )
+        frame.loc[declared, name] = ""
+    return frame, problems
+
+
+def user_missing_cells(cells: pd.Series, ranges: list[dict]) -> pd.Series:
+    """Which cells (text, as _sav_text writes them) hold a code SPSS declares user-missing (`missing_ranges`)."""
+    numbers = pd.to_numeric(cells, errors="coerce")
+    hit = pd.Series(False, index=cells.index)
+    for span in ranges:
+        low, high = span.get("lo"), span.get("hi")
+        if isinstance(low, str) or isinstance(high, str):
+            hit |= cells.eq(str(low)) | cells.eq(str(high))
+        else:
+            hit |= numbers.between(low, high)
+    return hit & cells.ne("")
+
+
+def _sav_code(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _sav_text(column: pd.Series) -> pd.Series:

@@ -31,6 +31,19 @@ from helpers.ingest.scales import is_no_opinion, recognise_scale
 _OPTION_VARIABLE = re.compile(r"^(?P<question>.+?)[_.](?P<option>[A-Za-z0-9]+)$")
 
 
+def _declared_codes(ranges: list[dict], labels: dict[str, str]) -> set[str]:
+    """The codes (as text) an SPSS variable declares user-missing: its discrete values, and every labelled code
+    inside a declared range."""
+    codes = set()
+    for span in ranges or []:
+        low, high = span.get("lo"), span.get("hi")
+        if low == high:
+            codes.add(_code(low))
+        else:
+            codes |= {c for c in labels if re.fullmatch(r"-?\d+", c) and float(low) <= float(c) <= float(high)}
+    return codes
+
+
 def _code(value) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
@@ -57,7 +70,7 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
     """A draft codebook from the .sav file at `path`; `frame` is its data as the loader reads it."""
     import pyreadstat  # only .sav sources need it
 
-    _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    _, meta = pyreadstat.read_sav(str(path), metadataonly=True, user_missing=True)
     labels = meta.column_names_to_labels
     value_labels = {name: {_code(k): str(v) for k, v in vl.items()} for name, vl in meta.variable_value_labels.items()}
     notes: dict = {}
@@ -66,14 +79,25 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
     def text_of(name):
         return labels.get(name) or name
 
-    statements, scale_values = [], {}
+    # Codes the file declares user-missing (SPSS "missing values"), per variable: kept by the loader in the
+    # Likert variables and counted as "no opinion" through scale.missing, whatever their label says.
+    declared = {
+        name: _declared_codes(ranges, value_labels.get(name, {}))
+        for name, ranges in (meta.missing_ranges or {}).items()
+    }
+    statements, scale_values, declared_missing = [], {}, set()
     for name in columns:
         vl = value_labels.get(name)
-        if not vl or len(vl) < 4:
+        if not vl:
             continue
-        on_scale = {c: t for c, t in vl.items() if not is_no_opinion(t)}
-        if all(re.fullmatch(r"\d+", c) for c in on_scale) and not recognise_scale(list(on_scale.values()))["unmatched"]:
+        on_scale = {c: t for c, t in vl.items() if not is_no_opinion(t) and c not in declared.get(name, set())}
+        if (
+            len(on_scale) >= 3
+            and all(re.fullmatch(r"\d+", c) for c in on_scale)
+            and not recognise_scale(list(on_scale.values()))["unmatched"]
+        ):
             statements.append(name)
+            declared_missing |= declared.get(name, set())
             for code, text in vl.items():
                 scale_values.setdefault(code, text)
     # Checkbox: two or more variables q_1, q_2 ... holding only 0/1 (or 1 and blank).
@@ -178,11 +202,13 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         notes[("profile", len(profile) - 1, "type")] = why
     book["profile"] = profile
     book["questions"] = questions
-    numbered = {c: t for c, t in scale_values.items() if not is_no_opinion(t)}
+    numbered = {c: t for c, t in scale_values.items() if not is_no_opinion(t) and c not in declared_missing}
     book["scale"] = {
         "values": sorted(int(c) for c in numbered),
         "labels": {int(c): labelled(t) for c, t in sorted(numbered.items(), key=lambda p: int(p[0]))},
-        "missing": sorted(c for c, t in scale_values.items() if is_no_opinion(t)),
+        "missing": sorted(
+            {c for c, t in scale_values.items() if is_no_opinion(t)} | declared_missing, key=lambda c: (len(c), c)
+        ),
     }
     notes[("scale", "values")] = "from the value labels of the Likert variables"
     if book["scale"]["missing"]:

@@ -268,8 +268,20 @@ def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) ->
     try:
         schema.validate(canonical, lazy=True)
     except pa.errors.SchemaErrors as errors:
+        # pandera turns an exception raised inside a check into a failure case holding its text: that is a
+        # fault of this code, never a property of the data, and must not be shown as a cell's problem.
+        broken = [e for e in errors.schema_errors if e.reason_code == pa.errors.SchemaErrorReason.CHECK_ERROR]
+        if broken:
+            raise CheckFailed(
+                "a check of the export failed to run (a fault in helpers.ingest, not in the data): "
+                + "; ".join(f"{getattr(e.check, 'name', e.check)}: {e.failure_cases}" for e in broken[:3])
+            )
         return _problems(errors.failure_cases, canonical, source, frame_check_columns)
     return []
+
+
+class CheckFailed(RuntimeError):
+    """A validation check that raised instead of answering: a fault of the code, reported as one."""
 
 
 def _problems(failures: pd.DataFrame, canonical: pd.DataFrame, source: str, frame_check_columns: dict) -> list[Problem]:
