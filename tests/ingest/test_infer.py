@@ -109,7 +109,8 @@ def test_the_draft_is_valid_yaml_with_one_todo_and_checks_clean_once_factors_are
     text = draft_yaml(draft.book, draft.notes, "demo", "answers.csv", draft.unused)
     book = yaml.safe_load(text)
     assert text.count("TODO --") == 1 and "# guess:" in text
-    assert book["export"]["id_column"] == "Timestamp" and book["export"]["stakeholder_column"] == "Stakeholder group"
+    # A timestamp is never the id (two answers may share a second): respondents are named by their line.
+    assert book["export"]["id_column"] == "@row" and book["export"]["stakeholder_column"] == "Stakeholder group"
     assert [s["text"]["en"] for s in book["statements"]] == ["Goals are clear", "Strategy is followed"]
     assert book["scale"]["missing"] == ["No opinion"]
     assert [o["text"]["en"] for o in book["questions"][0]["options"]] == ["Pay, benefits", "Goals", "Career"]
@@ -119,3 +120,87 @@ def test_the_draft_is_valid_yaml_with_one_todo_and_checks_clean_once_factors_are
     from helpers.codebook import nest_statements
 
     assert nest_statements(book, "x") == [] and check_codebook(book, "x") == []
+
+
+def _draft(columns: dict, file: str = "answers.csv"):
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return infer_codebook(frame, {"file": file, "encoding": "utf-8", "delimiter": ","})
+
+
+GROUPS_20 = ["Руководитель", "Специалист"] * 10
+
+
+def test_a_decimal_comma_column_is_a_number_not_a_checkbox_question():
+    draft = _draft(
+        {
+            "Категория респондента": GROUPS_20,
+            "Стаж в должности, лет": ["3,0", "1,5", "10,0", "2,5", "0,5"] * 4,
+            "Согласны? [Цели понятны]": ["Согласен", "Не согласен", "Нейтрально", "Полностью согласен"] * 5,
+            "Согласны? [Кадры растут]": ["Не согласен", "Нейтрально", "Согласен", "Полностью не согласен"] * 5,
+        }
+    )
+    (field,) = [f for f in draft.book["profile"] if f["column"] == "Стаж в должности, лет"]
+    assert field["type"] == "decimal_years" and draft.book["questions"] == []
+
+
+def test_repeated_other_texts_are_not_options_and_an_other_option_is_drafted():
+    options = ["Цели, задачи", "Карьера", "Зарплата"]
+    cells = [", ".join(options[: 1 + i % 3]) for i in range(40)]
+    for i, text in zip((4, 13, 22, 31), ["Обучение", "Лидерство", "Обучение", "Лидерство"]):
+        cells[i] += f", {text}"
+    draft = _draft({"Категория респондента": GROUPS_20 * 2, "Что важно?": cells})
+    (question,) = draft.book["questions"]
+    texts = [o["text"]["ru"] for o in question["options"]]
+    assert texts == [*options, "Другое"] and question["options"][-1]["other"] is True
+
+
+def test_the_title_is_the_forms_own_or_marked_todo():
+    grid = {"Категория респондента": GROUPS_20, "Q [a]": ["Согласен", "Не согласен", "Нейтрально", "Согласен"] * 5}
+    grid["Q [b]"] = ["Нейтрально", "Согласен", "Не согласен", "Не согласен"] * 5
+    assert _draft(grid, "Анкета госслужащих (ответы).csv").book["dataset"]["title"]["ru"] == "Анкета госслужащих"
+    untitled = _draft(grid, "export_2021.csv").book["dataset"]
+    assert untitled["title"]["en"].startswith("TODO") and "export_2021" not in str(untitled)
+    assert "respondents" not in untitled["source"]  # no count that goes stale when the export is replaced
+
+
+def test_a_grid_not_read_as_statements_is_said_with_the_line_to_look_at():
+    from helpers.ingest.draft import draft_with_lines, warning_lines
+
+    levels = ["Очень важно", "Важно", "Скорее неважно", "Совсем неважно"]
+    draft = _draft(
+        {
+            "Категория респондента": GROUPS_20,
+            "Насколько важно? [Цели]": levels * 5,
+            "Насколько важно? [Кадры]": levels[::-1] * 5,
+            "Насколько важно? [Бюджет]": levels[1:] * 6 + levels[:2],
+        }
+    )
+    assert draft.book["statements"] == []
+    text, where = draft_with_lines(draft.book, draft.notes, "x", "answers.csv", draft.unused)
+    (line,) = [w for w in warning_lines(draft.warnings, where, "codebook.yaml") if "grid" in w]
+    number = int(line.split(" line ")[1].split()[0])
+    assert "3 columns of the grid 'Насколько важно?'" in line and "'Важно'" in line
+    assert "Насколько важно? [Цели]" in text.splitlines()[number - 1] or "Насколько важно? [Цели]" in "".join(
+        text.splitlines()[number - 1 : number + 2]
+    )
+
+
+def test_a_compound_neutral_label_makes_a_grid_and_its_doubt_is_said():
+    labels = ["Полностью не согласен", "Не согласен", "Нейтрально / нет мнения", "Согласен", "Полностью согласен"]
+    draft = _draft({"Категория респондента": GROUPS_20, "Q [a]": labels * 4, "Q [b]": labels[::-1] * 4})
+    assert len(draft.book["statements"]) == 2 and draft.book["scale"]["labels"][3]["ru"] == "Нейтрально / нет мнения"
+    assert any("Нейтрально / нет мнения" in message and "scale.missing" in message for _, message in draft.warnings)
+
+
+def test_an_id_column_that_repeats_is_named_with_its_lines():
+    draft = _draft(
+        {
+            "ID": [str(i) for i in range(19)] + ["7"],
+            "Категория респондента": GROUPS_20,
+            "Q [a]": ["Согласен", "Не согласен", "Нейтрально", "Согласен"] * 5,
+            "Q [b]": ["Нейтрально", "Согласен", "Не согласен", "Не согласен"] * 5,
+        }
+    )
+    (message,) = [m for path, m in draft.warnings if path == ("export", "id_column")]
+    assert "'7' on lines 9, 21" in message

@@ -71,6 +71,11 @@ def category_lookup(field: dict) -> dict[str, str]:
     )
 
 
+#: `export.id_column` of an export without a respondent id (Google Forms collects none; a timestamp is no id: two
+#: respondents may send in the same second): each respondent is named by the line of the export its record starts on.
+ROW_ID = "@row"
+
+
 def respondent_ids(cells: pd.Series) -> pd.Series:
     """Respondent ids as a person reads them: spaces around an id (non-breaking ones too) do not count.
 

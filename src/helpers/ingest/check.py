@@ -41,7 +41,9 @@ PLACEHOLDER_FACTOR = "__todo__"
 #: sample may hold no respondent of a stakeholder type or pilot body the codebook lists (`make report` accepts
 #: both), nor may respondents write an option's own words as their "Other" text. A misspelled label is not among
 #: them: its answers are listed as unknown answers, which are to fix.
-INFORMATION = {"unused column", "never found", "option as other", "no wording"}
+INFORMATION = {"unused column", "never found", "option as other", "no wording", "near option", "no title"}
+#: At most this many "Other" texts close to an option are a respondent's words, not a misspelt option.
+NEAR_OPTION_ROWS = 2
 
 
 @dataclass(frozen=True)
@@ -264,9 +266,11 @@ def _options_read_as_other(codebook: Codebook, canonical: pd.DataFrame, headers:
             close = difflib.get_close_matches(norm(text), [norm(o) for o in options], n=1, cutoff=0.8)
             if close:
                 option = next(o for o in options if norm(o) == close[0])
+                # Many respondents writing nearly an option's words: the codebook misspells the option. One or
+                # two: as likely a respondent's own words that resemble it ("Көшбасшылық", "Басшылық").
                 findings.append(
                     Finding(
-                        "unknown answer",
+                        "unknown answer" if count > NEAR_OPTION_ROWS else "near option",
                         repr(headers.get(question["id"], question["id"])),
                         f"{text!r} ({count} row(s)) is no option the codebook knows, so it is read as "
                         'the respondent\'s own words ("Other")',
@@ -372,6 +376,11 @@ def check_dataset(name: str, root: Path | None = None) -> list[Finding]:
     if not isinstance(raw, dict):
         return [Finding("codebook", paths.relative(paths.codebook), "not a YAML mapping of sections")]
     findings = todo_findings(raw)
+    title = (raw.get("dataset") or {}).get("title")
+    if any(str(t).startswith(TODO) for t in (title.values() if isinstance(title, dict) else [title]) if t):
+        findings.append(
+            Finding("no title", "dataset.title", "still TODO: the report shows it as it is until you write one")
+        )
     source = paths.relative(paths.codebook)
     try:  # made as step 01 makes it (helpers.codebook.codebook_from), the TODO factors filled by a placeholder
         codebook = codebook_from(_without_todos(raw), source)

@@ -54,19 +54,26 @@ def _comment(note: str | None) -> str:
     return f"  # {note}" if note else ""
 
 
-def _lines(node, path: tuple, notes: dict, indent: int) -> list[str]:
+def _lines(node, path: tuple, notes: dict, indent: int, where: dict | None = None) -> list[str]:
+    """The YAML lines of `node`; `where` gets, for each entry's path, its line's index among them."""
     pad = "  " * indent
     out: list[str] = []
+    where = {} if where is None else where
     if isinstance(node, dict):
         for key, value in node.items():
             here = (*path, key)
             note = notes.get(here)
             if _inline(value):
+                where[here] = len(out)
                 out.append(f"{pad}{key}: {_flow(value)}{_comment(note)}")
             else:
                 out += [f"{pad}# {line}" for line in (note or "").splitlines()]
+                where[here] = len(out)
                 out.append(f"{pad}{key}:")
-                out += _lines(value, here, notes, indent + 1)
+                inner: dict = {}
+                start = len(out)
+                out += _lines(value, here, notes, indent + 1, inner)
+                where.update({k: start + v for k, v in inner.items()})
     else:
         for i, item in enumerate(node):
             here = (*path, i)
@@ -74,11 +81,15 @@ def _lines(node, path: tuple, notes: dict, indent: int) -> list[str]:
             if _inline(item) or (
                 isinstance(item, dict) and all(not isinstance(v, (dict, list)) for v in item.values())
             ):
+                where[here] = len(out)
                 out.append(f"{pad}- {_flow(item)}{_comment(note)}")
                 continue
             out += [f"{pad}# {line}" for line in (note or "").splitlines()]
-            inner = _lines(item, here, notes, indent + 1)
+            where[here] = len(out)
+            inner_where: dict = {}
+            inner = _lines(item, here, notes, indent + 1, inner_where)
             inner[0] = f"{pad}- {inner[0][len(pad) + 2 :]}"
+            where.update({k: where[here] + v for k, v in inner_where.items()})
             out += inner
     return out
 
@@ -87,6 +98,13 @@ def draft_yaml(
     book: dict, notes: dict, name: str, source: str, unused: dict | None = None, roles: dict | None = None
 ) -> str:
     """The draft codebook as YAML text: header, sections with their guesses, the TODO block before factors."""
+    return draft_with_lines(book, notes, name, source, unused, roles)[0]
+
+
+def draft_with_lines(
+    book: dict, notes: dict, name: str, source: str, unused: dict | None = None, roles: dict | None = None
+) -> tuple[str, dict]:
+    """(the draft's YAML text, entry path -> its line number in that text, counted from 1)."""
     role_text = ""
     if roles:
         role_text = ", one of:\n" + "\n".join(f"#        {r}: {m}" for r, m in roles.items()) + "\n#     "
@@ -99,8 +117,37 @@ def draft_yaml(
         lines.append("# Export columns this draft does not use:")
         lines += [f"#   {header!r}: {why}" for header, why in unused.items()]
     lines.append("")
+    where: dict = {}
     for key, value in book.items():
         if key == "factors":
-            lines += ["", TODO_BLOCK.format(roles=role_text, name=name)]
-        lines += _lines({key: value}, (), notes, 0)
-    return "\n".join(lines) + "\n"
+            lines += ["", *TODO_BLOCK.format(roles=role_text, name=name).splitlines()]
+        inner: dict = {}
+        start = len(lines)
+        lines += _lines({key: value}, (), notes, 0, inner)
+        where.update({path: start + i + 1 for path, i in inner.items()})
+    return "\n".join(lines) + "\n", where
+
+
+def empty_slots(book: dict) -> int:
+    """How many language slots (en, ru, kk) of the draft's labels and texts are empty: `make translations` lists them."""
+
+    def count(node) -> int:
+        if isinstance(node, dict):
+            if node and set(node) <= set(LANGUAGES) and len(node) == len(LANGUAGES):
+                return sum(v is None or v == "" for v in node.values())
+            return sum(count(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(count(v) for v in node)
+        return 0
+
+    return count(book)
+
+
+def warning_lines(warnings: list, where: dict, file: str) -> list[str]:
+    """Each of the draft's warnings as one line naming the line of codebook.yaml to look at."""
+    out = []
+    for path, message in warnings:
+        line = where.get(tuple(path)) if path else None
+        at = f"{file} line {line} ({'.'.join(map(str, path))})" if line else file
+        out.append(f"  ! {at}: {message}")
+    return out

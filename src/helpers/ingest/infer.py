@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.codebook import Codebook
-from helpers.ingest.cells import parse_duration
+from helpers.ingest.cells import ROW_ID, parse_duration
 from helpers.ingest.encoding import detect_encoding, sniff_delimiter
 from helpers.ingest.load import read_export
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, recognise_scale
@@ -53,6 +53,8 @@ KOBO_META = {
     "_attachments",
     "_geolocation",
 }
+#: Survey tools' own id of a submission (KoboToolbox, Qualtrics, SurveyMonkey, LimeSurvey, Microsoft Forms).
+TOOL_IDS = {"_id", "_uuid", "_index", "responseid", "respondent id", "response id", "id"}
 ID_HEADER = re.compile(
     r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
     r"нөмір|респондент( id)?)$"
@@ -105,6 +107,7 @@ DATE_FORMATS = (
     "%m/%d/%Y %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S.%f%z",
 )
+_NUMERIC = re.compile(r"\s*-?\d+(?:[.,]\d+)?\s*")
 _GRID = re.compile(r"^(?P<question>.*\S)\s*\[(?P<row>[^\]]+)\]\s*$")
 _KAZAKH = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 _CYRILLIC = re.compile("[А-Яа-яЁё]")
@@ -123,6 +126,9 @@ class Draft:
     book: dict
     notes: dict = field(default_factory=dict)
     unused: dict = field(default_factory=dict)  # header -> why it is not used
+    #: What the draft is unsure of, for a person to look at: (path of the codebook entry, or None; the reason).
+    #: `make new-dataset` prints each with the line of codebook.yaml it concerns (helpers.ingest.draft).
+    warnings: list = field(default_factory=list)
 
 
 # --- small readers ------------------------------------------------------------------------------------
@@ -215,7 +221,8 @@ def split_choices(cells: list[str], separator: str = ",") -> tuple[list[str], li
                 break
     counts = Counter(p for c in cells for p in c)
     always_last = {p for p in counts if all(c[-1] == p for c in cells if p in c)}
-    limit = min(2, max(1, int(0.02 * len(cells))))
+    # Respondents' own words recur a little ("Обучение" three times in 100 answers); options recur more.
+    limit = max(2, int(0.05 * len(cells)))
     free = sorted((p for p in counts if p in always_last and counts[p] <= limit), key=str)
     # A lone rarely chosen last option looks the same as one person's words: "Other" needs two such texts.
     if len(free) < 2:
@@ -257,6 +264,8 @@ def _is_checkbox(series: pd.Series) -> tuple[list[str], list[str]] | None:
         return sorted({t for c in tokens for t in c}), []  # option letters, as a plain export writes them
     if not cells or not any("," in c for c in cells):
         return None
+    if all(_NUMERIC.fullmatch(c) for c in cells):
+        return None  # "3,0" years written where the comma is the decimal separator: a number, not two options
     options, free = split_choices(cells)
     in_cells = Counter(p for c in cells for p in _pieces(c, options))
     several = sum(1 for c in cells if len(_pieces(c, options)) > 1)
@@ -282,6 +291,36 @@ def _pieces(cell: str, options: list[str]) -> list[str]:
             rest = pattern.sub("", rest, count=1)
             found.append(option)
     return found
+
+
+def _looks_like_codes(series: pd.Series) -> bool:
+    """Cells written like ids ("R12", "S000123"): letters then digits; never numbers alone (ages, counts), dates,
+    addresses or sentences."""
+    cells = _filled(series)
+    return bool(len(cells)) and bool(cells.str.fullmatch(r"[A-Za-zА-Яа-я]{1,4}[-_]?\d{1,9}").all())
+
+
+def _repeats(series: pd.Series) -> str:
+    """The first repeated value of a column and the lines it is on: "'17' on lines 5 and 9"."""
+    cells = series.astype(str).str.strip()
+    repeated = cells[cells.duplicated(keep=False) | cells.eq("")]
+    if repeated.empty:
+        return "no repeat"
+    value = repeated.iloc[0]
+    lines = [str(i) for i in cells.index[cells.eq(value)][:5]]
+    return f"{value!r} on lines {', '.join(lines)}" if value else f"blank on lines {', '.join(lines)}"
+
+
+def _single_choice(cells: pd.Series) -> tuple[list[str], list[str]]:
+    """(options in order of first appearance, free texts) of a single-choice column: with two or more answers far
+    rarer than every other ("Other" texts), those are the respondents' own words."""
+    counts = cells.value_counts(sort=False)
+    limit = 1 if len(cells) < 40 else max(2, int(0.04 * len(cells)))
+    rare = [v for v, k in counts.items() if k <= limit]
+    common = [v for v, k in counts.items() if k > limit]
+    if len(rare) >= 2 and len(common) >= 2 and 2 * max(counts[v] for v in rare) <= min(counts[v] for v in common):
+        return [v for v in dict.fromkeys(cells) if v in common], sorted(rare, key=str)
+    return list(dict.fromkeys(cells)), []
 
 
 # --- profile fields ---------------------------------------------------------------------------------------
@@ -331,6 +370,7 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     notes: dict = {}
     unused: dict = {}
     used: set[str] = set()
+    warnings: list = []
     language = Counter(language_of(c) for c in columns).most_common(1)[0][0]
 
     # Likert statements: columns whose every answer is on a scale (Google Forms grids: 'Question [Row]').
@@ -365,16 +405,30 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         cells = frame[c].astype(str).str.strip()
         return cells.ne("").all() and cells.is_unique
 
-    by_header = [c for c in columns if ID_HEADER.match(c.strip().casefold()) and unique(c)]
-    id_column = (by_header or [c for c in meta if unique(c)] or [c for c in candidates if unique(c)] or [None])[0]
-    if id_column is None:
-        raise ValueError("no column holds a unique, never-blank value per respondent to serve as the respondent id")
+    # A timestamp is never an id (two respondents may send in the same second), nor is a free text.
+    named = [c for c in columns if ID_HEADER.match(c.strip().casefold()) and c not in statements]
+    by_header = [c for c in named if unique(c)]
+    tool_ids = [c for c in meta if c.strip().casefold() in TOOL_IDS and unique(c)]
+    coded = [c for c in candidates if unique(c) and _looks_like_codes(frame[c])]
+    id_column = (by_header or tool_ids or coded or [ROW_ID])[0]
+    if not by_header and named:
+        repeated = _repeats(frame[named[0]])
+        warnings.append(
+            (
+                ("export", "id_column"),
+                f"the column {named[0]!r} names a respondent id but is not one per respondent ({repeated}); "
+                "the draft names respondents otherwise: give each respondent one id in the export, or keep this",
+            )
+        )
     why_id = (
         "its header names an id"
         if id_column in by_header
-        else "the survey tool's own column, unique per respondent (the export has no respondent id)"
-        if id_column in meta
-        else "the first column whose every value is unique"
+        else "the survey tool's own id of each submission"
+        if id_column in tool_ids
+        else "the first column of codes unique per respondent"
+        if id_column in coded
+        else "the export has no respondent id (a timestamp is none: two answers may share one), so each "
+        "respondent is named by the line of the export its answers are on"
     )
     notes[("export", "id_column")] = f"guess: {why_id}"
     used.add(id_column)
@@ -444,12 +498,12 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         if header in used:
             continue
         cells = _filled(frame[header])
-        if header in checkboxes or (
-            columns.index(header) > first_question
-            and 2 <= cells.nunique() <= 12
-            and cells.nunique() <= max(2, len(frame) / 3)
-        ):
-            options, free = checkboxes.get(header) or (list(dict.fromkeys(cells)), [])
+        few_answers = 2 <= cells.nunique() <= 12 and cells.nunique() <= max(2, len(frame) / 3)
+        # A header that asks ("…?") is a question wherever it stands; other columns of few answers are questions
+        # after the first question, profile fields (education, position) before it.
+        asks = header.rstrip().endswith("?") and profile_type(frame[header])[0]["type"] == "category"
+        if header in checkboxes or (few_answers and (columns.index(header) > first_question or asks)):
+            options, free = checkboxes.get(header) or _single_choice(cells)
             qid = f"q{len(questions) + 1}"
             i = len(questions)
             if header in option_columns:
@@ -539,6 +593,9 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         notes[("scale", "missing")] = 'guess: "no opinion" answers, counted as missing' + (
             "; not on any known scale: " + ", ".join(map(repr, scale["unmatched"])) if scale["unmatched"] else ""
         )
+    if statements:
+        warnings += [(("scale", "values"), doubt) for doubt in scale["doubts"]]
+    warnings += _grids_not_read(frame, statements, book)
 
     book["factors"] = []
     grid_questions = []
@@ -550,12 +607,72 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
             grid_questions.append(match["question"])
         book["statements"].append({"id": f"s{k:02d}", "factor": TODO, "column": header, "text": labelled(text)})
         notes[("statements", k - 1)] = "guess: a Likert row" + (f" of the grid {match['question']!r}" if match else "")
-    title = title or Path(info["file"]).stem
-    book["dataset"] = {
-        "title": labelled(title, "en"),
-        "source": f"{shape.replace('_', ' ').title()} export {info['file']}, {len(frame)} respondents",
+    book["dataset"], notes[("dataset", "title")] = dataset_entry(title or title_of_file(info["file"]), shape)
+    unused.update({c: "not recognised" for c in columns if c not in used and c not in unused})
+    return Draft(book=book, notes=notes, unused=unused, warnings=warnings)
+
+
+#: What a title the export does not give is, in the draft: shown as it is until a person writes one.
+TITLE_TODO = "TODO: the survey's title"
+#: How Google Forms and Microsoft Forms name a download: "<form title> (Responses).csv".
+_RESPONSES_FILE = re.compile(r"^(?P<title>.+?)\s*\((?:responses|ответы|жауаптар|answers)\)(?:\s*\(\d+\))?$", re.I)
+
+
+def title_of_file(file: str) -> str | None:
+    """The form's title where the export's file name holds it (Google Forms: 'Анкета (ответы).csv'), else None."""
+    match = _RESPONSES_FILE.match(Path(file).stem)
+    return match["title"].strip() if match else None
+
+
+def dataset_entry(title: str | None, tool: str) -> tuple[dict, str]:
+    """(the draft's `dataset:` entry, the note on its title). The source says what the export is, never its file
+    name or its count, which change when the export is replaced."""
+    entry = {
+        "title": labelled(title) if title else {"en": TITLE_TODO, "ru": None, "kk": None},
+        "source": f"{tool.replace('_', ' ')} export; TODO: who collected it, when and how",
         "synthetic": False,
     }
-    notes[("dataset", "title")] = "guess: the folder name; give the survey's title in each language"
-    unused.update({c: "not recognised" for c in columns if c not in used and c not in unused})
-    return Draft(book=book, notes=notes, unused=unused)
+    note = (
+        "guess: the title the export gives; add it in the other languages"
+        if title
+        else "TODO: the export gives no title: write the survey's title (the report shows it)"
+    )
+    return entry, note
+
+
+def _grids_not_read(frame: pd.DataFrame, statements: list[str], book: dict) -> list:
+    """A warning for each grid ('Question [Row]' headers, two or more) whose rows were not read as statements:
+    the answers that are on no scale this knows, and the entry the columns became instead."""
+    grids: dict[str, list[str]] = {}
+    for header in frame.columns:
+        match = _GRID.match(str(header))
+        if match and header not in statements:
+            grids.setdefault(match["question"], []).append(str(header))
+    found = []
+    for question, headers in grids.items():
+        if len(headers) < 2:
+            continue
+        answers = sorted({a for h in headers for a in _filled(frame[h]).unique()}, key=str)
+        unplaced = [a for a in answers if not is_scale_answer(a)]
+        entry = _entry_of(book, headers[0])
+        reason = (
+            f"answers on no agreement scale this knows: {', '.join(map(repr, unplaced[:4]))}"
+            if unplaced
+            else "fewer than three different answers on a scale"
+        )
+        found.append(
+            (
+                entry,
+                f"{len(headers)} columns of the grid {question!r} were not read as statements ({reason}); if they are "
+                "Likert statements, list them under `statements:` and their answers under `scale:`",
+            )
+        )
+    return found
+
+
+def _entry_of(book: dict, header: str):
+    for section in ("questions", "profile"):
+        for i, entry in enumerate(book.get(section) or []):
+            if entry.get("column") == header:
+                return (section, i)
+    return None

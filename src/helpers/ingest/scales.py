@@ -193,9 +193,14 @@ def recognise_scale(answers: list[str]) -> dict:
         low = 0 if numbers[0] == 0 else 1
         top = numbers[-1]
         tops = [r.point for r in on_scale.values() if r.number == top and r.point]
-        if top < 4 or (top == 4 and not tops):
-            doubts.append(f"the highest answer is {top}: a {max(top, 5)}-point scale assumed, check scale.values")
-            top = max(top, 5)
+        if top < 4:
+            doubts.append(f"the highest answer is {top}: a 5-point scale assumed, check scale.values")
+            top = 5
+        elif not tops and not any(r.point for r in on_scale.values()):
+            doubts.append(
+                f"answers are the numbers {numbers[0]}-{top} only: a {top}-point scale assumed (if yours has more "
+                "points, nobody chose the others: extend scale.values)"
+            )
         values = list(range(low, top + 1))
         for answer, reading in sorted(on_scale.items(), key=lambda p: p[1].number):
             if reading.point is None:

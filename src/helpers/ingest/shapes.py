@@ -30,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.ingest.cells import each_distinct
+from helpers.ingest.cells import ROW_ID, each_distinct
 from helpers.codebook import Codebook
 from helpers.errors import NOTICE, Problem, printable
 from helpers.ingest.load import export_columns
@@ -115,6 +115,8 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd
     for key in export_columns(codebook):
         if key in mapping:
             canonical[key] = raw[mapping[key]].astype(str)
+        elif key == ROW_ID and key == codebook.export["id_column"]:
+            canonical[key] = pd.Series(raw.index, index=raw.index).astype(str)  # the line number: see cells.ROW_ID
     problems = _collapse_option_columns(raw, codebook, canonical, claimed, source)
     problems += in_export_words(_read_choice_cells(codebook, canonical, source), mapping)
     missing = [key for key in export_columns(codebook) if key not in canonical.columns]
@@ -216,6 +218,12 @@ def _collapse_option_columns(raw, codebook, canonical, claimed, source) -> list[
                         )
                     )
             chosen = chosen.str.cat(np.where(ticked, letter, ""), sep=" ").str.strip()
+        # An "Other" option with no column of its own (LimeSurvey's and SPSS's `q1_other` holds the words only):
+        # chosen where the respondent wrote words.
+        other_column = question.get("other_column")
+        if other and not other & set(columns) and other_column in canonical.columns:
+            wrote = canonical[other_column].fillna("").str.strip().ne("").to_numpy()
+            chosen = chosen.str.cat(np.where(wrote, sorted(other)[0], ""), sep=" ").str.strip()
         canonical[qid] = chosen.str.replace(_SPACES, " ", regex=True)
         other_column = question.get("other_column")
         if other_column and (other_column not in canonical.columns or canonical[other_column].eq("").all()):

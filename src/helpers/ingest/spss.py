@@ -18,6 +18,9 @@ import pandas as pd
 
 from helpers.ingest.infer import (
     ID_HEADER,
+    OTHER_LABEL,
+    dataset_entry,
+    language_of,
     PILOT_BODY_WORDS,
     STAKEHOLDER_WORDS,
     TODO,
@@ -28,7 +31,25 @@ from helpers.ingest.infer import (
 )
 from helpers.ingest.scales import is_no_opinion, recognise_scale
 
+_OTHER_VARIABLE = re.compile(r"^(?P<question>.+?)[_.]?(?:other|oth|other_text|text|TEXT|Other)$")
+_OTHER_WORDS = re.compile(r"^\s*(other|другое|иное|басқа)\b", re.I)
 _OPTION_VARIABLE = re.compile(r"^(?P<question>.+?)[_.](?P<option>[A-Za-z0-9]+)$")
+
+
+def _is_other(label: str) -> bool:
+    """An option whose label says "Other" (Другое, Басқа), with or without "(please specify)"."""
+    return bool(_OTHER_WORDS.match(str(label)))
+
+
+def _is_numeric(cells: pd.Series) -> bool:
+    filled = cells.astype(str).str.strip().loc[lambda t: t.ne("")]
+    return bool(filled.str.fullmatch(r"-?\d+(?:\.\d+)?").all())
+
+
+def _without_name(text: str, name: str) -> str:
+    """A variable label without the variable's name put before it by the tool ('q3. Ваш стаж', '[q3] ...')."""
+    stripped = re.sub(r"^\s*\[?" + re.escape(name) + r"\]?\s*(?:[.:)\-–—]\s*|\s+)", "", str(text), flags=re.I)
+    return stripped.strip() or str(text)
 
 
 def _declared_codes(ranges: list[dict], labels: dict[str, str]) -> set[str]:
@@ -77,7 +98,7 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
     columns = list(meta.column_names)
 
     def text_of(name):
-        return labels.get(name) or name
+        return _without_name(labels.get(name) or name, name)
 
     # Codes the file declares user-missing (SPSS "missing values"), per variable: kept by the loader in the
     # Likert variables and counted as "no opinion" through scale.missing, whatever their label says.
@@ -110,7 +131,19 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
     checkbox = {q: names for q, names in groups.items() if len(names) >= 2}
     in_checkbox = {n for names in checkbox.values() for n in names}
 
-    remaining = [c for c in columns if c not in statements and c not in in_checkbox]
+    # Free text of an "Other" option: a string variable named after its question ('q1_other', 'Q5_4_TEXT').
+    singles = {c for c in columns if value_labels.get(c) and c not in statements}
+    other_of = {}
+    for name in columns:
+        match = _OTHER_VARIABLE.match(name)
+        if not match or name in statements or name in in_checkbox or _is_numeric(frame[name]):
+            continue
+        owner = next(
+            (q for q in (match["question"], match["question"].rstrip("_")) if q in checkbox or q in singles), None
+        )
+        if owner is not None:
+            other_of[owner] = name
+    remaining = [c for c in columns if c not in statements and c not in in_checkbox and c not in other_of.values()]
     unique = [c for c in remaining if frame[c].astype(str).str.strip().ne("").all() and frame[c].is_unique]
     id_column = next(
         (c for c in unique if ID_HEADER.match(c.casefold()) or ID_HEADER.match(text_of(c).casefold())),
@@ -145,12 +178,9 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         if _word_score(f"{stakeholder} {text_of(stakeholder)}", STAKEHOLDER_WORDS)
         else "guess: the first variable with value labels"
     )
+    dataset, notes[("dataset", "title")] = dataset_entry(title or (meta.file_label or "").strip() or None, "SPSS .sav")
     book: dict = {
-        "dataset": {
-            "title": {"en": title or (meta.file_label or Path(path).stem), "ru": None, "kk": None},
-            "source": f"SPSS file {info['file']}, {len(frame)} respondents",
-            "synthetic": False,
-        },
+        "dataset": dataset,
         "export": export,
         "stakeholders": [{"code": c, "label": labelled(t)} for c, t in value_labels[stakeholder].items()],
     }
@@ -161,7 +191,7 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         book["pilot_bodies"] = [{"code": c, "label": labelled(t)} for c, t in value_labels[pilot].items()]
     profile, questions = [], []
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    used = {id_column, stakeholder, pilot, *statements}
+    used = {id_column, stakeholder, pilot, *statements, *other_of.values()}
     for name in columns:
         if name in used or (name in in_checkbox and not any(name == names[0] for names in checkbox.values())):
             continue
@@ -177,17 +207,59 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
                 for i, n in enumerate(names)
             ]
             stem = re.split(r":\s|\s-\s|\s*\[", text_of(names[0]))[0].strip() or question
-            questions.append({"id": question, "text": labelled(stem), "options": options})
+            entry = {"id": question, "text": labelled(stem), "options": options}
+            if question in other_of:
+                options.append(
+                    {
+                        "letter": letters[len(options)],
+                        "name": "other",
+                        "text": labelled(OTHER_LABEL[language_of(stem)]),
+                        "other": True,
+                    }
+                )
+                entry["other_column"] = other_of[question]
+                notes[("questions", len(questions), "other_column")] = (
+                    'guess: the free text of "Other", a string variable named after the question; a respondent '
+                    'who wrote one chose "Other"'
+                )
+            questions.append(entry)
             notes[("questions", len(questions) - 1)] = (
                 f"guess: checkbox question, one 0/1 variable per option ({', '.join(names)})"
             )
             continue
+        if value_labels.get(name) and not questions and not text_of(name).rstrip().endswith("?"):
+            # Value labels before any question, on a variable that does not ask ("Образование"): a profile field.
+            profile.append(
+                {
+                    "id": name,
+                    "type": "category",
+                    "values": list(value_labels[name]),
+                    "value_labels": {c: labelled(t) for c, t in value_labels[name].items()},
+                    "label": labelled(text_of(name)),
+                }
+            )
+            notes[("profile", len(profile) - 1, "type")] = "guess: value labels on a variable before the questions"
+            continue
         if value_labels.get(name):
             options = [
-                {"letter": letters[i], "name": c, "text": labelled(t)}
+                {"letter": letters[i], "name": c, "text": labelled(t), **({"other": True} if _is_other(t) else {})}
                 for i, (c, t) in enumerate(value_labels[name].items())
             ]
-            questions.append({"id": name, "text": labelled(text_of(name)), "options": options})
+            entry = {"id": name, "text": labelled(text_of(name)), "options": options}
+            if name in other_of:
+                if not any(o.get("other") for o in options):
+                    options.append(
+                        {
+                            "letter": letters[len(options)],
+                            "text": labelled(OTHER_LABEL[language_of(text_of(name))]),
+                            "other": True,
+                        }
+                    )
+                entry["other_column"] = other_of[name]
+                notes[("questions", len(questions), "other_column")] = (
+                    'guess: the free text of "Other", named after the question'
+                )
+            questions.append(entry)
             notes[("questions", len(questions) - 1)] = "from the value labels: a single-choice question"
             continue
         spec, why = profile_type(frame[name])
@@ -225,4 +297,7 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         and c not in {q["id"] for q in questions}
         and c not in {p["id"] for p in profile}
     }
-    return Draft(book=book, notes=notes, unused=unused)
+    warnings = (
+        [(("scale", "values"), d) for d in recognise_scale(list(numbered.values()))["doubts"]] if numbered else []
+    )
+    return Draft(book=book, notes=notes, unused=unused, warnings=warnings)

@@ -16,7 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.ingest.infer import KOBO_META, PILOT_BODY_WORDS, STAKEHOLDER_WORDS, TODO, Draft, _word_score, language_of
+from helpers.ingest.infer import (
+    KOBO_META,
+    PILOT_BODY_WORDS,
+    STAKEHOLDER_WORDS,
+    TODO,
+    Draft,
+    _word_score,
+    dataset_entry,
+    language_of,
+    profile_type,
+)
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, recognise_scale
 
 METADATA_TYPES = {
@@ -85,6 +95,16 @@ def read_xlsform(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return survey, choices
 
 
+def form_title(path: Path) -> str | None:
+    """The form's title from the XLSForm's `settings` sheet (`form_title`), if it has one."""
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    settings = next((f for name, f in sheets.items() if name.strip().casefold() == "settings"), None)
+    if settings is None or "form_title" not in settings.columns or settings.empty:
+        return None
+    value = str(settings["form_title"].iloc[0] or "").strip()
+    return value if value and value != "nan" else None
+
+
 def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str | None = None) -> Draft:
     """A draft codebook from an XLSForm and its export `frame` (text cells, as the loader reads them)."""
     survey, choices = read_xlsform(form)
@@ -132,6 +152,23 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
             if role == "stakeholder" and stakeholder is None:
                 stakeholder = (name, entries)
                 continue
+        label_text = next((t for t in text.values() if t), "") or ""
+        if base == "select_one" and list_name in lists and not questions and not label_text.rstrip().endswith("?"):
+            # A select_one before any question that does not ask ("Образование"): a profile field of categories.
+            entries = lists[list_name]
+            profile.append(
+                {
+                    "id": name,
+                    "type": "category",
+                    "values": [e["name"] for e in entries],
+                    "value_labels": {e["name"]: e["label"] for e in entries},
+                    "label": text,
+                }
+            )
+            notes[("profile", len(profile) - 1, "type")] = (
+                f"from the form: select_one {list_name}, before the questions"
+            )
+            continue
         if base in ("select_one", "select_multiple") and list_name in lists:
             options = [
                 {
@@ -152,10 +189,16 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
             continue
         if base in PROFILE_TYPES:
             entry = {"id": name, "type": PROFILE_TYPES[base]}
+            why = f"from the form: {base}"
             if base == "date":
                 entry["format"] = "%Y-%m-%d"
+            column = headers.get(name)
+            if base == "text" and column in frame.columns:  # a text the answers show to be durations, dates, years
+                spec, found = profile_type(frame[column])
+                if spec["type"] in ("duration", "date", "years", "decimal_years"):
+                    entry, why = {"id": name, **spec}, f"from the form: text; {found.removeprefix('guess: ')}"
             profile.append({**entry, "label": text})
-            notes[("profile", len(profile) - 1, "type")] = f"from the form: {base}"
+            notes[("profile", len(profile) - 1, "type")] = why
     for question in questions:
         if question["id"] in other_text:
             question["other_column"] = other_text[question["id"]]
@@ -176,12 +219,9 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
     }
     notes[("export", "id_column")] = "guess: KoboToolbox's submission id"
     notes[("export", "stakeholder_column")] = "guess: the select_one whose name or label names a stakeholder type"
+    dataset, notes[("dataset", "title")] = dataset_entry(title or form_title(form), "KoboToolbox (XLSForm)")
     book: dict = {
-        "dataset": {
-            "title": {"en": title or Path(form).stem, "ru": None, "kk": None},
-            "source": f"KoboToolbox export {info['file']} of the form {Path(form).name}, {len(frame)} respondents",
-            "synthetic": False,
-        },
+        "dataset": dataset,
         "export": export,
         "stakeholders": [{"code": e["name"], "label": e["label"]} for e in stakeholder[1]],
     }

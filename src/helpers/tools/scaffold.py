@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from helpers.codebook import Codebook
-from helpers.ingest.draft import draft_yaml
+from helpers.ingest.draft import draft_with_lines, empty_slots, warning_lines
 from helpers.ingest.infer import infer_codebook, read_any_export
 from helpers.ingest.load import export_columns
 from helpers.paths import REPO_ROOT, dataset_paths
@@ -60,23 +60,33 @@ def paper_roles() -> dict:
     return {str(k): (v if isinstance(v, str) else (v or {}).get("meaning", "")) for k, v in roles.items()}
 
 
-def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, dict]:
-    """(draft codebook YAML, the draft's book) for the export `source` (and its XLSForm `form`)."""
+def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, dict, list[str]]:
+    """(draft codebook YAML, the draft's book, what the draft is unsure of: one line each, naming the line of
+    codebook.yaml to look at) for the export `source` (and its XLSForm `form`)."""
     frame, info = read_any_export(source)
     if form is not None:
         from helpers.ingest.xlsform import infer_from_xlsform
 
-        draft = infer_from_xlsform(form, frame, info, name)
+        draft = infer_from_xlsform(form, frame, info)
         origin = f"{source.name} and the XLSForm {form.name}"
     elif source.suffix.lower() == ".sav":
         from helpers.ingest.spss import infer_from_sav
 
-        draft = infer_from_sav(source, frame, info, name)
+        draft = infer_from_sav(source, frame, info)
         origin = f"{source.name} (its SPSS variable and value labels)"
     else:
-        draft = infer_codebook(frame, info, name)
+        draft = infer_codebook(frame, info)
         origin = source.name
-    return draft_yaml(draft.book, draft.notes, name, origin, draft.unused, paper_roles()), draft.book
+    text, where = draft_with_lines(draft.book, draft.notes, name, origin, draft.unused, paper_roles())
+    file = f"data/raw/{name}/codebook.yaml"
+    lines = warning_lines(draft.warnings, where, file)
+    slots = empty_slots(draft.book)
+    if slots:
+        lines.append(
+            f"  {slots} label slot(s) in en, ru or kk are empty (the export has one language): "
+            f"make translations DATA={name} lists them"
+        )
+    return text, draft.book, lines
 
 
 #: What `make new-dataset` says when NAME is not given: its own variable, not the DATA= of the other targets.
@@ -98,7 +108,9 @@ def new_dataset(name: str, source: str | None = None, form: str | None = None) -
         form_path = Path(form).expanduser() if form else None
         if form_path is not None and not form_path.is_file():
             raise FileNotFoundError(f"FORM={form}: no such file")
-        text, book = draft_from(source_path, name, form_path)  # before anything is written: a failure leaves nothing
+        text, book, warnings = draft_from(
+            source_path, name, form_path
+        )  # before anything is written: a failure leaves nothing
         paths.raw.mkdir(parents=True)
         shutil.copyfile(source_path, paths.raw / source_path.name)
         if form_path is not None:
@@ -113,7 +125,7 @@ def new_dataset(name: str, source: str | None = None, form: str | None = None) -
             n_profile=len(book["profile"]),
             n_stakeholders=len(book["stakeholders"]),
             bodies=f", {len(book['pilot_bodies'])} pilot bodies" if book.get("pilot_bodies") else "",
-        )
+        ) + (("Look at (the draft is unsure):\n" + "\n".join(warnings) + "\n") if warnings else "")
     book = codebook_v2(n_pilot_bodies=4)
     book["dataset"] = {
         "title": f"TODO: title of the {name} survey",
