@@ -51,7 +51,7 @@ def write_sav(path, group, scores, no_opinion, code: int, label: str | None) -> 
     pyreadstat.write_sav(
         pd.DataFrame(data),
         str(path),
-        column_labels={"id": "ID", "role": "Категория респондента", "age": "Возраст", "edu": "Образование"}
+        column_labels={"id": "ID", "role": "Категория респондента", "age": "Возраст", "edu": "Какое у Вас образование?"}
         | {f"s{j + 1}": f"Согласны ли Вы? [{s}]" for j, s in enumerate(STATEMENTS)},
         variable_value_labels={"role": {float(k): g for k, g in enumerate(GROUPS, start=1)}, "edu": EDUCATION}
         | {f"s{j + 1}": scale for j in range(len(STATEMENTS))},
@@ -68,7 +68,7 @@ def write_csv(path, group, scores, no_opinion) -> None:
             row[f"Согласны ли Вы? [{s}]"] = (
                 "Затрудняюсь ответить" if no_opinion[i, j] else "" if np.isnan(value) else LABELS[int(value)]
             )
-        row["Образование"] = EDUCATION[float(i % 3 + 1)]
+        row["Какое у Вас образование?"] = EDUCATION[float(i % 3 + 1)]
         rows.append(row)
     pd.DataFrame(rows).to_csv(path, sep=";", index=False, encoding="cp1251")
 
