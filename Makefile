@@ -190,6 +190,10 @@ check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.ya
 codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
 	$(call checked_make,$(RUN)/01_clean.ipynb)
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
+# The steps drawn from make's own account of `make report` (make -nB --trace, the database for what is phony): the
+# Makefile's defaults, whatever parameters make was given, so the drawing in docs/ (README) is the same for everyone.
+dag: $(ENV_STAMP) ## Draw the steps as this Makefile declares them, what each reads and writes: docs/pipeline.svg
+	@$(PY) -m helpers.tools.dag --output docs/pipeline.svg
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
 	$(PY) -m helpers.tools.synthetic example-v2
 
@@ -255,4 +259,4 @@ bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip
 bench: bench-setup
 
 .PHONY: FORCE env lock report check-parameters clean-data tables priorities figures translations new-dataset \
-  check-codebook codebook example-data test lint format nbdime baseline lab clean help bench bench-setup
+  check-codebook codebook dag example-data test lint format nbdime baseline lab clean help bench bench-setup

@@ -10,4 +10,5 @@ python_check -- the supported Python versions, and the one sentence refusing ano
 lab_kernel -- `make lab`: the named kernel, which runs each notebook in its own copy's environment
 notebook_guard -- one line when a notebook no longer holds the nbval reference (pytest plugin, hook)
 bench_setup -- `make bench`: set-up timings (make env, fresh clone to report, make test), uv beside pip
+dag        -- `make dag`: the steps as the Makefile declares them, what each reads and writes (docs/pipeline.svg)
 """
