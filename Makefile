@@ -190,6 +190,11 @@ check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.ya
 codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
 	$(call checked_make,$(RUN)/01_clean.ipynb)
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'
+# A static site of DATA's report in each REPORT_LANG, from what make report wrote (no notebook runs again), with the
+# pipeline drawn for DATA; then checked in headless Chromium (links, requests out, axe-core), one line without it.
+site: report ## The report, its executed notebooks, codebook, pipeline and benchmarks as a static site: reports/$(DATA)/site/
+	@$(PY) -m helpers.tools.dag --data '$(DATA)' --output $(OUT)/pipeline.svg >/dev/null
+	@$(PY) -m helpers.publish.site '$(DATA)' $(REPORT_LANG) --pipeline $(OUT)/pipeline.svg --check
 # The steps drawn from make's own account of `make report` (make -nB --trace, the database for what is phony): the
 # Makefile's defaults, whatever parameters make was given, so the drawing in docs/ (README) is the same for everyone.
 dag: $(ENV_STAMP) ## Draw the steps as this Makefile declares them, what each reads and writes: docs/pipeline.svg
@@ -259,4 +264,4 @@ bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip
 bench: bench-setup
 
 .PHONY: FORCE env lock report check-parameters clean-data tables priorities figures translations new-dataset \
-  check-codebook codebook dag example-data test lint format nbdime baseline lab clean help bench bench-setup
+  check-codebook codebook site dag example-data test lint format nbdime baseline lab clean help bench bench-setup

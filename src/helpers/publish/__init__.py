@@ -5,6 +5,7 @@ export   -- Tables 1-3 as .xlsx, .docx and LaTeX
 report/  -- the self-contained HTML report (+ templates/), a package: its context, the words of each section, the HTML
 browser  -- headless Chromium: report.pdf and the check that the report renders
 codebook_page -- `make codebook`: the questionnaire as a page with answer distributions, schema.org Dataset
+site     -- `make site`: the report, the executed notebooks, codebook, pipeline and benchmarks as a static site
 """
 
 # The answer distribution is drawn as one figure per factor: answer_distribution_<factor id>.png/.svg/.pdf.
