@@ -49,6 +49,35 @@ export DATA REPORT_LANG ON_INVALID PILOT_BODY NAME FROM FORM
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 GIVEN_PYTHON := $(if $(filter command line,$(origin PYTHON)),$(PYTHON))
 USE_ENV ?= auto
+# The variables of the tools (make help, README): checked before anything runs (before the shell below that asks an
+# active environment), since each of them
+# reaches a shell line. Numbers are digits only; paths and arguments hold no quote, ';', '|', '&', '<', '>', '(',
+# ')', '`' or newline. VIRTUAL_ENV and CONDA_PREFIX come from the environment and pick the environment used.
+TOOL_VARIABLES := JOBS TEST_JOBS PORT BENCH_REPEAT BENCH_SCALE SETUP_REPEAT PYTHON UV USE_PIP USE_ENV LAB_ARGS CHECKED \
+  VIRTUAL_ENV CONDA_PREFIX
+# A value given on the command line or in the environment is looked at unexpanded; a default of this file expanded.
+given = $(if $(filter command line environment%,$(origin $(1))),$(value $(1)),$($(1)))
+$(foreach name,$(TOOL_VARIABLES),$(if $(and $(filter command line environment%,$(origin $(name))),$(findstring $$,$(value $(name)))),$(error $(name) holds a '$$': values of make's variables are plain text (see make help))))
+define NEWLINE
+
+
+endef
+# make splits words at a newline, a shell runs what follows it as a command of its own: no value holds one.
+$(foreach name,$(TOOL_VARIABLES) $(PARAMETERS),$(if $(findstring $(NEWLINE),$(call given,$(name))),$(error $(name) holds a line break: values of make's variables are one line)))
+DIGITS := 0 1 2 3 4 5 6 7 8 9
+PATH_CHARACTERS := $(NAME_CHARACTERS) / + ~
+ARGUMENT_CHARACTERS := $(PATH_CHARACTERS) = , : @
+not-a-number = $(or $(filter-out 1,$(words $(1))),$(call without-name-characters,$(1),$(DIGITS)))
+$(foreach name,JOBS TEST_JOBS PORT BENCH_REPEAT SETUP_REPEAT,$(if $(and $(filter-out undefined,$(origin $(name))),$(call not-a-number,$(call given,$(name)))),\
+  $(error $(name)=$(call given,$(name)): give a whole number, e.g. $(name)=2)))
+$(foreach number,$(call given,BENCH_SCALE),$(if $(call not-a-number,$(number)),$(error BENCH_SCALE holds '$(number)': give whole numbers, e.g. BENCH_SCALE="1000 10000")))
+$(foreach name,PYTHON UV VIRTUAL_ENV CONDA_PREFIX,$(if $(or $(filter-out 0 1,$(words $(call given,$(name)))),$(call without-name-characters,$(call given,$(name)),$(PATH_CHARACTERS))),\
+  $(error $(name)=$(call given,$(name)): give one path of letters, digits, '_', '.', '-', '/', '+' and '~')))
+$(foreach argument,$(call given,LAB_ARGS),$(if $(call without-name-characters,$(argument),$(ARGUMENT_CHARACTERS)),\
+  $(error LAB_ARGS holds '$(argument)': JupyterLab's options are letters, digits and _ . - / + ~ = , : @)))
+$(if $(filter-out auto venv active,$(call given,USE_ENV)),$(error USE_ENV=$(call given,USE_ENV): use auto, venv or active))
+$(if $(filter-out 0 1,$(call given,USE_PIP)),$(error USE_PIP=$(call given,USE_PIP): use 1 (or leave it empty)))
+$(if $(filter-out 0 1,$(call given,CHECKED)),$(error CHECKED=$(call given,CHECKED) is set by make itself: leave it out))
 VENV := .venv
 LOCK := requirements.lock
 ENV_CHECK := src/helpers/tools/env_check.py
@@ -91,7 +120,6 @@ RAW := data/raw/$(DATA)
 OUT := reports/$(DATA)
 RUN := $(OUT)/notebooks
 LANG_OUT := $(addprefix $(OUT)/,$(REPORT_LANG))
-RAW_FILES := $(wildcard $(RAW)/*)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PAPERMILL := $(PY) -m helpers.pipeline run
 # A step's prerequisites include exactly the helper files its notebook loads (tests/test_layout.py checks them
@@ -126,9 +154,16 @@ FORCE:
 
 # Steps 02-05 are pattern rules whose stem is the language (reports/$(DATA)/<lang>/notebooks/...): building one
 # language never makes another stale. Each runs `$(call STEP,<what it writes>)`.
-STEP = $(PAPERMILL) $< $@ -p lang $* --writes $(1) --from-env dataset=DATA pilot_body=PILOT_BODY --reads $^
-$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(RAW_FILES) $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP) | check-parameters
-	$(PAPERMILL) $< $@ --writes processed --from-env dataset=DATA on_invalid=ON_INVALID --reads $^
+# What a step read reaches its record through the environment (STEP_READS), never a shell line: a file name is data.
+STEP = $(PAPERMILL) $< $@ -p lang $* --writes $(1) --from-env dataset=DATA pilot_body=PILOT_BODY
+%.ipynb: export STEP_READS = $^
+# The dataset's raw files, listed by name, size and modification time in one file (rewritten only when one of them
+# changes): file names reach neither make nor a shell, so any name works (spaces, Cyrillic, '$$'), and a link that
+# leads outside the dataset's folder is refused by name before a step runs.
+$(PARAMS)/RAW: FORCE | $(PARAMS) check-parameters
+	$(if $(DRY_RUN),,@$(PY) -m helpers.pipeline raw-manifest $@)
+$(RUN)/01_clean.ipynb: notebooks/01_clean.ipynb $(PARAMS)/ON_INVALID $(PARAMS)/RAW $(STEP_HELPERS) $(PROCESSED_TABLES) $(H)/files.py $(INGEST) $(ENV_STAMP) | check-parameters
+	$(PAPERMILL) $< $@ --writes processed --from-env dataset=DATA on_invalid=ON_INVALID
 $(OUT)/%/notebooks/02_tables.ipynb: notebooks/02_tables.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(H)/publish/export.py | check-parameters
 	$(call STEP,tables)
 $(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(STATS) $(INGEST) $(REFERENCE_FILES) | check-parameters

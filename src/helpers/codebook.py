@@ -238,6 +238,21 @@ def load_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
+def reused_container(value: Any) -> bool:
+    """Whether a list or mapping occurs twice in a parsed YAML document: what an alias (*name) makes. Visits each
+    object once, so a document of nested aliases (which expands exponentially when walked) is found at once."""
+    seen, pending = set(), [value]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        if id(item) in seen:
+            return True
+        seen.add(id(item))
+        pending.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
 def read_codebook(path: Path) -> Codebook:
     """Read and check a codebook; raise DataValidationError listing every problem found."""
     path = Path(path)
@@ -245,6 +260,10 @@ def read_codebook(path: Path) -> Codebook:
     if not path.exists():
         raise DataValidationError(
             [Problem(source, None, None, None, "a codebook.yaml in the dataset folder (see data/raw/README.md)")]
+        )
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise DataValidationError(
+            [Problem(source, None, None, None, f"the dataset's own file, not a link to {path.resolve()}")]
         )
     try:
         raw = load_yaml(path.read_text(encoding="utf-8"))
@@ -259,6 +278,19 @@ def codebook_from(raw: Any, source: str) -> Codebook:
     The one way a codebook is made from its text: step 01 (read_codebook) and `make check-codebook`
     (helpers.ingest.check) both call it, so that they check the same things.
     """
+    if reused_container(raw):
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    "no YAML anchors and aliases (&name, *name): write each part out, so that the codebook reads "
+                    "as it is checked (a few aliases nested can stand for billions of entries)",
+                )
+            ]
+        )
     if not isinstance(raw, dict):
         raise DataValidationError(
             [Problem(source, None, None, None, "a YAML mapping with the sections " + ", ".join(REQUIRED_SECTIONS))]

@@ -132,6 +132,32 @@ class DatasetPaths:
         except ValueError:
             return str(path)
 
+    def files_outside(self) -> list[str]:
+        """Why the dataset's folder or a file in it leads outside that folder (a symbolic link), one line each.
+
+        Every file a step reads or hashes must be the dataset's own: a link to /etc/passwd named codebook.yaml
+        would be parsed, one to a secret hashed into the report's provenance. The folder itself must lie in
+        data/raw (not be a link to elsewhere)."""
+        raw_root = (self.root / "data" / "raw").resolve()
+        folder = self.raw.resolve()
+        if not folder.is_relative_to(raw_root) or folder == raw_root:
+            return [f"data/raw/{self.name} is a link to {folder}, outside data/raw: copy the dataset into data/raw/"]
+        problems = []
+        for path in sorted(self.raw.rglob("*")):
+            if path.is_symlink() and not path.resolve().is_relative_to(folder):
+                problems.append(
+                    f"{path.relative_to(self.root).as_posix()} is a link to {path.resolve()}, outside the dataset's folder: "
+                    "a dataset reads only its own files (copy the file in, or remove the link)"
+                )
+        return problems
+
+    def raw_files(self) -> list[Path]:
+        """The dataset's files (in sub-folders too), sorted; ValueError naming a link that leads outside it."""
+        problems = self.files_outside()
+        if problems:
+            raise ValueError(problems[0])
+        return sorted(p for p in self.raw.rglob("*") if p.is_file())
+
     def make_output_dirs(self) -> None:
         for folder in (self.processed, self.tables, self.figures):
             folder.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ problems -- instead of papermill's traceback, then exits non-zero.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -160,6 +161,9 @@ def check_environment() -> list[str]:
         return [str(error)]
     if not paths.raw.is_dir():
         return [f"No dataset folder data/raw/{data}: see data/raw/README.md (make new-dataset NAME={data} starts one)."]
+    outside = paths.files_outside()
+    if outside:
+        return outside
     for lang in os.environ.get("REPORT_LANG", "en").split() or ["(empty)"]:
         if lang not in languages():
             errors.append(f"REPORT_LANG={lang!r} is not a language of the report: {', '.join(languages())}.")
@@ -186,6 +190,25 @@ def check_environment() -> list[str]:
             f"leave it empty for all, or use one of {', '.join(codes) or '(none declared)'}."
         )
     return errors
+
+
+def write_raw_manifest(paths, manifest: Path) -> bool:
+    """Write one line per raw file of the dataset (its path, size and modification time) to `manifest`, only if
+    that list changed; True if it was written. Step 01 depends on this file instead of the raw files themselves,
+    so no file name reaches make or a shell (make splits names at spaces and a shell would run a `$(...)` in
+    one), and a file added, removed, edited or touched makes 01 run again, as make's own dates would."""
+    lines = []
+    for path in paths.raw_files():
+        status = path.stat()
+        lines.append(
+            json.dumps([path.relative_to(paths.raw).as_posix(), status.st_size, status.st_mtime_ns], ensure_ascii=False)
+        )
+    text = "\n".join(lines) + "\n"
+    if manifest.is_file() and manifest.read_text(encoding="utf-8") == text:
+        return False
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(text, encoding="utf-8")
+    return True
 
 
 def _interrupted_quietly(signum, frame):
@@ -218,7 +241,15 @@ def main(argv: list[str] | None = None) -> int:
         choices=OUTPUTS,
         help="stage the outputs this step writes; publish them and the record only on success",
     )
-    run.add_argument("--reads", nargs="*", default=[], type=Path, help="the step's inputs, named in its record")
+    run.add_argument(
+        "--reads",
+        nargs="*",
+        default=[Path(name) for name in os.environ.get("STEP_READS", "").split()],
+        type=Path,
+        help="the step's inputs, named in its record (default: $STEP_READS, how make passes them)",
+    )
+    manifest = commands.add_parser("raw-manifest", help="list DATA's raw files (name, size, time) in FILE if changed")
+    manifest.add_argument("file", type=Path)
     check = commands.add_parser("check", help="check DATA, REPORT_LANG, ON_INVALID, PILOT_BODY and the codebook")
     check.add_argument(
         "--forget-altered",
@@ -245,6 +276,13 @@ def main(argv: list[str] | None = None) -> int:
             for line in forget_altered(dataset_paths(os.environ["DATA"]), os.environ.get("REPORT_LANG", "en").split()):
                 print(line)
         return 2 if errors else 0
+    if args.command == "raw-manifest":
+        try:
+            write_raw_manifest(dataset_paths(os.environ.get("DATA", "")), args.file)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
         print_kept_lines(paths, os.environ.get("REPORT_LANG", "").split())

@@ -38,7 +38,7 @@ def provenance(raw_dir: Path, root: Path, parameters: dict, records: list[Path] 
     files = [
         {"path": p.relative_to(root).as_posix(), "sha256": sha256(p)}
         for p in sorted(Path(raw_dir).rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.resolve().is_relative_to(Path(raw_dir).resolve())  # a link outside: never hashed
     ]
     listed = {f["path"] for f in files}
     files += [
