@@ -78,6 +78,8 @@ $(foreach argument,$(call given,LAB_ARGS),$(if $(call without-name-characters,$(
 $(if $(filter-out auto venv active,$(call given,USE_ENV)),$(error USE_ENV=$(call given,USE_ENV): use auto, venv or active))
 $(if $(filter-out 0 1,$(call given,USE_PIP)),$(error USE_PIP=$(call given,USE_PIP): use 1 (or leave it empty)))
 $(if $(filter-out 0 1,$(call given,CHECKED)),$(error CHECKED=$(call given,CHECKED) is set by make itself: leave it out))
+# The make you ran, which every step watches: killed (even by SIGKILL), it takes the run's processes with it.
+export HELPERS_RUN_OWNER := $(if $(call not-a-number,$(value HELPERS_RUN_OWNER)),$(shell echo $$PPID),$(value HELPERS_RUN_OWNER))
 VENV := .venv
 LOCK := requirements.lock
 ENV_CHECK := src/helpers/tools/env_check.py
@@ -125,7 +127,7 @@ PAPERMILL := $(PY) -m helpers.pipeline run
 # A step's prerequisites include exactly the helper files its notebook loads (tests/test_layout.py checks them
 # against the import graph). Shared by every step: the package, paths, notebook set-up, codebook, errors, runner.
 H := src/helpers
-STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py $(H)/runner.py $(H)/records.py $(H)/kernel.py
+STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py $(H)/runner.py $(H)/records.py $(H)/kernel.py $(H)/processes.py
 # The processed tables (the contract between ingest and the rest) and the stages below them.
 PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py load.py shapes.py validate.py clean.py)
@@ -174,7 +176,7 @@ $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_
 $(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(STATS) $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
 	$(call STEP,report)
 # The PDF and the check that the report renders with no request leaving it, in headless Chromium (without: one line).
-$(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py $(PARAMS)/PAPER
+$(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py $(H)/processes.py $(PARAMS)/PAPER
 	$(PY) -m helpers.publish.browser $(OUT)/$* --paper $(PAPER)
 
 # The executed notebooks are targets, or precious for a language outside REPORT_LANG: a file reached only through

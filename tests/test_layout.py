@@ -66,8 +66,8 @@ def test_makefile_prerequisites_are_the_files_the_step_loads(step):
         p.relative_to(REPO_ROOT).as_posix() for p in imports.files_loaded(REPO_ROOT / "notebooks" / f"{step}.ipynb")
     }
     # The runner that executes every step: its command line and what the runner imports, transitively (not what only
-    # `python -m helpers.pipeline check` imports, which no step runs).
-    runner = imports.closure({"helpers.runner"}) | {"helpers.pipeline"}
+    # `python -m helpers.pipeline check` imports, which no step runs), and the module that ends a step with its make.
+    runner = imports.closure({"helpers.runner", "helpers.processes"}) | {"helpers.pipeline"}
     loaded |= {
         p.relative_to(REPO_ROOT).as_posix() for m in runner for p in {imports.module_file(m), *imports.data_files_of(m)}
     }

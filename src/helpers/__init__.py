@@ -20,6 +20,7 @@ Modules every stage uses sit here:
     runner     -- running the notebooks with papermill (a step's outputs staged) and refreshing the nbval reference
     records    -- what each step read and wrote (with SHA-256); forgetting a step and every step after it
     kernel     -- a step's kernel, started quietly in the notebook's folder and stopped at once
+    processes  -- a run's processes end with the make that started them (even killed)
 
 Imports point down the flow only: ingest imports nothing from analysis or publish, analysis nothing
 from publish; tests/test_layout.py enforces it.

@@ -48,6 +48,7 @@ from helpers.paths import (
     check_dataset_name as check_dataset_name,
     project_root as project_root,
 )
+from helpers.processes import end_with_the_run
 from helpers.records import (
     _RUN_TIMING as _RUN_TIMING,
     FINAL_PRODUCTS as FINAL_PRODUCTS,
@@ -211,6 +212,18 @@ def write_raw_manifest(paths, manifest: Path) -> bool:
     return True
 
 
+def read_files(reads: list[Path]) -> list[Path]:
+    """The files a step read, for its record: the list of raw files (.parameters/RAW) stands for the raw files
+    themselves, hashed by content (the list holds their times, which differ from copy to copy of the same data)."""
+    files = []
+    for path in reads:
+        if path.name == "RAW" and path.parent.name == ".parameters":
+            files += dataset_paths(path.parent.parent.name, root=project_root()).raw_files()
+        else:
+            files.append(path)
+    return files
+
+
 def _interrupted_quietly(signum, frame):
     """Ctrl-C: the step ends with its one line. Ctrl-C reaches the kernel too, and what nbclient and asyncio would
     log about it dying ("Kernel died", "Task exception was never retrieved" and a traceback) is not news."""
@@ -260,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     baseline = commands.add_parser("baseline", help="refresh the stored outputs nbval compares against")
     baseline.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
+    if argv is None:  # run by make: this step (and its kernel) end when make does, even killed
+        end_with_the_run()
 
     if args.command == "baseline":
         refresh_reference(args.notebooks)
@@ -312,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                 line = step_line(args.notebook, time.perf_counter() - started, lang)
                 announce(args.notebook, args.output, line, lines)
 
-            run_step(args.notebook, args.output, parameters, args.writes, args.reads, finished)
+            run_step(args.notebook, args.output, parameters, args.writes, read_files(args.reads), finished)
             return 0
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -22,14 +22,16 @@ import datetime as dt
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from helpers.processes import die_with_parent, end_with_the_run
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -42,8 +44,9 @@ FLAGS = (
     "--disable-sync",
     "--disable-default-apps",
     "--disable-extensions",
-    "--remote-debugging-port=0",
-    "--remote-debugging-address=127.0.0.1",
+    # DevTools over two pipes (fds 3 and 4), never a port: nothing on the machine can drive this Chromium, and it
+    # ends when they close, i.e. when the process that started it ends, even by SIGKILL.
+    "--remote-debugging-pipe",
 )
 HOW_TO_GET_IT = (
     "no Chromium found: the PDF was not written (install it, e.g. `apt-get install chromium`, then make report)"
@@ -68,20 +71,53 @@ def _pdf_date() -> bytes:
     return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("(D:%Y%m%d%H%M%S+00'00')").encode()
 
 
+class _Pipe:
+    """DevTools messages over Chromium's pipes: JSON, each ended by a NUL byte."""
+
+    def __init__(self, commands: int, replies: int):
+        self.commands, self.replies, self.buffer = commands, replies, b""
+
+    def send(self, message: dict) -> None:
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self.commands, data) :]
+
+    def recv(self, timeout: float = 120) -> dict:
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self.buffer:
+            ready, _, _ = select.select([self.replies], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError(f"Chromium sent nothing within {timeout} s")
+            chunk = os.read(self.replies, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed its DevTools pipe (it ended)")
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b"\0")
+        return json.loads(message)
+
+    def close(self) -> None:
+        for fd in (self.commands, self.replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 class _DevTools:
-    """The few DevTools-protocol calls this module needs, over websocket-client."""
+    """The few DevTools-protocol calls this module needs, in one page's session (flat sessions over the pipe)."""
 
-    def __init__(self, url: str):
-        import websocket
-
-        self.socket = websocket.create_connection(url, timeout=120, suppress_origin=True)
+    def __init__(self, pipe: _Pipe, session: str | None = None):
+        self.pipe, self.session = pipe, session
         self.next_id, self.events = 0, []
 
     def call(self, method: str, **params):
         self.next_id += 1
-        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        message = {"id": self.next_id, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        self.pipe.send(message)
         while True:
-            message = json.loads(self.socket.recv())
+            message = self.pipe.recv()
             if message.get("id") == self.next_id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -93,7 +129,7 @@ class _DevTools:
         while not any(e.get("method") == event for e in self.events):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {event} within {timeout} s")
-            self.events.append(json.loads(self.socket.recv()))
+            self.events.append(self.pipe.recv(timeout=max(0.1, deadline - time.monotonic())))
 
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
@@ -102,7 +138,7 @@ class _DevTools:
         return result["result"].get("value")
 
     def close(self):
-        self.socket.close()
+        """The page's session ends; the pipe stays Chromium's until the `with` block ends."""
 
 
 def profile_folder() -> str | None:
@@ -124,36 +160,43 @@ class Chromium:
             raise FileNotFoundError(HOW_TO_GET_IT)
 
     def __enter__(self) -> Chromium:
-        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=profile_folder())
+        remove_orphaned_profiles()
+        self.profile = tempfile.mkdtemp(prefix=f"chromium-{os.getpid()}-", dir=profile_folder())
+        commands_read, commands_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+
+        def on_chromium_side():  # in the child, before exec: its pipes at fds 3 and 4, and death with its parent
+            os.dup2(commands_read, 3)
+            os.dup2(replies_write, 4)
+            die_with_parent()
+
         # A session of its own: Chromium's helpers (zygote, GPU, renderers) share its process group, so all of
         # them can be stopped together and waited for.
         self.process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            pass_fds=(3, 4),
+            preexec_fn=on_chromium_side,
         )
-        try:
-            self.port = self._devtools_port()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
+        os.close(commands_read)
+        os.close(replies_write)
+        self.pipe = _Pipe(commands_write, replies_read)
         return self
-
-    def _devtools_port(self) -> int:
-        port_file = Path(self.profile) / "DevToolsActivePort"
-        deadline = time.monotonic() + 60
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError("Chromium did not open its DevTools port")
-            time.sleep(0.1)
-        return int(port_file.read_text().split()[0])
 
     def open(self, html: Path, width: int = 1200, height: int = 1800) -> _DevTools:
         """A page showing `html`, loaded, with its network requests recorded in `.events`."""
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=10) as response:
-            page = next(t for t in json.load(response) if t["type"] == "page")
-        tools = _DevTools(page["webSocketDebuggerUrl"])
+        browser = _DevTools(self.pipe)
+        try:
+            targets = browser.call("Target.getTargets")["targetInfos"]
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"Chromium did not answer on its DevTools pipe ({error})") from None
+        page = next((t for t in targets if t["type"] == "page"), None)
+        target = page["targetId"] if page else browser.call("Target.createTarget", url="about:blank")["targetId"]
+        session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        tools = _DevTools(self.pipe, session)
         tools.call("Network.enable")
         tools.call("Page.enable")
         tools.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
@@ -165,7 +208,24 @@ class Chromium:
         # Killed at once: nothing in the throw-away profile is kept, so Chromium has nothing to save, and its
         # orderly exit on SIGTERM took 0.2-0.5 s of the print step.
         stop_process_group(self.process, signals=(signal.SIGKILL,))
+        self.pipe.close()
         shutil.rmtree(self.profile, ignore_errors=False)
+
+
+def remove_orphaned_profiles() -> None:
+    """Profiles left by a run killed before it could remove its own (kill -9): named chromium-<pid>-…, removed
+    once that process is gone. Chromium itself is gone by then (it dies with its parent)."""
+    folder = Path(profile_folder() or tempfile.gettempdir())
+    for profile in folder.glob("chromium-*-*"):
+        pid = profile.name.split("-")[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(profile, ignore_errors=True)
+        except PermissionError:
+            continue
 
 
 def stop_process_group(
@@ -354,6 +414,7 @@ def problems_found(state: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """python -m helpers.publish.browser reports/<name> [--paper a4|letter]  -> report.pdf, a screenshot, the verdict."""
     args = list(argv if argv is not None else sys.argv[1:])
+    end_with_the_run()  # make killed: this print ends too, and its Chromium with it
     paper = "a4"
     if "--paper" in args:
         at = args.index("--paper")
