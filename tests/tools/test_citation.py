@@ -128,7 +128,8 @@ def test_the_authors_are_those_of_the_repository_s_history(citation):
 @git
 def test_repository_code_is_the_remote_s_or_absent_with_a_word_why(citation):
     remote = run_git("remote", "get-url", "origin")
-    if remote:
+    # A clone of a folder (origin a local path) has no public place to name; only a hosted remote does.
+    if re.match(r"^(https?://|git@)", remote):
         web = re.sub(r"^git@([^:]+):", r"https://\1/", remote).removesuffix(".git")
         assert citation.get("repository-code") == web
     else:
