@@ -8,11 +8,15 @@ shown in the fallback language until someone adds it.
 Numbers, percentages, dates and plural forms come from Babel (the Unicode
 CLDR data), not from rules written here: decimal comma and thousands
 separator in Russian and Kazakh, "4 ноября 2019 г.", "5 лет", "2019 ж. 4 қараша".
+Every displayed number is rounded by `rounded` (half away from zero on the decimal value, as Excel, SPSS and
+the paper's readers do: 4.125 -> 4.13, never -0.00) and written by `number` or `percent`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,21 +91,35 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+def rounded(value: float, decimals: int = 2) -> Decimal:
+    """`value` rounded to `decimals` places, half away from zero on its decimal value: 4.125 -> 4.13, 2.675 ->
+    2.68, -0.125 -> -0.13 (Python's round and Babel round half to even on the binary float: 4.12, 2.67). The
+    float is read at 15 significant digits, so a mean such as 4.124999999999999 (4.125 after a sum's rounding
+    error) counts as the 4.125 it stands for. A result of zero carries no sign: -0.001 -> 0.00, never -0.00."""
+    exact = Decimal(format(float(value), ".15g"))
+    result = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
+
+
 def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
-    """4.333 -> '4.33' in English, '4,33' in Russian and Kazakh; thousands grouped as the locale does."""
+    """4.333 -> '4.33' in English, '4,33' in Russian and Kazakh; thousands grouped as the locale does; rounded
+    half away from zero (`rounded`): the one function every displayed number goes through."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, pattern, locale=_locale(lang))
+    if isinstance(value, float) and not math.isfinite(value):
+        return format_decimal(value, pattern, locale=_locale(lang))
+    return format_decimal(rounded(value, decimals), pattern, locale=_locale(lang))
 
 
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """0.75 -> '75%' (English, Kazakh), '75 %' (Russian), rounded to a whole percent or to `decimals` places
-    ('12.3%', '12,3 %'): the locale's own percent pattern with that many decimals."""
-    if not decimals:
-        return format_percent(share, locale=_locale(lang))
+    ('12.3%', '12,3 %'), half away from zero (0.125 -> '13%'): the locale's own percent pattern."""
     pattern = _locale(lang).percent_formats[None].pattern
-    last_zero = pattern.rindex("0")
-    pattern = pattern[: last_zero + 1] + "." + "0" * decimals + pattern[last_zero + 1 :]
-    return format_percent(share, pattern, locale=_locale(lang))
+    if decimals:
+        last_zero = pattern.rindex("0")
+        pattern = pattern[: last_zero + 1] + "." + "0" * decimals + pattern[last_zero + 1 :]
+    if isinstance(share, float) and not math.isfinite(share):
+        return format_percent(share, pattern, locale=_locale(lang))
+    return format_percent(rounded(float(share) * 100, decimals).scaleb(-2), pattern, locale=_locale(lang))
 
 
 def plural(n: float, forms: dict[str, str] | list[str], lang: str = DEFAULT_LANGUAGE) -> str:

@@ -4,6 +4,7 @@ Kazakh."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -259,3 +260,79 @@ def test_tables_in_kazakh(paper_raw, codebook):
     assert table1.loc["Жалпы еңбек өтілі", "Жеке сектордан жоба жетекшісі"] == "10 жылдан астам"
     assert table1.loc["Сұхбат күні", "Мемлекеттік сектордан жоба жетекшісі"] == "2019\u202fж. 4 қараша*"
     assert tables.table3(clean.likert, clean.respondents, codebook, "kk").columns[0] == "Фактор"
+
+
+# --- medians and the table by pilot body --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "months, text", [(43.5, "3 years 7.5 months"), (6.5, "6.5 months"), (24.5, "2 years 0.5 months")]
+)
+def test_a_median_between_two_whole_months_keeps_its_half(months, text):
+    assert tables.format_months(months) == text
+
+
+def test_table1_medians_are_not_cut_to_whole_numbers(many_raw, codebook):
+    # Two respondents of a group: ages 43 and 44, total experience 43 and 44 months: medians 43.5 (never 43).
+    raw = many_raw.loc[many_raw["respondent_id"].str.startswith("R1-") & ~many_raw["respondent_id"].str.endswith("-2")]
+    raw = raw.copy()
+    raw["age"] = ["43", "44"]
+    clean = clean_dataset(raw, codebook, "survey.csv")
+    table = tables.table1(clean.respondents, codebook).set_index("Parameter")
+    assert table.iloc[1:, 0].str.contains("median 43.5 years").any(), table.iloc[:, 0].tolist()
+    assert tables.table1(clean.respondents, codebook, "ru").iloc[:, 1].str.contains("медиана 43,5 года").any()
+
+
+def test_the_table_by_pilot_body_averages_respondents_factor_scores(uneven, codebook):
+    scores = tables.pilot_body_scores(uneven.likert, uneven.respondents, codebook)
+    respondent = stats.respondent_factor_scores(uneven.likert)
+    body_of = uneven.respondents.set_index("respondent_id")["pilot_body"].fillna("")
+    respondent["pilot_body"] = respondent["respondent_id"].map(body_of)
+    expected = respondent.groupby(["pilot_body", "factor_id"])["score"].agg(["mean", "count"])
+    for row in scores.itertuples():
+        assert (row.mean, row.n) == (
+            pytest.approx(expected.loc[(row.pilot_body, row.factor_id), "mean"]),
+            expected.loc[(row.pilot_body, row.factor_id), "count"],
+        )
+    # R1-1 answered one Human capital statement: pooling the answers would weigh the body's others more.
+    body = body_of["R1-1"]
+    pooled = uneven.likert.loc[
+        (uneven.likert["pilot_body"].fillna("") == body) & (uneven.likert["factor_id"] == "human_capital"), "score"
+    ].mean()
+    ours = scores.set_index(["pilot_body", "factor_id"]).loc[(body, "human_capital")]
+    assert ours["mean"] != pytest.approx(pooled)
+    assert ours["ci_low"] <= ours["mean"] <= ours["ci_high"]
+    shown = tables.pilot_body_comparison(uneven.likert, uneven.respondents, codebook)
+    assert shown.columns.tolist()[:2] == ["Pilot body", "n"]
+    assert shown.iloc[-1, 0] == ui("en")["pilot_test_row"]
+    cell = shown.loc[
+        shown["Pilot body"] == codebook.pilot_bodies().set_index("code").loc[body, "label"], "Human capital"
+    ]
+    number = tables.i18n.number
+    assert cell.iloc[0].startswith(f"{number(ours['mean'])} [{number(ours['ci_low'])}–{number(ours['ci_high'])}]")
+
+
+def _bodies_frame(effect: float, seed: int = 1):
+    """Two stakeholder types (high scorers 'h', low 'l') in two bodies with different mixes; `effect` added to
+    body B's scores."""
+    rng = np.random.default_rng(seed)
+    strata = np.array(["h"] * 60 + ["l"] * 60)
+    groups = np.array(["A"] * 50 + ["B"] * 10 + ["A"] * 10 + ["B"] * 50)  # A mostly high scorers, B mostly low
+    scores = np.where(strata == "h", 4.0, 2.0) + rng.normal(0, 0.5, 120) + np.where(groups == "B", effect, 0.0)
+    return scores, groups, strata
+
+
+def test_the_pilot_body_test_does_not_count_a_different_stakeholder_mix_as_a_difference():
+    from scipy.stats import kruskal
+
+    from helpers.analysis.differences import within_strata_permutation_p
+
+    scores, groups, strata = _bodies_frame(effect=0.0)
+    assert kruskal(scores[groups == "A"], scores[groups == "B"]).pvalue < 1e-6  # the mix alone looks significant
+    _, p = within_strata_permutation_p(scores, groups, strata, seed=7)
+    assert p > 0.05
+    _, p_effect = within_strata_permutation_p(*_bodies_frame(effect=0.6), seed=7)
+    assert p_effect < 0.01  # a real difference between the bodies within each type is found
+    assert within_strata_permutation_p(scores, groups, strata, seed=7) == within_strata_permutation_p(
+        scores, groups, strata, seed=7
+    )
+    # No stratum with two bodies: nothing to compare within a type.
+    assert np.isnan(within_strata_permutation_p(scores, strata, strata, seed=7)[1])

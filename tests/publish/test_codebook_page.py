@@ -53,3 +53,25 @@ def test_make_codebook_before_cleaning_names_the_folder_relative_to_the_project_
         codebook_page.main(["x"])
     assert str(caught.value).startswith("error: data/processed/x: no respondents.csv")
     assert str(tmp_path) not in str(caught.value)
+
+
+def test_the_codebook_page_never_prints_nan_and_rounds_as_the_report(tmp_path):
+    import re
+
+    from helpers import i18n
+    from helpers.codebook import read_codebook
+
+    paths = paper_copy(tmp_path)
+    codebook = read_codebook(paths.codebook)
+    data = load(paths)
+    page = codebook_page.codebook_html(
+        codebook, {"respondents": data.respondents, "choices": data.choices, "likert": data.likert}, "x"
+    )
+    unknown = int((~codebook.options()["known"]).sum())
+    assert unknown and page.count("(wording not given)") == unknown  # the paper gives no wording for some options
+    assert not re.search(r">\s*nan\b|\bnan\s*<", page, flags=re.IGNORECASE)
+    # Each statement's mean as every displayed number: half away from zero (i18n.number).
+    likert = data.likert.dropna(subset=["score"])
+    means = likert.groupby("statement_id")["score"].mean()
+    for mean in means:
+        assert f'<td class="num">{i18n.number(float(mean))}</td>' in page

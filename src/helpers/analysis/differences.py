@@ -151,3 +151,40 @@ def _kruskal_row(level, item_id, label, samples, kruskal) -> dict:
         "H": float(result.statistic),
         "p": float(result.pvalue),
     }
+
+
+#: Rearrangements of the stratified permutation test of the pilot bodies (seeded: same data, same p).
+BODY_PERMUTATIONS = 2000
+
+
+def within_strata_permutation_p(
+    scores: np.ndarray, groups: np.ndarray, strata: np.ndarray, seed: int, n_permutations: int = BODY_PERMUTATIONS
+) -> tuple[float, float]:
+    """(statistic, p) of a difference between `groups` that the `strata` do not explain.
+
+    Each score is taken as its distance from its stratum's mean (a stakeholder type's level is removed), and
+    the statistic is the between-group sum of squares of these residuals, sum of n_g * mean_g^2. Under the
+    null the group labels are exchangeable *within* each stratum, so they are permuted there: every group keeps
+    its own mix of strata in every rearrangement, and a group that differs only because it holds more of a
+    high-scoring stratum is not called different. p = (1 + rearrangements at least as extreme) / (1 +
+    rearrangements), seeded. (nan, nan) when no stratum holds two groups (nothing to compare within)."""
+    scores, groups, strata = np.asarray(scores, float), np.asarray(groups).astype(str), np.asarray(strata).astype(str)
+    residual = scores - pd.Series(scores).groupby(strata).transform("mean").to_numpy()
+    labels, codes = np.unique(groups, return_inverse=True)
+    informative = pd.Series(groups).groupby(strata).nunique()
+    if len(labels) < 2 or not (informative > 1).any():
+        return np.nan, np.nan
+    counts = np.bincount(codes, minlength=len(labels)).astype(float)
+
+    def statistic(assigned: np.ndarray) -> np.ndarray:  # rows of group codes -> one statistic per row
+        sums = np.stack([(residual * (assigned == g)).sum(axis=-1) for g in range(len(labels))], axis=-1)
+        return (sums**2 / counts).sum(axis=-1)
+
+    observed = float(statistic(codes[None, :])[0])
+    rng = np.random.default_rng(seed)
+    permuted = np.tile(codes, (n_permutations, 1))
+    for stratum in np.unique(strata):
+        at = np.flatnonzero(strata == stratum)
+        permuted[:, at] = rng.permuted(permuted[:, at], axis=1)
+    extreme = int((statistic(permuted) >= observed - 1e-12 * max(1.0, abs(observed))).sum())
+    return observed, (1 + extreme) / (1 + n_permutations)

@@ -24,9 +24,11 @@ def unknown_wording(lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 # --- formatting of single values -------------------------------------------------------
-def format_months(months: int, lower_bound: bool = False, lang: str = DEFAULT_LANGUAGE) -> str:
-    """65 -> '5 years 5 months'; 120 with lower_bound -> 'More than 10 years'; 4 -> '4 months'."""
-    years, rest = divmod(int(months), 12)
+def format_months(months: float, lower_bound: bool = False, lang: str = DEFAULT_LANGUAGE) -> str:
+    """65 -> '5 years 5 months'; 120 with lower_bound -> 'More than 10 years'; 4 -> '4 months'; a median between
+    two whole months keeps its half: 43.5 -> '3 years 7.5 months' (never cut to a whole month)."""
+    years, rest = divmod(float(months), 12)
+    years = int(years)
     parts = []
     if years:
         parts.append(i18n.count(years, "years", lang))
@@ -36,8 +38,9 @@ def format_months(months: int, lower_bound: bool = False, lang: str = DEFAULT_LA
     return say(lang, "more_than", duration=text) if lower_bound else text
 
 
-def format_years(years: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    return i18n.count(int(years), "years", lang)
+def format_years(years: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """45 -> '45 years'; a median of 43.5 stays '43.5 years' (never cut to 43)."""
+    return i18n.count(float(years), "years", lang)
 
 
 def format_date(iso_date: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -168,10 +171,10 @@ def factor_ranking(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT
 
 def format_cell_summary(mean: float, sd: float, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
     """One Table 3 cell for a group of several respondents: 'M (SD), n = k', two decimals throughout, with the
-    decimal sign of `lang` (Python rounds, as the English table always did; Babel writes the rounded value)."""
+    decimal sign of `lang`, rounded half away from zero (i18n.number)."""
     if n == 0:
         return ""
-    two = lambda value: i18n.number(float(f"{value:.2f}"), lang, 2)  # noqa: E731
+    two = lambda value: i18n.number(value, lang, 2)  # noqa: E731
     spread = two(sd) if n > 1 else "–"
     return f"{two(mean)} ({spread}), n = {n}"
 
@@ -342,7 +345,7 @@ def _profile_cell(
         text = say(
             lang,
             "median_range",
-            median=format_months(int(months[ok].median()), lang=lang),
+            median=format_months(months[ok].median(), lang=lang),
             low=format_months(months[ok].min(), lang=lang),
             high=format_months(months[ok].max(), lang=lang),
         )
@@ -459,25 +462,121 @@ def select_pilot_body(data: dict[str, pd.DataFrame], pilot_body: str, codebook: 
     return {**data, **selected}
 
 
-def pilot_body_comparison(
-    likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
-) -> pd.DataFrame:
-    """Per pilot body: n respondents and each factor's mean score (pooled over its statements).
+def _body_scores(likert: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
+    """Each respondent's factor scores (stats.respondent_factor_scores, as "Data and methods" defines them) with
+    their pilot body ('' for none)."""
+    bodies = respondents.set_index("respondent_id")["pilot_body"].astype(object).fillna("")
+    scores = stats.respondent_factor_scores(likert)
+    return scores.assign(pilot_body=scores["respondent_id"].map(bodies).fillna(""))
 
-    Respondents with no pilot body (e.g. a consultant) form a row of their own.
-    """
+
+def _body_order(codebook: Codebook, present) -> list[str]:
+    present = set(present)
+    return [c for c in codebook.pilot_bodies()["code"] if c in present] + ([""] if "" in present else [])
+
+
+def pilot_body_scores(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Long, per pilot body x factor: n (respondents with a score), mean of the respondents' factor scores and
+    its 95 % t interval (cut to the scale), in the codebook's order; respondents of no pilot body as body ''.
+    Averaging respondents' scores (not pooling answers) weighs each respondent the same, however many of the
+    factor's statements they answered, as every other table of the report does."""
+    scores = _body_scores(likert, respondents)
+    bounds = (min(codebook.scale_values), max(codebook.scale_values))
+    rows = []
+    for body in _body_order(codebook, scores["pilot_body"]):
+        part = scores.loc[scores["pilot_body"] == body]
+        for factor in codebook.factors()["factor_id"]:
+            values = part.loc[part["factor_id"] == factor, "score"].to_numpy(float)
+            low, high = stats.t_mean_ci(values, bounds)
+            mean = float(values.mean()) if len(values) else float("nan")
+            rows.append(
+                {
+                    "pilot_body": body,
+                    "factor_id": factor,
+                    "n": len(values),
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+    return pd.DataFrame(rows, columns=["pilot_body", "factor_id", "n", "mean", "ci_low", "ci_high"])
+
+
+def pilot_body_tests(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per factor: do the pilot bodies differ beyond their mix of stakeholder types? The within-stakeholder
+    permutation test (differences.within_strata_permutation_p) over the respondents of a pilot body, with
+    Holm's correction across the factors. Columns: factor_id, n, n_bodies, statistic, p, p_holm,
+    permutations, seed."""
+    from helpers.analysis.differences import BODY_PERMUTATIONS, within_strata_permutation_p
+
+    scores = _body_scores(likert, respondents)
+    scores = scores.loc[scores["pilot_body"] != ""]
+    rows = []
+    for factor in codebook.factors()["factor_id"]:
+        part = scores.loc[scores["factor_id"] == factor]
+        statistic, p = within_strata_permutation_p(
+            part["score"].to_numpy(float),
+            part["pilot_body"].to_numpy(),
+            part["stakeholder"].astype(str).to_numpy(),
+            seed=stats.SEED,
+        )
+        rows.append(
+            {
+                "factor_id": factor,
+                "n": len(part),
+                "n_bodies": part["pilot_body"].nunique(),
+                "statistic": statistic,
+                "p": p,
+                "permutations": BODY_PERMUTATIONS,
+                "seed": stats.SEED,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["factor_id", "n", "n_bodies", "statistic", "p", "permutations", "seed"])
+    table.insert(5, "p_holm", stats.adjust_p(table["p"], "holm"))
+    return table
+
+
+def _p_cell(p: float, lang: str) -> str:
+    if pd.isna(p):
+        return "–"
+    return f"p < {i18n.number(0.001, lang, 3)}" if p < 0.001 else f"p = {i18n.number(p, lang, 3)}"
+
+
+def pilot_body_comparison(
+    likert: pd.DataFrame,
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    scores: pd.DataFrame | None = None,
+    tests: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The report's table by pilot body, written in `lang`: n respondents, then per factor the mean of the
+    respondents' factor scores with its 95 % interval ('3.45 [3.30–3.60]', the factor's n in brackets where
+    fewer than the body's respondents have a score), and a last row with the Holm-corrected p of the
+    within-stakeholder permutation test. `scores`/`tests` (pilot_body_scores, pilot_body_tests) save
+    recomputing them. Respondents of no pilot body (e.g. a consultant) form a row of their own."""
+    scores = pilot_body_scores(likert, respondents, codebook) if scores is None else scores
+    tests = pilot_body_tests(likert, respondents, codebook) if tests is None else tests
+    words = ui(lang)
     bodies = codebook.pilot_bodies(lang)
     labels = dict(zip(bodies["code"], bodies["label"]))
-    n = respondents["pilot_body"].fillna("").value_counts()
-    means = (
-        likert.assign(pilot_body=likert["pilot_body"].fillna(""))
-        .pivot_table(index="pilot_body", columns="factor_id", values="score", aggfunc="mean")
-        .reindex(columns=codebook.factors(lang)["factor_id"])
-    )
-    order = [c for c in bodies["code"] if c in means.index] + ([""] if "" in means.index else [])
-    table = means.reindex(order).round(2)
-    table.columns = codebook.factors(lang)["factor_short"].tolist()
-    table.insert(0, "n", n.reindex(order).astype(int).to_numpy())
-    words = ui(lang)
-    table.insert(0, words["pilot_body"], [labels.get(code, words["not_pilot_body"]) for code in order])
-    return table.reset_index(drop=True)
+    factors = codebook.factors(lang)
+    n = respondents["pilot_body"].astype(object).fillna("").value_counts()
+    order = _body_order(codebook, scores["pilot_body"])
+    number = lambda value: i18n.number(value, lang, 2)  # noqa: E731
+    rows = []
+    for body in order:
+        row = {words["pilot_body"]: labels.get(body, words["not_pilot_body"]), "n": str(int(n.get(body, 0)))}
+        for r in scores.loc[scores["pilot_body"] == body].itertuples():
+            name = factors.set_index("factor_id").loc[r.factor_id, "factor_short"]
+            if not r.n:
+                row[name] = "–"
+                continue
+            cell = number(r.mean) + (f" [{number(r.ci_low)}–{number(r.ci_high)}]" if pd.notna(r.ci_low) else "")
+            row[name] = cell + (f" (n = {r.n})" if r.n != int(n.get(body, 0)) else "")
+        rows.append(row)
+    test_row = {words["pilot_body"]: words["pilot_test_row"], "n": ""}
+    for r in tests.itertuples():
+        test_row[factors.set_index("factor_id").loc[r.factor_id, "factor_short"]] = _p_cell(r.p_holm, lang)
+    rows.append(test_row)
+    return pd.DataFrame(rows)

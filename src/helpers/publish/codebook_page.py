@@ -17,6 +17,7 @@ import sys
 
 import pandas as pd
 
+from helpers import i18n
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, dataset_title, label, read_codebook
 from helpers.files import replace_atomically
 from helpers.paths import dataset_paths
@@ -49,7 +50,7 @@ def item_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             **{v: int((scores == v).sum()) for v in values},
             "no_opinion": int((part["missing_reason"] == "no opinion").sum()),
             "blank": int((part["missing_reason"] == "blank").sum()),
-            "mean": round(float(scores.mean()), 2) if len(scores) else None,
+            "mean": float(scores.mean()) if len(scores) else None,
         }
         rows.append(row)
     return pd.DataFrame(rows).set_index("statement_id")
@@ -158,10 +159,11 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
         )
         for o in options[options["question_id"] == q.question_id].itertuples():
             k = int(chosen.get((q.question_id, o.letter), 0))
-            text = o.text if o.text else "(wording not given)"
+            # An option whose wording the source does not give has no text (NaN in the frame, which is truthy).
+            text = o.text if isinstance(o.text, str) and o.text.strip() else "(wording not given)"
             out.append(
                 f"<tr><td>{_e(o.letter)}</td><td>{_e(text)}{' (other: free text)' if o.other else ''}</td>"
-                f'<td class="num">{k} ({100 * k / n:.0f}%)</td></tr>'
+                f'<td class="num">{k} ({i18n.percent(k / n, lang)})</td></tr>'
                 if n
                 else ""
             )
@@ -171,7 +173,7 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
     for factor in codebook.factors(lang).itertuples():
         a, complete = alpha.get(factor.factor_id, (None, 0))
         reliability = (
-            f"Cronbach's alpha {a:.2f} ({complete} complete answers)"
+            f"Cronbach's alpha {i18n.number(a, lang)} ({complete} complete answers)"
             if a is not None
             else f"Reliability not computed: it needs at least two statements and {MIN_COMPLETE_FOR_ALPHA} complete answers"
         )
@@ -182,7 +184,7 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
         for s in codebook.statements(lang).query("factor_id == @factor.factor_id").itertuples():
             row = dist.loc[s.statement_id] if s.statement_id in dist.index else None
             cells = [int(row[v]) if row is not None else 0 for v in values]
-            mean = "" if row is None or row["mean"] is None or pd.isna(row["mean"]) else f"{row['mean']:.2f}"
+            mean = "" if row is None or row["mean"] is None or pd.isna(row["mean"]) else i18n.number(row["mean"], lang)
             out.append(
                 f"<tr><td>{_e(s.statement)}</td>"
                 + "".join(f'<td class="num">{c}</td>' for c in cells)

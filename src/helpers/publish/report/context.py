@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup, escape
 
+from helpers import i18n
 from helpers.codebook import DEFAULT_LANGUAGE, dataset_title
 from helpers.i18n import say, ui
 from helpers.analysis import stats
@@ -130,7 +131,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
                 "id": "pilot_bodies",
                 "label": words["table_label"].format(number=len(tables) + 1),
                 "caption": words["pilot_caption"],
-                "note": words["pilot_note"],
+                "note": _pilot_note(paths.tables, words, lang),
                 "body": html_table(read_table(comparison_path), lang=lang),
             }
         )
@@ -237,6 +238,17 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
         "fallbacks": fallback_labels(codebook, lang),
         "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
+
+
+def _pilot_note(tables: Path, words: dict, lang: str) -> str:
+    """Table 5's note, with the permutation test's rearrangements, seed and family size as pilot_body_tests.csv
+    records them."""
+    tests = read_table(tables / "pilot_body_tests.csv")
+    return words["pilot_note"].format(
+        permutations=i18n.number(int(tests["permutations"].iloc[0]), lang, 0) if len(tests) else 0,
+        seed=tests["seed"].iloc[0] if len(tests) else "",
+        factors=int((tests["p"] != "").sum()),
+    )
 
 
 def _processed_answers(processed: Path, pilot_body: str) -> dict[str, pd.DataFrame]:

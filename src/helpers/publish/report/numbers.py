@@ -27,11 +27,11 @@ def _is_number(text: str) -> bool:
 
 
 def _number(text, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
-    """A number (or its text read back from CSV) as `lang` writes it; '–' when there is none. Python rounds (as the
-    English report always did) and Babel writes the rounded value, so English is unchanged."""
+    """A number (or its text read back from CSV) as `lang` writes it, rounded half away from zero (i18n.number);
+    '–' when there is none."""
     if text in ("", None) or pd.isna(text):
         return "–"
-    return i18n.number(float(f"{float(text):.{decimals}f}"), lang, decimals)
+    return i18n.number(float(text), lang, decimals)
 
 
 def p_text(p, lang: str = DEFAULT_LANGUAGE) -> str:
