@@ -13,7 +13,9 @@
                  codebook's model confirmed (fit indices), McDonald's omega
     missingness -- missing answers by statement and group, the minimum-items rule, "no opinion" as the midpoint
     design  -- how respondents were selected: outcome rates, weights to the frame, weighted means, clustering
-    claims  -- the paper's six findings re-checked against the data (+ paper_claims.yaml)
+    claims  -- the paper's findings re-checked against the data (+ paper_claims.yaml)
+    checks  -- the check of each kind of finding, and the rule from its parts' states to its verdict
+    roles   -- the roles a codebook gives its factors, statements, questions, options and stakeholder types
     stability -- each finding's verdict under the other readings the analysis admits
 
 Reads the processed tables (helpers.processed); knows nothing of how an export was read or how

@@ -1,21 +1,16 @@
 """The paper's findings re-checked on a dataset: each claim (from paper_claims.yaml) gets a verdict and its numbers.
 
-A claim names what it is about by *role* (`roles:` in paper_claims.yaml), never by a question,
-option, statement or stakeholder id: a dataset's codebook says which of its entries play which
-role (`role: <name>` on the entry), so a questionnaire that numbers its questions differently is
-checked all the same. Each claim states its reading (which respondents its words cover), filled
-in with the groups of the data.
+A claim names what it is about by *role* (`roles:` in paper_claims.yaml), never by a factor,
+question, option, statement or stakeholder id: a dataset's codebook says which of its entries play
+which role (`role: <name>` on the entry, helpers.analysis.roles), so a questionnaire that numbers
+its questions or names its factors differently is checked all the same. Each claim states its
+reading (which respondents its words cover), filled in with the groups of the data.
 
 Verdicts: "supported", "partly supported", "not supported", or "cannot be checked here" when the
 dataset lacks what the claim is about. Apart from the verdict, `checkable` says "partly checkable"
 when part of the claim has no measure here (a factor without an option, a group not in the data):
-the measured part then decides the verdict, and the reader sees both.
-
-Shares (a group choosing an option, respondents agreeing): a part of a claim *holds* when every
-respondent it covers agrees, or when the 95 % Wilson interval of the share lies above one half;
-it holds *partly* when a majority, strictly more than half, agrees; else it fails. Factor orders:
-with several respondents per group an ordered pair holds only when the bootstrap CI of the
-difference excludes 0; otherwise the two factors are indistinguishable here.
+the measured part then decides the verdict, and the reader sees both. How the parts of a claim
+hold and make its verdict, and each kind of check, are in helpers.analysis.checks.
 """
 
 from __future__ import annotations
@@ -28,18 +23,64 @@ import numpy as np
 import pandas as pd
 
 from helpers import i18n
-from helpers.analysis import design, stats
+from helpers.analysis import stats
+from helpers.analysis.checks import (
+    CHECKS,
+    FAILS,
+    HOLDS,
+    HOLDS_PARTLY,
+    MAJORITY,
+    NO_ANSWER,
+    NOT,
+    PARTLY,
+    SUPPORTED,
+    UNCHECKABLE,
+    combine,
+    share_state,
+)
+from helpers.analysis.roles import (
+    entry_roles,
+    factors_with_role,
+    options_with_role,
+    questions_with_role,
+    role_entries,
+    stakeholders_with_role,
+    statements_with_role,
+)
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, load_yaml
 
+__all__ = [  # the names other modules import from here (the checks' and the roles' among them)
+    "CHECKS",
+    "FAILS",
+    "HOLDS",
+    "HOLDS_PARTLY",
+    "MAJORITY",
+    "NO_ANSWER",
+    "NOT",
+    "PARTLY",
+    "PARTLY_CHECKABLE",
+    "SUPPORTED",
+    "UNCHECKABLE",
+    "Reading",
+    "check_claims",
+    "combine",
+    "disagreements",
+    "factors_with_role",
+    "options_with_role",
+    "paper_claims",
+    "questions_with_role",
+    "reference_dataset",
+    "replication_table",
+    "role_vocabulary",
+    "share_state",
+    "stakeholders_with_role",
+    "statements_with_role",
+    "unknown_roles",
+    "with_paper_verdicts",
+]
+
 CLAIMS_FILE = Path(__file__).with_name("paper_claims.yaml")
-SUPPORTED, PARTLY, NOT, UNCHECKABLE = "supported", "partly supported", "not supported", "cannot be checked here"
 PARTLY_CHECKABLE = "partly checkable"
-#: A majority is strictly more than this share.
-MAJORITY = 0.5
-HOLDS, HOLDS_PARTLY, FAILS = "holds", "holds partly", "fails"
-NO_ANSWER = (
-    "no answer"  # a part of a claim the data cannot test: it does not hold, the claim is at most partly supported
-)
 #: The ui_text.yaml key of each verdict (the verdicts themselves stay these constants in claims.csv).
 VERDICT_WORDS = {
     SUPPORTED: "verdict_supported",
@@ -69,54 +110,15 @@ def _claims_file() -> dict:
 
 
 # --- roles in a codebook ------------------------------------------------------------------
-def _roles(entry: dict) -> set[str]:
-    role = entry.get("role") if isinstance(entry, dict) else None
-    return set() if role is None else {role} if isinstance(role, str) else set(role)
-
-
-def stakeholders_with_role(codebook: Codebook, role: str) -> list[str]:
-    return [s["code"] for s in codebook.raw["stakeholders"] if role in _roles(s)]
-
-
-def statements_with_role(codebook: Codebook, role: str) -> list[str]:
-    return [s["id"] for f in codebook.raw["factors"] for s in f["statements"] if role in _roles(s)]
-
-
-def questions_with_role(codebook: Codebook, role: str) -> list[dict]:
-    return [q for q in codebook.raw["questions"] if role in _roles(q)]
-
-
-def options_with_role(codebook: Codebook, role: str, question: dict | None = None) -> list[tuple[str, str]]:
-    """(question id, letter) of every option carrying `role` (in `question` only, when given)."""
-    questions = [question] if question else codebook.raw["questions"]
-    return [(q["id"], str(o["letter"])) for q in questions for o in q["options"] if role in _roles(o)]
-
-
 def unknown_roles(codebook: Codebook) -> list[str]:
     """'<where>: <role>' for every role in the codebook that the vocabulary does not define."""
     known = set(role_vocabulary())
-    entries = (
-        [(f"stakeholder {s['code']}", s) for s in codebook.raw["stakeholders"]]
-        + [(f"question {q['id']}", q) for q in codebook.raw["questions"]]
-        + [(f"option {q['id']} {o['letter']}", o) for q in codebook.raw["questions"] for o in q["options"]]
-        + [(f"statement {s['id']}", s) for f in codebook.raw["factors"] for s in f["statements"]]
-    )
-    return [f"{where}: {role}" for where, entry in entries for role in sorted(_roles(entry) - known)]
+    return [
+        f"{where}: {role}" for where, entry in role_entries(codebook) for role in sorted(entry_roles(entry) - known)
+    ]
 
 
 # --- shares and their state -----------------------------------------------------------------
-def share_state(agree: float, n: float, majority: float = MAJORITY) -> str:
-    """Whether 'they agree' holds for `agree` of `n`: all, or a majority beyond chance (Wilson);
-    partly for a plain majority (strictly more than `majority`); else it fails. Weighted shares come as
-    the weighted share times the effective n, and their n as the effective n (Kish)."""
-    if n == 0:
-        return FAILS
-    low, _ = stats.wilson_interval(agree, n)
-    if agree >= n or low > majority:
-        return HOLDS
-    return HOLDS_PARTLY if agree / n > majority else FAILS
-
-
 @dataclass(frozen=True)
 class Reading:
     """One way of reading the data that a verdict could depend on; the defaults are the report's own.
@@ -131,13 +133,6 @@ class Reading:
     majority: float = MAJORITY
     agree_from: int | None = None
     weights: pd.Series | None = None
-
-
-def combine(states: list[str]) -> str:
-    """The verdict from the states of a claim's parts."""
-    if states and all(s == HOLDS for s in states):
-        return SUPPORTED
-    return PARTLY if any(s in (HOLDS, HOLDS_PARTLY) for s in states) else NOT
 
 
 def _share_text(agree: int, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -156,13 +151,8 @@ def _share_text(agree: int, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def _number(value: float, lang: str, decimals: int = 2) -> str:
-    """Python rounds (as the English text always did), Babel writes the rounded value in `lang`."""
-    return i18n.number(float(f"{float(value):.{decimals}f}"), lang, decimals)
-
-
-def _signed_percent(share: float, lang: str) -> str:
-    """+5%, -5%: a difference of shares with its sign."""
-    return ("+" if share >= 0 else "") + i18n.percent(share, lang)
+    """Rounded half away from zero and written in `lang` (i18n.number, as every displayed number)."""
+    return i18n.number(float(value), lang, decimals)
 
 
 # --- the check of every claim -------------------------------------------------------------
@@ -175,15 +165,18 @@ def check_claims(
     factor_differences: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
     reading: Reading | None = None,
+    agreement: dict | None = None,
 ) -> pd.DataFrame:
     """One row per claim: finding, id, quote, where, evidence, reading, verdict, checkable, numbers.
 
     The reading and the numbers are written in `lang` (ui_text.yaml); quote, where and evidence are the
     paper's English (the report shows their translation), verdict and checkable the constants above.
     `factor_differences` (stats.factor_differences of the same answers) saves recomputing its bootstrap;
-    `reading` (default: the report's) changes the weights and thresholds the checks use (verdict_stability)."""
+    `reading` (default: the report's) changes the weights and thresholds the checks use (verdict_stability);
+    `agreement` (stats.kendalls_w of the same answers) saves recomputing Kendall's W and its p."""
     data = _Data(likert, choices, respondents, codebook, lang, reading or Reading())
     data.factor_differences = factor_differences
+    data.agreement = agreement
     rows = []
     for claim in claims or paper_claims():
         data.partly_checkable = False
@@ -291,6 +284,7 @@ class _Data:
         self.orders: dict[str, dict[str, float]] = {}  # claim id -> the factor values an order check compared
         self.partly_checkable = False
         self.factor_differences: pd.DataFrame | None = None
+        self.agreement: dict | None = None
 
     def say(self, key: str, **values) -> str:
         return self.words[key].format(**values)
@@ -346,334 +340,6 @@ class _Data:
             return 0, 0
         n_effective = w.sum() ** 2 / (w**2).sum()
         return float(w[yes.to_numpy(bool)].sum() / w.sum() * n_effective), float(n_effective)
-
-
-# --- factor orders --------------------------------------------------------------------------
-def _pair_states(order: list[list[str]], values: dict[str, float], intervals: dict | None) -> dict[tuple, str]:
-    """Every (earlier-tier factor, later-tier factor) pair: 'holds', 'indistinguishable' or 'reversed'."""
-    present = [[f for f in tier if f in values] for tier in order]
-    present = [tier for tier in present if tier]
-    states = {}
-    for i, tier in enumerate(present):
-        for later in present[i + 1 :]:
-            for a in tier:
-                for b in later:
-                    low, high = (intervals or {}).get((a, b), (np.nan, np.nan))
-                    if np.isnan(low):
-                        states[(a, b)] = "holds" if values[a] >= values[b] else "reversed"
-                    else:
-                        states[(a, b)] = "holds" if low > 0 else "reversed" if high < 0 else "indistinguishable"
-    return states
-
-
-def _order_verdict(order, values: dict[str, float], intervals: dict | None = None) -> str:
-    states = _pair_states(order, values, intervals)
-    if all(s == "holds" for s in states.values()):
-        return SUPPORTED
-    present = [[f for f in tier if f in values] for tier in order]
-    present = [tier for tier in present if tier]
-    top, bottom = max(values.values()), min(values.values())
-    ends = any(values[f] == top for f in present[0]) and any(values[f] == bottom for f in present[-1])
-    if "reversed" not in states.values() or ends:
-        return PARTLY
-    return NOT
-
-
-def _unsure_pairs(order, values, intervals, names, fmt, words: dict) -> list[str]:
-    return [
-        words["claim_indistinguishable"].format(
-            a=names[a],
-            b=names[b],
-            difference=fmt(values[a] - values[b]),
-            low=fmt(intervals[(a, b)][0]),
-            high=fmt(intervals[(a, b)][1]),
-        )
-        for (a, b), state in _pair_states(order, values, intervals).items()
-        if state == "indistinguishable"
-    ]
-
-
-def check_factor_order(claim, data: _Data):
-    if data.rules.factor_order != "groups":
-        wanted = [f for tier in claim["order"] for f in tier]
-        weights = data.rules.weights if data.rules.factor_order == "population" else None
-        wide = stats.respondent_factor_scores(data.likert).pivot(
-            index="respondent_id", columns="factor_id", values="score"
-        )
-        values, intervals = design.factor_means_and_differences(wide[[f for f in wanted if f in wide]], weights)
-        if not set(wanted) <= set(values):
-            return UNCHECKABLE, data.say("claim_no_scores", ids=", ".join(sorted(set(wanted) - set(values))))
-        return _order_verdict(claim["order"], values, intervals if data.several else None), ""
-    weighted = stats.factor_means_by_weighting(data.likert, data.codebook)
-    by_groups = dict(zip(weighted["factor_id"], weighted["mean_groups"]))
-    by_respondents = dict(zip(weighted["factor_id"], weighted["mean_respondents"]))
-    wanted = [f for tier in claim["order"] for f in tier]
-    if not set(wanted) <= set(by_groups):
-        return UNCHECKABLE, data.say("claim_no_scores", ids=", ".join(sorted(set(wanted) - set(by_groups))))
-    values = {f: by_groups[f] for f in wanted}
-    data.orders[claim["id"]] = values
-    differences = (
-        data.factor_differences
-        if data.factor_differences is not None
-        else stats.factor_differences(data.likert, data.codebook)
-    )
-    intervals = {(r.factor_a, r.factor_b): (r.ci_low, r.ci_high) for r in differences.itertuples()}
-    verdict = _order_verdict(claim["order"], values, intervals)
-    names = data.factor_names
-    parts = [", ".join(f"{names[f]} {data.number(values[f])}" for f in sorted(values, key=lambda f: -values[f]))]
-    if data.several:
-        parts[0] = data.say("claim_groups_weighted", values=parts[0])
-    parts += _unsure_pairs(claim["order"], values, intervals, names, data.number, data.words)
-    other = {f: by_respondents[f] for f in wanted}
-    if sorted(other, key=lambda f: -other[f]) != sorted(values, key=lambda f: -values[f]):
-        other_verdict = _order_verdict(claim["order"], other)
-        parts.append(
-            data.say(
-                "claim_respondents_weighted",
-                values=", ".join(f"{names[f]} {data.number(other[f])}" for f in sorted(other, key=lambda f: -other[f])),
-            )
-            + (
-                data.say("claim_weighting_matters", verdict=data.verdict(other_verdict))
-                if other_verdict != verdict
-                else ""
-            )
-        )
-    return verdict, "; ".join(parts)
-
-
-def check_choice_order(claim, data: _Data):
-    questions = questions_with_role(data.codebook, claim["question_role"])
-    if not questions:
-        return UNCHECKABLE, data.say("claim_no_question_role", role=claim["question_role"])
-    question = questions[0]
-    by_factor: dict[str, list[tuple[str, str]]] = {}
-    for option in question["options"]:
-        if option.get("factor"):
-            by_factor.setdefault(option["factor"], []).append((question["id"], str(option["letter"])))
-    wanted = [f for tier in claim["order"] for f in tier]
-    n = len(data.respondents)
-    chosen = {
-        f: data.respondents["respondent_id"].isin(data.chose(by_factor[f])).to_numpy() for f in wanted if f in by_factor
-    }
-    if len(chosen) < 2:
-        return UNCHECKABLE, data.say("claim_too_few_factors")
-    counts = {f: float(c.sum()) for f, c in chosen.items()}
-    missing = [data.factor_names.get(f, f) for f in wanted if f not in chosen]
-    data.partly_checkable = bool(missing)
-    data.orders[claim["id"]] = counts
-    intervals = _choice_intervals(chosen) if data.several else None
-    verdict = _order_verdict(claim["order"], counts, intervals)
-    parts = [
-        ", ".join(
-            data.say("claim_chosen_by", name=data.factor_names[f], k=f"{counts[f]:.0f}", n=n)
-            for f in sorted(counts, key=lambda f: -counts[f])
-        )
-    ]
-    if intervals:
-        parts += _unsure_pairs(
-            claim["order"],
-            {f: c / n for f, c in counts.items()},
-            intervals,
-            data.factor_names,
-            lambda x: _signed_percent(x, data.lang),
-            data.words,
-        )
-    if missing:
-        parts.append(data.say("claim_no_option_names", names=", ".join(missing)))
-    return verdict, "; ".join(parts)
-
-
-def _choice_intervals(
-    chosen: dict[str, np.ndarray], seed: int = stats.SEED, n_resamples: int = stats.BOOTSTRAP_RESAMPLES
-) -> dict[tuple[str, str], tuple[float, float]]:
-    """Bootstrap 95 % CI (respondents resampled, seeded) of the difference in the share choosing two factors."""
-    factors = list(chosen)
-    matrix = np.column_stack([chosen[f] for f in factors]).astype(float)
-    shares = stats.resampled_means(matrix, np.random.default_rng(seed), n_resamples)
-    return {
-        (a, b): tuple(np.percentile(shares[:, i] - shares[:, j], [2.5, 97.5]))
-        for i, a in enumerate(factors)
-        for j, b in enumerate(factors)
-        if i != j
-    }
-
-
-# --- agreement with statements ----------------------------------------------------------------
-def check_statements_agreed(claim, data: _Data):
-    statements = {role: statements_with_role(data.codebook, role) for role in claim["statement_roles"]}
-    missing = [role for role, ids in statements.items() if not ids]
-    if len(missing) == len(statements):
-        return UNCHECKABLE, data.say("claim_no_statement_role", role=", ".join(missing))
-    data.partly_checkable = bool(missing)
-    parts, states = [], []
-    for statement in [s for ids in statements.values() for s in ids]:
-        scores = data.likert.loc[data.likert["statement_id"] == statement, "score"].dropna().astype(float)
-        answered = data.likert.loc[(data.likert["statement_id"] == statement) & data.likert["score"].notna()]
-        agree, n = data.count(answered["respondent_id"], scores >= data.agree_from)
-        states.append(share_state(agree, n, data.majority))
-        agree = int((scores >= data.agree_from).sum())
-        parts.append(
-            data.say(
-                "claim_statement_agree",
-                statement=statement,
-                share=data.share(agree, len(scores)),
-                mean=data.number(scores.mean()),
-            )
-        )
-    if missing:
-        parts.append(data.say("claim_no_statement_has_role", role=", ".join(missing)))
-    return combine(states), "; ".join(parts)
-
-
-def check_important_and_lowest(claim, data: _Data):
-    statements = statements_with_role(data.codebook, claim["statement_role"])
-    if not statements:
-        return UNCHECKABLE, data.say("claim_no_statement_role", role=claim["statement_role"])
-    statement = statements[0]
-    important = [
-        g for r in claim["important_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups
-    ]
-    lowest = [g for r in claim["lowest_for"] for g in stakeholders_with_role(data.codebook, r) if g in data.groups]
-    if not important or not lowest:
-        return UNCHECKABLE, data.say("claim_no_groups")
-    important, lowest = list(dict.fromkeys(important)), list(dict.fromkeys(lowest))
-    factor = data.codebook.statements().set_index("statement_id").loc[statement, "factor_id"]
-    scored = data.likert.dropna(subset=["score"]).assign(score=lambda f: f["score"].astype(float))
-    # Everyone the words cover weighs: pooled over the groups, one respondent one vote.
-    covered = scored.loc[(scored["statement_id"] == statement) & scored["stakeholder"].isin(important)]
-    weighted_agree, weighted_n = data.count(covered["respondent_id"], covered["score"] >= data.agree_from)
-    states = [share_state(weighted_agree, weighted_n, data.majority)]
-    agree = int((covered["score"] >= data.agree_from).sum())
-    parts = [
-        data.say(
-            "claim_rate_at_least",
-            groups=" + ".join(data.labels[g] for g in important),
-            share=data.share(agree, len(covered)),
-            agree_from=data.agree_from,
-        )
-    ]
-    means = covered.groupby("stakeholder", observed=True)["score"].agg(["mean", "size"])
-    contrary = [g for g in important if g in means.index and means.loc[g, "mean"] < data.agree_from]
-    for group in contrary:
-        n = int(means.loc[group, "size"])
-        parts.append(
-            data.say(
-                "claim_contrary",
-                group=data.labels[group],
-                score=data.score(means.loc[group, "mean"]),
-                mean_of=data.say("claim_mean_of", n=n) if n > 1 else "",
-            )
-        )
-    for group in lowest:
-        answers = scored.loc[(scored["factor_id"] == factor) & (scored["stakeholder"] == group)]
-        own = answers.groupby("statement_id")["score"].mean()
-        if statement not in own.index:  # the group left it blank: this part cannot hold, and the text says why
-            states.append(NO_ANSWER)
-            parts.append(data.say("claim_group_no_answer", group=data.labels[group]))
-            continue
-        n_group = answers.loc[answers["statement_id"] == statement, "respondent_id"].nunique()
-        is_lowest = own[statement] <= own.min()
-        states.append(HOLDS if is_lowest else FAILS)
-        rank = int(own.rank(method="min")[statement])
-        parts.append(
-            data.say(
-                "claim_rank_lowest",
-                group=data.labels[group],
-                score=data.score(own[statement]),
-                mean_of=data.say("claim_mean_of", n=n_group) if n_group > 1 else "",
-                rank=rank,
-                n=len(own),
-                factor=data.factor_names[factor],
-            )
-        )
-    return combine(states), "; ".join(parts)
-
-
-# --- choices ------------------------------------------------------------------------------
-def check_all_chose(claim, data: _Data):
-    parts, states = [], []
-    for role in claim["option_roles"]:
-        options = options_with_role(data.codebook, role)
-        if not options:
-            return UNCHECKABLE, data.say("claim_no_option_role", role=role)
-        agree, n = data.share_choosing(options)
-        # "All respondents": the part holds only if every one chose it; a majority holds it partly.
-        states.append(HOLDS if agree >= n else HOLDS_PARTLY if agree / n > data.majority else FAILS)
-        where = ", ".join(f"{q} {letter}" for q, letter in options)
-        parts.append(data.say("claim_options_chosen", options=where, share=data.share(agree, n)))
-    return combine(states), "; ".join(parts)
-
-
-def check_proposed(claim, data: _Data):
-    questions = questions_with_role(data.codebook, claim["question_role"])
-    if not questions:
-        return UNCHECKABLE, data.say("claim_no_question_role", role=claim["question_role"])
-    question = questions[0]
-    listed = options_with_role(data.codebook, claim["option_role"], question)
-    others = [(question["id"], str(o["letter"])) for o in question["options"] if o.get("other")]
-    if not listed and not others:
-        return UNCHECKABLE, data.say("claim_nowhere_to_propose")
-    picked = set(data.chose(listed)) if listed else set()
-    texts = data.choices.loc[(data.choices["question_id"] == question["id"]), ["respondent_id", "free_text"]].dropna()
-    pattern = "|".join(claim["keywords"]).casefold()
-    mentions = texts.loc[texts["free_text"].str.casefold().str.contains(pattern, regex=True)]
-    proposing = picked | set(mentions["respondent_id"])
-    n = len(data.respondents)
-    parts = [data.say("claim_proposed", k=len(proposing), n=n)]
-    if listed:
-        parts.append(
-            data.say("claim_picked", k=len(picked), options=", ".join(f"{q} {letter}" for q, letter in listed))
-        )
-    if others:
-        examples = "; ".join(sorted(set(mentions["free_text"]))[:3])
-        parts.append(
-            data.say("claim_named_under_other", k=mentions["respondent_id"].nunique())
-            + (f" ({examples})" if examples else "")
-        )
-    return (SUPPORTED if proposing else NOT), ", ".join(parts)
-
-
-def check_group_choices(claim, data: _Data):
-    parts, states, expected = [], [], 0
-    for expectation in claim["expect"]:
-        options = options_with_role(data.codebook, expectation["option_role"])
-        if not options:
-            return UNCHECKABLE, data.say("claim_no_option_role", role=expectation["option_role"])
-        for role in expectation["stakeholder_roles"]:
-            expected += 1
-            groups = [g for g in stakeholders_with_role(data.codebook, role) if g in data.groups]
-            if not groups:
-                parts.append(
-                    data.say("claim_group_absent", group=data.words["claim_roles"].get(role, role.replace("_", " ")))
-                )
-                continue
-            agree, n = data.share_choosing(options, groups)
-            states.append(share_state(agree, n, data.majority))
-            approach = expectation["approach"]
-            parts.append(
-                data.say(
-                    "claim_groups_chose",
-                    groups=" + ".join(data.labels[g] for g in groups),
-                    share=data.share(agree, n),
-                    options="/".join(letter for _, letter in options),
-                    approach=data.words.get("approach_" + approach.replace("-", "_"), approach),
-                )
-            )
-    if not states:
-        return UNCHECKABLE, "; ".join(parts)
-    data.partly_checkable = len(states) < expected
-    return combine(states), "; ".join(parts)
-
-
-CHECKS = {
-    "factor_order": check_factor_order,
-    "choice_order": check_choice_order,
-    "statements_agreed": check_statements_agreed,
-    "important_and_lowest": check_important_and_lowest,
-    "all_chose": check_all_chose,
-    "proposed": check_proposed,
-    "group_choices": check_group_choices,
-}
 
 
 def replication_table(

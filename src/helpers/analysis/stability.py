@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.analysis import claims, missingness
+from helpers.analysis import claims, missingness, stats
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook
 
 READINGS = (
@@ -65,16 +65,28 @@ def verdict_stability(
     weights: pd.Series | None = None,
     reported: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    agreement: dict | None = None,
 ) -> pd.DataFrame:
     """Long: finding, id, reading, verdict, differs (from the report's verdict). `reported` (check_claims of the
-    report, same data) saves checking the report's reading again."""
+    report, same data) saves checking the report's reading again; `agreement` (stats.kendalls_w of `likert`) is
+    reused by every reading whose respondents' factor scores are those of `likert` (an exact p can take seconds)."""
     rows = []
     base = None
+    own_scores = stats.respondent_factor_scores(likert)
     for name, answers, reading in readings(likert, codebook, weights):
         if name == "reported" and reported is not None:
             table = reported
         else:
-            table = claims.check_claims(answers, choices, respondents, codebook, lang=lang, reading=reading)
+            same = agreement is not None and stats.respondent_factor_scores(answers).equals(own_scores)
+            table = claims.check_claims(
+                answers,
+                choices,
+                respondents,
+                codebook,
+                lang=lang,
+                reading=reading,
+                agreement=agreement if same else None,
+            )
         if base is None:
             base = dict(zip(table["id"], table["verdict"]))
         for row in table.itertuples():

@@ -212,6 +212,8 @@ def friedman_small_sample_p(scores: np.ndarray, seed: int = SEED) -> tuple[float
         return ((sums - sums.mean(axis=0)) ** 2).sum(axis=0)
 
     exact = total <= EXACT_LIMIT
+    if exact:
+        return _exact_friedman_p(scores), f"exact (all {total:,} rearrangements)"
     result = permutation_test(
         tuple(scores.T),
         spread,
@@ -228,6 +230,25 @@ def friedman_small_sample_p(scores: np.ndarray, seed: int = SEED) -> tuple[float
         else f"permutation ({PERMUTATIONS:,} rearrangements, seed {seed})"
     )
     return float(result.pvalue), how
+
+
+def _exact_friedman_p(scores: np.ndarray) -> float:
+    """The exact p of the Friedman / Kendall's W statistic: every rearrangement of each respondent's ranks
+    across the factors enumerated at once as sums of rank vectors (numpy), not one by one: the same p as
+    scipy's permutation_test over all of them, in a fraction of the time (331,776 rearrangements for the
+    paper's four respondents and four factors)."""
+    from itertools import permutations
+
+    from scipy.stats import rankdata
+
+    ranks = rankdata(scores, axis=1)
+    sums = np.zeros((1, scores.shape[1]))
+    for row in ranks:
+        arrangements = np.array(list(permutations(row)), dtype=float)
+        sums = (sums[:, None, :] + arrangements[None, :, :]).reshape(-1, scores.shape[1])
+    spread = ((sums - sums.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    observed = float(((ranks.sum(axis=0) - ranks.sum(axis=0).mean()) ** 2).sum())
+    return float((spread >= observed - 1e-9 * max(1.0, observed)).mean())
 
 
 def ordinal_agreement(likert: pd.DataFrame, codebook: Codebook, seed: int = SEED, n_resamples: int = 1000) -> dict:

@@ -79,6 +79,7 @@ SCALE_LABELS = {
 NO_OPINION = {"en": "No opinion", "ru": "Затрудняюсь ответить", "kk": "Жауап беру қиын"}
 LEADERSHIP = {
     "id": "leadership",
+    "role": "leadership_factor",
     "label": {
         "en": "Leadership (management styles and quality)",
         "ru": "Лидерство (стиль и качество управления)",
@@ -101,6 +102,7 @@ LEADERSHIP = {
                 "ru": "Важно, чтобы руководство учитывало мнение сотрудников",
                 "kk": "Басшылықтың қызметкерлер пікірін ескеруі маңызды",
             },
+            "role": "views_considered_statement",
         },
         {
             "id": "s18",
@@ -109,6 +111,7 @@ LEADERSHIP = {
                 "ru": "Важно эффективное распределение задач между структурными подразделениями",
                 "kk": "Міндеттерді құрылымдық бөлімшелер арасында тиімді бөлу маңызды",
             },
+            "role": "tasks_distribution_statement",
         },
     ],
 }
