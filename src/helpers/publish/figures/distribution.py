@@ -52,8 +52,37 @@ def likert_distribution(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFram
     return table.reset_index()
 
 
+#: The code of the all-respondents bar drawn first in every statement's facet (never a stakeholder code: those are
+#: the codebook's, and this one starts with characters a codebook code cannot hold).
+ALL = "<all>"
+
+
+#: The bars' axis runs from -END_ROOM to END_ROOM (ticks -100 to 100): room for the end totals beside a full bar.
+END_ROOM = 122
+
+
+def _with_all_respondents(distribution: pd.DataFrame, groups: pd.DataFrame, words: dict) -> tuple:
+    """The distribution and the groups with an all-respondents row first: the counts summed over the groups."""
+    counts = [c for c in distribution.columns if c not in ("stakeholder", "statement_id")]
+    everyone = distribution.groupby("statement_id", sort=False)[counts].sum().reset_index().assign(stakeholder=ALL)
+    total = pd.DataFrame([{"stakeholder": ALL, "short": words["all_respondents"], "n": int(groups["n"].sum())}])
+    return pd.concat([everyone, distribution], ignore_index=True), pd.concat([total, groups], ignore_index=True)
+
+
+def agreement_order(distribution: pd.DataFrame, statements: pd.DataFrame, values: list[int]) -> pd.DataFrame:
+    """`statements` sorted by the share of all respondents agreeing (above the scale's middle), highest first;
+    ties keep the questionnaire's order."""
+    middle = (values[0] + values[-1]) / 2
+    summed = distribution.groupby("statement_id")[values].sum()
+    n = summed.sum(axis=1)
+    share = (summed[[v for v in values if v > middle]].sum(axis=1) / n.where(n > 0)).fillna(0)
+    key = statements["statement_id"].map(share).fillna(0)
+    return statements.iloc[np.argsort(-key.to_numpy(), kind="stable")]
+
+
 def _distribution_rows(distribution: pd.DataFrame, groups: pd.DataFrame, statements: pd.DataFrame, values: list[int]):
-    """One row per statement x group (codebook order) with the shares of each scale value and of "no opinion"."""
+    """One row per statement x group (in the order given) with the shares of each scale value (of the answers on
+    the scale) and of "no opinion" and blank (of everyone asked: on the scale, no opinion or blank)."""
     rows = [
         (s.statement_id, s.statement, g.stakeholder, g.short)
         for s in statements.itertuples()
@@ -64,9 +93,11 @@ def _distribution_rows(distribution: pd.DataFrame, groups: pd.DataFrame, stateme
         {c: 0 for c in distribution.columns}
     )
     shares = frame[values].div(frame["n"].where(frame["n"] > 0), axis=0).fillna(0) * 100
-    asked = frame["n"] + frame["no_opinion"]
-    no_opinion = (frame["no_opinion"] / asked.where(asked > 0)).fillna(0) * 100
-    return frame, shares, no_opinion
+    asked = (frame["n"] + frame["no_opinion"] + frame["blank"]).where(lambda a: a > 0)
+    missing = pd.DataFrame(
+        {"no_opinion": (frame["no_opinion"] / asked).fillna(0) * 100, "blank": (frame["blank"] / asked).fillna(0) * 100}
+    )
+    return frame, shares, missing
 
 
 def diverging_likert_chart(
@@ -91,7 +122,10 @@ def diverging_likert_chart(
     statements = codebook.statements(lang)
     if factor_id is not None:
         statements = statements.loc[statements["factor_id"] == factor_id]
-    frame, shares, no_opinion = _distribution_rows(distribution, groups, statements, values)
+    distribution, groups = _with_all_respondents(distribution, groups, words)
+    statements = agreement_order(distribution.loc[distribution["stakeholder"] == ALL], statements, values)
+    frame, shares, missing = _distribution_rows(distribution, groups, statements, values)
+    no_opinion = missing.sum(axis=1)  # the side panel's bar: no opinion, then blank
     size, title_size, cell_size = 6.5, 6.5, 5.5
     labels = [f"{row.short} (n={int(row.n)})" for row in frame.itertuples()]
     label_width = min(max(text_extent(t, size)[0] for t in labels) / 72 + 0.05, 2.0)
@@ -101,11 +135,12 @@ def diverging_likert_chart(
     side_left = WIDTH - PAD - 0.15 - side_width
     main_width = side_left - gap - left
     legend_entries = scale_texts(codebook, lang)
-    ncol = _legend_columns(legend_entries, size, (WIDTH - 2 * PAD) * 72)
-    side_title = wrap_to_width(words["no_opinion_pct"], (side_width + 0.1) * 72, size)
+    every_entry = [*legend_entries, words["no_opinion_short"], words["blank_short"]]
+    ncol = _legend_columns(every_entry, size, (WIDTH - 2 * PAD) * 72)
+    side_title = wrap_to_width(words["no_opinion_blank_pct"], (side_width + 0.1) * 72, size)
     axis_label = wrap_to_width(words["share_axis"], main_width * 72, 7)
     column = _Column()
-    legend_top = column.take(math.ceil(len(legend_entries) / ncol) * size * 1.7 / 72 + 0.08)
+    legend_top = column.take(math.ceil(len(every_entry) / ncol) * size * 1.7 / 72 + 0.08)
     side_title_top = column.take(lines_height(side_title, size) + 0.02)
     facets = []
     per_statement = len(groups)
@@ -172,17 +207,37 @@ def diverging_likert_chart(
                             color=text_colour_on(colours[value]),
                         )
                 start = start + width
+            # End totals: the share disagreeing at the bar's left end, agreeing at its right end.
+            disagree = part[[v for v in values if v < middle]].sum(axis=1).to_numpy()
+            agree = part[[v for v in values if v > middle]].sum(axis=1).to_numpy()
+            half = part[middle].to_numpy() / 2 if middle in values else np.zeros(len(part))
+            for p_, d, a, h in zip(positions, disagree, agree, half):
+                style = {"va": "center", "fontsize": cell_size, "color": "0.15"}
+                axis.text(-(d + h) - 1.5, p_, i18n.percent(d / 100, lang), ha="right", **style)
+                axis.text(a + h + 1.5, p_, i18n.percent(a / 100, lang), ha="left", **style)
             axis.axvline(0, color="0.25", linewidth=0.6)
-            axis.set_xlim(-100, 100)
+            axis.set_xlim(-END_ROOM, END_ROOM)
             axis.set_ylim(len(positions) - 0.5, -0.5)
             axis.set_yticks(positions, labels[rows], fontsize=size)
+            axis.get_yticklabels()[0].set_fontweight("bold")  # the all-respondents bar, first in every facet
             axis.set_xticks(range(-100, 101, 50))
             axis.grid(axis="x", color="0.9", linewidth=0.5)
             axis.set_axisbelow(True)
             axis.spines[["top", "right", "left"]].set_visible(False)
             axis.tick_params(axis="y", length=0)
-            side_values = no_opinion.iloc[rows].to_numpy()
-            side.barh(positions, side_values, height=0.78, color="0.45")
+            opinionless, blank = missing["no_opinion"].iloc[rows].to_numpy(), missing["blank"].iloc[rows].to_numpy()
+            side.barh(positions, opinionless, height=0.78, color="0.45", label=words["no_opinion_short"])
+            side.barh(
+                positions,
+                blank,
+                left=opinionless,
+                height=0.78,
+                color="0.8",
+                hatch="////",
+                edgecolor="0.45",
+                linewidth=0,
+                label=words["blank_short"],
+            )
             side.set_ylim(len(positions) - 0.5, -0.5)
             side.set_yticks([])
             side.spines[["top", "right", "left"]].set_visible(False)
@@ -204,10 +259,12 @@ def diverging_likert_chart(
             rows = facets[i]["rows"]
             for value, p in zip(no_opinion.iloc[rows].to_numpy(), range(rows.stop - rows.start)):
                 if value > 0:
-                    side.text(value + top_side * 0.02, p, f"{value:.0f}", va="center", fontsize=cell_size)
+                    side.text(value + top_side * 0.02, p, i18n.number(value, lang, 0), va="center", fontsize=cell_size)
         _text_at(fig, side_left, side_title_top, side_title, height, fontsize=size)
         fig.text((left + main_width / 2) / WIDTH, 1 - label_top / height, axis_label, ha="center", va="top", fontsize=7)
         handles, entries = panels[0][0].get_legend_handles_labels()
+        side_handles, side_entries = panels[0][1].get_legend_handles_labels()
+        handles, entries = handles + side_handles, entries + side_entries
         fig.legend(
             handles,
             entries,
