@@ -93,7 +93,7 @@ def test_the_stability_table_marks_a_changed_verdict_and_names_a_finding_checked
     assert row[top] == words["stability_changed"].format(verdict=words["verdict_partly"])
     assert row[words["readings"]["reported"]] == words["verdict_supported"]
     assert words_of.stability_line(tables["verdict_stability"], words) == words["stability_some_change"].format(
-        stable=6, n=7, findings="2"
+        stable=7, n=8, findings="2"
     )
 
 
