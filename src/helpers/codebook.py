@@ -33,6 +33,14 @@ RANGED_TYPES = {"years", "decimal_years", "duration"}
 AGE_RANGE = (14, 100)
 #: Words that make a field of years an age (its id or its label in any language): en, ru, kk.
 AGE_WORDS = {"age", "возраст", "возраста", "жас", "жасы", "жасыңыз"}
+#: Characters that show nothing: the soft hyphen, zero-width spaces and joiners, the word joiner and invisible
+#: operators, the byte-order mark, and the marks, embeddings, overrides and isolates of text direction (U+202E
+#: shows what follows it backwards). 'R1', 'R1\u200b' and '\ufeffR1' look the same: to a reader they are one.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: The disclosure threshold of a codebook that gives none (`privacy.disclosure_threshold`), as staff surveys use.
+DISCLOSURE_THRESHOLD = 10
+#: The kinds of direct identifier `privacy.identifiers` names (helpers.ingest.identifiers recognises them).
+IDENTIFIER_KINDS = ("email", "phone", "name", "national_id")
 #: How respondents can have been selected (`design.selection`), and the outcome counts `design:` may give.
 SELECTIONS = ("census", "probability", "judgment", "snowball", "convenience")
 OUTCOME_COUNTS = ("invited", "completes", "partials", "breakoffs", "refusals", "non_contacts")
@@ -180,6 +188,11 @@ class Codebook:
 
     def table_text(self, table: str, key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
         return label(((self.raw.get("tables") or {}).get(table) or {}).get(key), lang)
+
+    @property
+    def disclosure_threshold(self) -> int:
+        """Table cells and figure elements for fewer respondents than this are suppressed (`privacy:`)."""
+        return int((self.raw.get("privacy") or {}).get("disclosure_threshold", DISCLOSURE_THRESHOLD))
 
     @property
     def dataset(self) -> dict[str, Any]:
@@ -438,10 +451,26 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             elif sid in statement_ids:
                 problem(f"factors[{i}].statements[{j}].id", sid, "statement ids unique across factors")
             statement_ids.add(sid)
-    for key, value, expected in design_problems(raw):
+    for key, value, expected in design_problems(raw) + privacy_problems(raw):
         problem(key, value, expected)
     problems += _check_translations(raw, source)
+    problems += _check_invisible(raw, source)
     return problems
+
+
+def _check_invisible(node: Any, source: str, where: str = "") -> list[Problem]:
+    """A text of the codebook holding a character that shows nothing (INVISIBLE): two labels that look the same
+    would be two entries, and a direction override would turn the report's text around."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _check_invisible(v, source, f"{where}.{k}" if where else str(k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _check_invisible(v, source, f"{where}[{i}]")]
+    if isinstance(node, str) and INVISIBLE.search(node):
+        found = ", ".join(sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(node)}))
+        return [
+            Problem(source, None, where, node, f"text without invisible or direction-changing characters ({found})")
+        ]
+    return []
 
 
 def design_problems(raw: dict) -> list[tuple[str, object, str]]:
@@ -483,6 +512,36 @@ def design_problems(raw: dict) -> list[tuple[str, object, str]]:
     fieldwork = block.get("fieldwork")
     if fieldwork is not None and not (isinstance(fieldwork, dict) and {"start", "end"} <= set(fieldwork)):
         problems.append(("design.fieldwork", fieldwork, "{start: YYYY-MM-DD, end: YYYY-MM-DD}"))
+    return problems
+
+
+def privacy_problems(raw: dict) -> list[tuple[str, object, str]]:
+    """(key, value, what was expected) for every problem of a codebook's `privacy:` block; [] when sound or absent.
+
+    `disclosure_threshold`: a whole number, 1 or more (table cells and figure elements for fewer respondents are
+    suppressed). `identifiers`: export columns holding direct identifiers, `{column, kind}` with a kind of
+    IDENTIFIER_KINDS and, to carry one into the outputs on purpose, `keep: <why>`.
+    """
+    block = raw.get("privacy")
+    if block is None:
+        return []
+    if not isinstance(block, dict):
+        return [("privacy", block, "a mapping with disclosure_threshold and/or identifiers")]
+    problems = []
+    threshold = block.get("disclosure_threshold", DISCLOSURE_THRESHOLD)
+    if not (isinstance(threshold, int) and not isinstance(threshold, bool) and threshold >= 1):
+        problems.append(("privacy.disclosure_threshold", threshold, "a whole number of respondents, 1 or more"))
+    entries = block.get("identifiers") or []
+    if not isinstance(entries, list):
+        return problems + [("privacy.identifiers", entries, "a list of {column: <export header>, kind: <kind>}")]
+    for i, entry in enumerate(entries):
+        where = f"privacy.identifiers[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("column"), str) or not entry["column"]:
+            problems.append((where, entry, "{column: <export header>, kind: <kind>}"))
+        elif entry.get("kind") not in IDENTIFIER_KINDS:
+            problems.append((f"{where}.kind", entry.get("kind"), "one of " + ", ".join(IDENTIFIER_KINDS)))
+        elif "keep" in entry and not (isinstance(entry["keep"], str) and entry["keep"].strip()):
+            problems.append((f"{where}.keep", entry["keep"], "the reason this identifier is carried, as text"))
     return problems
 
 

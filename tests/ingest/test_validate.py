@@ -104,7 +104,7 @@ def test_ids_that_differ_only_by_surrounding_spaces_are_one_respondent(tmp_path,
         load(paths)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (7, "respondent_id", spaced.format(first))
-    assert f"also on row 3, written there as {first!r}: spaces around an id do not count" in problem.expected
+    assert f"also on row 3, written there as {first!r}: spaces, invisible characters" in problem.expected
     clean = load(paths, "quarantine")
     assert clean.rejected["source_row"].tolist() == [7] and clean.respondents["respondent_id"].is_unique
 

@@ -2,7 +2,7 @@
 
 One seeded set of answers (`Answers`) is written as
 - a Google Forms export of questionnaire v2 in Russian, saved by Excel in a Russian locale (Windows-1251,
-  ';'): a timestamp and no respondent id, checkbox answers joined by commas (option texts that hold a comma
+  ';'): a timestamp, the respondent's e-mail address and no respondent id, checkbox answers joined by commas (option texts that hold a comma
   themselves, "Other" answers as the respondent's own words), two Likert grids `Question [Row]`, decimal
   years written "3,0". Its wording is this test's own, not example-v2's;
 - a KoboToolbox XLSForm (survey and choices sheets, labels in English and Russian) with its CSV export;
@@ -147,6 +147,14 @@ def _score_text(answers: Answers, i: int, j: int, labels: dict) -> str:
     return "" if np.isnan(value) else labels[int(value)]
 
 
+EMAIL = "Адрес электронной почты"
+
+
+def address(i: int) -> str:
+    """The e-mail address respondent `i` gave (Google Forms' "collect e-mail addresses")."""
+    return f"respondent.{i:03d}@pilot-agency.kz"
+
+
 def google_forms_export(answers: Answers) -> pd.DataFrame:
     """The export as Google Forms writes it (to be saved by Excel: Windows-1251, ';')."""
     n = len(answers.group)
@@ -155,6 +163,8 @@ def google_forms_export(answers: Answers) -> pd.DataFrame:
     for i in range(n):
         row = {
             "Отметка времени": (start + pd.Timedelta(minutes=37 * i, seconds=i % 60)).strftime("%d.%m.%Y %H:%M:%S"),
+            # A form that collects addresses: Google Forms puts them second. No output may show one.
+            EMAIL: address(i),
             "Категория респондента": GROUPS[answers.group[i]],
             "Пилотный государственный орган": BODIES[answers.body[i]] if answers.body[i] >= 0 else "",
             "Возраст (полных лет)": str(answers.age[i]),

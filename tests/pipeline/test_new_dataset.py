@@ -200,6 +200,66 @@ def test_make_new_dataset_and_check_codebook(tmp_path, scratch):
     assert checked.returncode != 0 and "[TODO]" in checked.stdout and "factor: TODO" in checked.stdout
 
 
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def texts_of_outputs(*folders: Path):
+    """(path, text) of every file under `folders`: zip archives (.xlsx, .docx) entry by entry, PDFs through
+    pdftotext, images skipped (figures are drawn from aggregates; their SVGs are read as text)."""
+    import zipfile
+
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.suffix in (".xlsx", ".docx"):
+                with zipfile.ZipFile(path) as archive:
+                    yield path, " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+            elif path.suffix == ".pdf":
+                yield path, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+            elif path.suffix != ".png":
+                yield path, path.read_bytes().decode("utf-8", "replace")
+
+
+def addresses_in_outputs(root: Path, name: str) -> dict[str, list[str]]:
+    """Every e-mail address found in the outputs of dataset `name` under `root` (file -> addresses)."""
+    folders = [root / "reports" / name, root / "data" / "processed" / name]
+    return {
+        str(p.relative_to(root)): found for p, text in texts_of_outputs(*folders) if (found := ADDRESS.findall(text))
+    }
+
+
+def test_no_address_of_the_export_reaches_an_output(built):
+    if built["source"] != "google":
+        pytest.skip("the Google Forms export collects e-mail addresses")
+    assert ss.EMAIL in (built["root"] / "data" / "raw" / built["name"]).joinpath(
+        next(p.name for p in (built["root"] / "data" / "raw" / built["name"]).glob("*.csv"))
+    ).read_text(encoding="cp1251")
+    book = yaml.safe_load(built["draft"])
+    assert book["privacy"]["identifiers"] == [{"column": ss.EMAIL, "kind": "email"}]
+    assert book["export"]["id_column"] != ss.EMAIL
+    assert (built["root"] / "reports" / built["name"] / "en" / "report.html").exists()
+    assert addresses_in_outputs(built["root"], built["name"]) == {}
+
+
+def test_make_new_dataset_then_make_report_shows_no_address(tmp_path, scratch):
+    """The whole run as a person types it: make new-dataset, the factor TODO, make report (figures, PDF and all)."""
+    _, sources = scratch
+    env = {**os.environ, ROOT_VARIABLE: str(tmp_path)}
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    make = ["make", "-s", "-C", str(REPO_ROOT)]
+    made = subprocess.run(
+        [*make, "new-dataset", "NAME=mailed", f"FROM={sources['google'][0]}"], env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    codebook = tmp_path / "data" / "raw" / "mailed" / "codebook.yaml"
+    codebook.write_text(fill_factor_todo(codebook.read_text(encoding="utf-8")), encoding="utf-8")
+    run = subprocess.run([*make, "report", "DATA=mailed"], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert (tmp_path / "reports" / "mailed" / "en" / "report.html").exists()
+    respondents = pd.read_csv(tmp_path / "data" / "processed" / "mailed" / "respondents.csv", dtype=str)
+    assert len(respondents) == 120 and ss.EMAIL not in respondents.columns
+    assert addresses_in_outputs(tmp_path, "mailed") == {}
+
+
 SEEDED = [  # (what the codebook gets wrong, text in the codebook, what it becomes, the export's header, the export's label)
     (
         "a stakeholder label with an extra full stop",

@@ -4,6 +4,7 @@
     load      -- reading an export file exactly as received (CSV or .xlsx), every cell as text
     shapes    -- Google Forms grids, KoboToolbox columns, labels in any language -> one canonical frame
     cells     -- cell-level readers shared by shapes, validate and clean (durations, codes, scores)
+    identifiers -- direct identifiers (e-mail, phone, names, IIN) found, kept out of outputs; pseudonymous ids
     validate  -- every cell checked against the codebook (a pandera schema built from it)
     clean     -- canonical frame -> tidy respondents, choices and likert tables; quarantine
     infer     -- a draft codebook from an export: shape, id, stakeholder and pilot-body columns, grids, options

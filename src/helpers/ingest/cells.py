@@ -9,10 +9,11 @@ from each other in a circle.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
-from helpers.codebook import Codebook
+from helpers.codebook import INVISIBLE, Codebook
 
 _DURATION = re.compile(
     r"^\s*(?P<bound>more than|over|более|больше|свыше)?\s*"
@@ -49,13 +50,41 @@ def each_distinct(values: pd.Series, transform):
     return result.take(codes).set_axis(values.index)
 
 
+def visible(cells: pd.Series) -> pd.Series:
+    """Text cells without INVISIBLE characters (what a person sees)."""
+    return cells.str.replace(INVISIBLE, "", regex=True)
+
+
+def text_key(text) -> str:
+    """One text as it is compared with another: invisible characters removed, compatibility forms folded
+    (NFKC: full-width 'Ｒ１' is 'R1'), spaces around it dropped, case ignored."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", str(text))).strip().casefold()
+
+
+def text_keys(cells: pd.Series) -> pd.Series:
+    """`text_key` of each cell (a Series of text)."""
+    return visible(cells).str.normalize("NFKC").str.strip().str.casefold()
+
+
+def ascii_digits(cells: pd.Series) -> pd.Series:
+    """Numbers written with other decimal digits ('３５' full-width, '٣٥' Arabic-Indic) in ASCII digits, so that
+    they read as the numbers they are; every other character as it was."""
+    return cells.str.replace(r"[^\x00-\x7f]", lambda m: _ascii_digit(m.group()), regex=True)
+
+
+def _ascii_digit(character: str) -> str:
+    digit = unicodedata.decimal(character, None)
+    return character if digit is None else str(digit)
+
+
 def code_lookup(entries: list[dict]) -> dict[str, str]:
-    """Map each code and each label in every language (case-insensitive) to the code."""
+    """Map each code and each label in every language (compared as text_key: case and invisible characters
+    ignored) to the code."""
     lookup = {}
     for entry in entries:
-        lookup[str(entry["code"]).casefold()] = entry["code"]
+        lookup[text_key(entry["code"])] = entry["code"]
         for text in filter(None, (entry.get("label") or {}).values()):  # an empty language slot names nothing
-            lookup[str(text).strip().casefold()] = entry["code"]
+            lookup[text_key(text)] = entry["code"]
     return lookup
 
 
@@ -77,12 +106,13 @@ ROW_ID = "@row"
 
 
 def respondent_ids(cells: pd.Series) -> pd.Series:
-    """Respondent ids as a person reads them: spaces around an id (non-breaking ones too) do not count.
+    """Respondent ids as a person reads them: spaces around an id (non-breaking ones too), invisible characters
+    (INVISIBLE) and compatibility forms (NFKC: 'Ｒ１' is 'R1') do not count; case does.
 
-    The duplicate check and the processed tables both read ids through this, so that 'S000026' and
-    'S000026 ' are one respondent everywhere, never two that collide later in a pivot.
+    The duplicate check and the processed tables both read ids through this, so that 'S000026', 'S000026 ' and
+    'S000026\u200b' are one respondent everywhere, never two that collide later in a pivot.
     """
-    return cells.str.strip()
+    return visible(cells).str.normalize("NFKC").str.strip()
 
 
 def score_lookup(codebook: Codebook) -> dict[str, int]:

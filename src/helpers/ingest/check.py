@@ -30,6 +30,7 @@ from helpers.errors import DataValidationError, NOTICE
 from helpers.ingest.clean import clean_in_memory
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import _option_lookup, norm, to_canonical
+from helpers.ingest.identifiers import declared
 from helpers.ingest.validate import CheckFailed, validate_export
 from helpers.paths import dataset_paths
 
@@ -201,7 +202,13 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
     if len(canonical.columns):
         vocab = _vocabulary(codebook)
         questions = {q["id"]: q for q in codebook.raw["questions"]}
-        for column, value, expected, rows in _group(validate_export(canonical, codebook, source)):
+        validated = validate_export(canonical, codebook, source)
+        for problem in validated:  # about a whole column (a direct identifier the outputs would show)
+            if problem.row is None and problem.column is not None:
+                findings.append(
+                    Finding("identifier", repr(headers.get(problem.column, problem.column)), problem.expected)
+                )
+        for column, value, expected, rows in _group(validated):
             header = headers.get(column, column)
             seen = f"{value!r} ({len(rows)} row(s), first row {rows[0]})"
             if column not in vocab:  # a rule, not a list: an age out of range, an unreadable date
@@ -226,8 +233,10 @@ def check_against_export(codebook: Codebook, raw_dir: Path, root: Path | None = 
             )
     findings += _options_read_as_other(codebook, canonical, headers)
     findings += _options_without_wording(codebook, headers)
+    identifiers = declared(codebook.raw)  # read, and kept out of every output: not unused
     for header in unclaimed:
-        findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
+        if header not in identifiers:
+            findings.append(Finding("unused column", repr(header), "no codebook entry uses this column"))
     findings += _labels_never_found(codebook, canonical, headers)
     return findings
 

@@ -20,8 +20,10 @@ import pandas as pd
 
 from helpers.codebook import Codebook
 from helpers.files import write_csv
-from helpers.errors import ERROR, ON_INVALID, DataValidationError, Problem, problems_frame
+from helpers.errors import ERROR, NOTICE, ON_INVALID, DataValidationError, Problem, problems_frame
 from helpers.ingest.cells import (
+    INVISIBLE,
+    ascii_digits,
     category_lookup,
     code_lookup,
     each_distinct,
@@ -29,6 +31,17 @@ from helpers.ingest.cells import (
     parse_duration,
     respondent_ids,
     score_lookup,
+    text_keys,
+    visible,
+)
+from helpers.ingest.identifiers import (
+    find_identifiers,
+    id_is_identifier,
+    id_notice,
+    pseudonymous_ids,
+    withhold,
+    withhold_values,
+    withheld_notice,
 )
 from helpers.ingest.load import read_export
 from helpers.ingest.shapes import in_export_words, to_canonical
@@ -66,16 +79,14 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
             "respondent_id": respondent_ids(canonical[export["id_column"]]).to_numpy(),
             "stakeholder": each_distinct(
                 canonical[export["stakeholder_column"]],
-                lambda u: u.str.strip().str.casefold().map(code_lookup(codebook.raw["stakeholders"])),
+                lambda u: text_keys(u).map(code_lookup(codebook.raw["stakeholders"])),
             ).to_numpy(),
         }
     )
     body_col = export.get("pilot_body_column")
     bodies = code_lookup(codebook.raw.get("pilot_bodies") or [])
     out["pilot_body"] = (
-        each_distinct(canonical[body_col], lambda u: u.str.strip().str.casefold().map(bodies)).to_numpy()
-        if body_col
-        else pd.NA
+        each_distinct(canonical[body_col], lambda u: text_keys(u).map(bodies)).to_numpy() if body_col else pd.NA
     )
     for spec in codebook.profile():
         column, kind = spec["id"], spec["type"]
@@ -84,16 +95,18 @@ def clean_respondents(canonical: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         if kind in ("text", "footnote"):
             out[column] = text
         elif kind == "category":  # the value the codebook lists, whichever of its labels the export gave
-            out[column] = text.str.casefold().map(category_lookup(spec))
+            out[column] = text_keys(text).map(category_lookup(spec))
         elif kind == "date":
             out[column] = each_distinct(text, lambda u, f=spec["format"]: parse_dates(u, f).dt.strftime("%Y-%m-%d"))
         elif kind == "years":
-            out[f"{column}_years"] = pd.to_numeric(text, errors="coerce").astype("Int64")
+            out[f"{column}_years"] = pd.to_numeric(ascii_digits(text), errors="coerce").astype("Int64")
         elif kind == "decimal_years":
             # "3,0" as written where the comma is the decimal separator, "2.5" elsewhere.
-            out[f"{column}_years_decimal"] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+            out[f"{column}_years_decimal"] = pd.to_numeric(
+                ascii_digits(text).str.replace(",", ".", regex=False), errors="coerce"
+            )
         elif kind == "weight":  # a survey weight, as the export gives it (checked above 0 by validate)
-            out[column] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+            out[column] = pd.to_numeric(ascii_digits(text).str.replace(",", ".", regex=False), errors="coerce")
         elif kind == "duration":
             parsed = each_distinct(text, _read_durations)
             out[f"{column}_months"] = parsed["months"].to_numpy()
@@ -161,6 +174,39 @@ def clean_likert(canonical: pd.DataFrame, respondents: pd.DataFrame, codebook: C
     return likert
 
 
+def visible_text(canonical: pd.DataFrame, codebook: Codebook, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The canonical frame with the characters that show nothing (cells.INVISIBLE: zero-width spaces, the
+    byte-order mark, the controls of text direction such as U+202E) taken out of the text a person reads -- ids,
+    free-text fields, "Other" answers -- and a notice for each cell changed, naming the characters.
+
+    A direction override shows the rest of a line backwards, in the report as anywhere: it never reaches one.
+    Codes, scores and labels need no change: they are compared without those characters (cells.text_keys).
+    """
+    texts = [codebook.export["id_column"]]
+    texts += [f["id"] for f in codebook.profile() if f["type"] in ("text", "footnote")]
+    texts += [q["other_column"] for q in codebook.raw["questions"] if q.get("other_column")]
+    out, problems = canonical.copy(), []
+    out.attrs = canonical.attrs
+    for column in dict.fromkeys(c for c in texts if c in canonical.columns):
+        cleaned = each_distinct(canonical[column], visible)
+        changed = cleaned.ne(canonical[column])
+        for row in canonical.index[changed.to_numpy()]:
+            found = sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(canonical.at[row, column])})
+            problems.append(
+                Problem(
+                    source,
+                    int(row),
+                    column,
+                    canonical.at[row, column],
+                    f"read without its invisible or direction-changing characters ({', '.join(found)}), "
+                    f"as {cleaned.at[row]!r}",
+                    NOTICE,
+                )
+            )
+        out[column] = cleaned
+    return out, problems
+
+
 def rejected_rows(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """The raw rows with problems, exactly as read, with their line number and every reason."""
     reasons: dict[int, list[str]] = {}
@@ -199,9 +245,22 @@ def clean_dataset(
     if on_invalid not in ON_INVALID:
         raise ValueError(f"on_invalid must be one of {', '.join(ON_INVALID)}, not {on_invalid!r}")
     raw = canonical if raw is None else raw
-    found = in_export_words(validate_export(canonical, codebook, source), canonical.attrs.get("headers", {}))
+    headers = canonical.attrs.get("headers", {})
+    found = in_export_words(validate_export(canonical, codebook, source), headers)
+    # Direct identifiers (helpers.ingest.identifiers): never quoted, never set aside as they are, never an id.
+    withheld = find_identifiers(raw, codebook.raw)
+    id_column = codebook.export["id_column"]
+    id_kind = id_is_identifier(canonical, codebook)
+    id_header = str(headers.get(id_column, id_column))
+    if id_kind:
+        found.append(id_notice(id_header, id_kind, source))
+    # What was kept out, said once a column (validation.csv, and the cleaning notebook of the report).
+    found += [withheld_notice(h, k, source) for h, k in withheld.items() if not (id_kind and h == id_header)]
+    hidden = {*withheld, *(k for k, h in headers.items() if h in withheld), *([id_column] if id_kind else [])}
+    canonical, seen = visible_text(canonical, codebook, source)
+    found += in_export_words(seen, headers)
     problems = sorted(
-        set(problems or []) | set(found),
+        set(withhold_values(list(problems or []) + found, hidden)),
         key=lambda p: (p.row or 0, p.column or "", p.expected),
     )
     errors = [p for p in problems if p.level == ERROR]
@@ -215,13 +274,15 @@ def clean_dataset(
             + errors
         )
     valid = canonical.drop(index=bad)
+    if id_kind:
+        valid = valid.assign(**{id_column: pseudonymous_ids(valid.index)})
     respondents = clean_respondents(valid, codebook)
     clean = CleanData(
         respondents,
         clean_choices(valid, respondents, codebook),
         clean_likert(valid, respondents, codebook),
         problems=problems,
-        rejected=rejected_rows(raw, errors),
+        rejected=withhold(rejected_rows(raw, errors), hidden),
         n_raw=len(raw),
     )
     check_accounted_for(clean, codebook)

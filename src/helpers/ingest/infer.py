@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import Codebook
+from helpers.codebook import DISCLOSURE_THRESHOLD, INVISIBLE, Codebook
 from helpers.ingest.cells import ROW_ID, parse_duration
 from helpers.ingest.encoding import detect_encoding, sniff_delimiter
+from helpers.ingest.identifiers import KINDS, find_identifiers, kind_by_header
 from helpers.ingest.load import read_export
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, recognise_scale
 
@@ -166,7 +167,9 @@ def slug(text: str, taken: set[str], fallback: str = "field", limit: int = 30) -
 
 
 def _filled(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.strip().loc[lambda s: s.ne("")]
+    """The filled cells as a person sees them: invisible characters (codebook.INVISIBLE) out, so that 'Manager' and
+    'Manager\u200b' are one label, never two look-alike stakeholder types."""
+    return series.astype(str).str.replace(INVISIBLE, "", regex=True).str.strip().loc[lambda s: s.ne("")]
 
 
 def read_any_export(path: Path) -> tuple[pd.DataFrame, dict]:
@@ -348,6 +351,26 @@ def profile_type(series: pd.Series) -> tuple[dict, str]:
 
 
 # --- the whole export -------------------------------------------------------------------------------------
+def privacy_block(identifiers: dict[str, str], notes: dict) -> dict:
+    """The draft's `privacy:`: the disclosure threshold staff surveys use, and the columns holding direct
+    identifiers (header -> kind), each kept out of every output; its notes go into `notes`."""
+    notes[("privacy", "disclosure_threshold")] = (
+        "table cells and figure elements for fewer respondents are suppressed (10 is usual in staff surveys)"
+    )
+    if identifiers:
+        notes[("privacy", "identifiers")] = (
+            "guess: columns holding direct identifiers, read but kept out of every output (respondent ids are\n"
+            "pseudonymous); to carry one on purpose, give its entry keep: <why>"
+        )
+    for i, (column, kind) in enumerate(identifiers.items()):
+        how = "its header" if kind_by_header(column) == kind else "its cells"
+        notes[("privacy", "identifiers", i)] = f"guess: {KINDS[kind]}, by {how}"
+    return {
+        "disclosure_threshold": DISCLOSURE_THRESHOLD,
+        "identifiers": [{"column": c, "kind": k} for c, k in identifiers.items()],
+    }
+
+
 def _low_cardinality(series: pd.Series) -> bool:
     distinct = _filled(series).nunique()
     return 2 <= distinct <= 20 and distinct <= max(2, len(series) / 3)
@@ -397,6 +420,9 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     used.update(statements)
 
     used.update(companions)
+    # Direct identifiers (e-mail, phone, names, IIN): listed under privacy, never an id, a field or a question.
+    identifiers = {c: k for c, k in find_identifiers(frame[[c for c in columns if c not in used]]).items()}
+    used.update(identifiers)
     meta = [c for c in columns if c.strip().casefold() in KOBO_META | GOOGLE_TIMESTAMP]
     candidates = [c for c in columns if c not in used and c not in meta]
 
@@ -471,6 +497,7 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         notes[("export", "encoding")] = "guess: detected from the file's bytes"
         notes[("export", "delimiter")] = "guess: the most frequent separator in the header line"
     book: dict = {"dataset": {}, "export": export, "stakeholders": stakeholders}
+    book["privacy"] = privacy_block(identifiers, notes)
     if pilot is not None:
         export["pilot_body_column"] = pilot
         notes[("export", "pilot_body_column")] = "guess: header names a pilot body; a blank cell means none"

@@ -27,8 +27,10 @@ from helpers.ingest.infer import (
     Draft,
     _word_score,
     labelled,
+    privacy_block,
     profile_type,
 )
+from helpers.ingest.identifiers import identifier_kind, kind_by_header
 from helpers.ingest.scales import is_no_opinion, recognise_scale
 
 _OTHER_VARIABLE = re.compile(r"^(?P<question>.+?)[_.]?(?:other|oth|other_text|text|TEXT|Other)$")
@@ -144,6 +146,13 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         if owner is not None:
             other_of[owner] = name
     remaining = [c for c in columns if c not in statements and c not in in_checkbox and c not in other_of.values()]
+    # Direct identifiers, by the variable's name, its label or its cells: listed under privacy, never used.
+    identifiers = {
+        c: kind
+        for c in remaining
+        if (kind := kind_by_header(c) or identifier_kind(text_of(c), frame[c] if c in frame else ()))
+    }
+    remaining = [c for c in remaining if c not in identifiers]
     unique = [c for c in remaining if frame[c].astype(str).str.strip().ne("").all() and frame[c].is_unique]
     id_column = next(
         (c for c in unique if ID_HEADER.match(c.casefold()) or ID_HEADER.match(text_of(c).casefold())),
@@ -185,13 +194,14 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
         "stakeholders": [{"code": c, "label": labelled(t)} for c, t in value_labels[stakeholder].items()],
     }
     notes[("stakeholders",)] = "from the value labels of " + stakeholder
+    book["privacy"] = privacy_block(identifiers, notes)
     if pilot is not None:
         export["pilot_body_column"] = pilot
         notes[("export", "pilot_body_column")] = "guess: value labels, and its name or label names a pilot body"
         book["pilot_bodies"] = [{"code": c, "label": labelled(t)} for c, t in value_labels[pilot].items()]
     profile, questions = [], []
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    used = {id_column, stakeholder, pilot, *statements, *other_of.values()}
+    used = {id_column, stakeholder, pilot, *statements, *other_of.values(), *identifiers}
     for name in columns:
         if name in used or (name in in_checkbox and not any(name == names[0] for names in checkbox.values())):
             continue

@@ -21,11 +21,14 @@ from helpers.ingest.cells import (
     each_distinct,
     parse_dates,
     parse_duration,
+    ascii_digits,
     respondent_ids,
     score_lookup,
+    text_keys,
 )
 from helpers.codebook import AGE_RANGE, Codebook, value_range
 from helpers.ingest.encoding import looks_like_mojibake
+from helpers.ingest.identifiers import identifier_problems
 from helpers.errors import Problem
 
 #: The name of the duplicate-id check, for its message to name the row that has the id first.
@@ -57,7 +60,8 @@ def _years(cells: pd.Series, kind: str) -> pd.Series:
         return readings.map(lambda r: r[0] / 12 if r else float("nan")).astype("float64")
     pattern = WHOLE_YEARS if kind == "years" else DECIMAL_YEARS
     readable = text.where(text.str.fullmatch(pattern).fillna(False).astype(bool))
-    return pd.to_numeric(readable.str.replace(",", ".", regex=False), errors="coerce")
+    # `\d` is any decimal digit ('３５', '٣٥'): read as the number it is, as cleaning reads it.
+    return pd.to_numeric(ascii_digits(readable).str.replace(",", ".", regex=False), errors="coerce")
 
 
 def _range_checks(field: dict) -> list[pa.Check]:
@@ -117,7 +121,7 @@ def export_schema(
     add(
         export["stakeholder_column"],
         _check(
-            lambda s: s.str.strip().str.casefold().isin(stakeholders),
+            lambda s: text_keys(s).isin(stakeholders),
             "a stakeholder type from codebook.yaml: " + ", ".join(codebook.stakeholders()["code"]),
         ),
     )
@@ -126,7 +130,7 @@ def export_schema(
         add(
             export["pilot_body_column"],
             _check(
-                lambda s: _blank(s) | s.str.strip().str.casefold().isin(bodies),
+                lambda s: _blank(s) | text_keys(s).isin(bodies),
                 "blank or a pilot body from codebook.yaml: " + ", ".join(codebook.pilot_bodies()["code"]),
             ),
         )
@@ -141,7 +145,7 @@ def export_schema(
             add(
                 field["id"],
                 _check(
-                    lambda s, a=set(category_lookup(field)): _blank(s) | s.str.strip().str.casefold().isin(a),
+                    lambda s, a=set(category_lookup(field)): _blank(s) | text_keys(s).isin(a),
                     "blank or one of " + ", ".join(allowed) + labelled,
                 ),
             )
@@ -192,7 +196,9 @@ def export_schema(
                 _check(
                     lambda s: (
                         s.str.strip().str.fullmatch(WEIGHT).fillna(False)
-                        & pd.to_numeric(s.str.strip().str.replace(",", ".", regex=False), errors="coerce").gt(0)
+                        & pd.to_numeric(
+                            ascii_digits(s.str.strip()).str.replace(",", ".", regex=False), errors="coerce"
+                        ).gt(0)
                     ),
                     "a survey weight above 0 such as '1.25' or '0,8' (every respondent has one)",
                 ),
@@ -265,6 +271,8 @@ def export_schema(
 def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) -> list[Problem]:
     """Every problem of the canonical export, in one pass; an empty list when it is valid."""
     schema, frame_check_columns = export_schema(codebook, present=canonical.columns)
+    # A direct identifier the codebook would carry into the outputs (helpers.ingest.identifiers).
+    found = identifier_problems(canonical, codebook, source)
     try:
         schema.validate(canonical, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -276,8 +284,8 @@ def validate_export(canonical: pd.DataFrame, codebook: Codebook, source: str) ->
                 "a check of the export failed to run (a fault in helpers.ingest, not in the data): "
                 + "; ".join(f"{getattr(e.check, 'name', e.check)}: {e.failure_cases}" for e in broken[:3])
             )
-        return _problems(errors.failure_cases, canonical, source, frame_check_columns)
-    return []
+        return found + _problems(errors.failure_cases, canonical, source, frame_check_columns)
+    return found
 
 
 class CheckFailed(RuntimeError):
@@ -318,5 +326,8 @@ def _duplicate_id_message(ids: pd.Series, row: int, first_holders: pd.Series) ->
     first = int(first_holders.at[row])
     message = f"{UNIQUE_IDS} (this id is also on row {first}"
     if ids.at[first] != ids.at[row]:
-        message += f", written there as {ids.at[first]!r}: spaces around an id do not count"
+        message += (
+            f", written there as {ids.at[first]!r}: spaces, invisible characters and full-width forms in an id "
+            "do not count"
+        )
     return message + ")"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.ingest.identifiers import identifier_kind, kind_by_header
 from helpers.ingest.infer import (
     KOBO_META,
     PILOT_BODY_WORDS,
@@ -25,6 +26,7 @@ from helpers.ingest.infer import (
     _word_score,
     dataset_entry,
     language_of,
+    privacy_block,
     profile_type,
 )
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, recognise_scale
@@ -120,6 +122,7 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
     profile, questions, statements, scale_lists = [], [], [], []
     stakeholder = pilot = None
     other_text = {}
+    identifiers: dict[str, str] = {}
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     for _, row in survey.iterrows():
         kind, name = row["type"].strip(), row["name"].strip()
@@ -187,6 +190,13 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
         if base == "text" and target:
             other_text[target[1]] = name
             continue
+        header = headers.get(name, name)
+        kind = kind_by_header(name) or identifier_kind(
+            " ".join(filter(None, text.values())), frame[header] if header in frame.columns else ()
+        )
+        if base in PROFILE_TYPES and kind:  # a direct identifier: listed under privacy, never a profile field
+            identifiers[header] = kind
+            continue
         if base in PROFILE_TYPES:
             entry = {"id": name, "type": PROFILE_TYPES[base]}
             why = f"from the form: {base}"
@@ -225,6 +235,7 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
         "export": export,
         "stakeholders": [{"code": e["name"], "label": e["label"]} for e in stakeholder[1]],
     }
+    book["privacy"] = privacy_block(identifiers, notes)
     if pilot is not None:
         export["pilot_body_column"] = headers.get(pilot[0], pilot[0])
         notes[("export", "pilot_body_column")] = "guess: the select_one whose name or label names a pilot body"
@@ -253,7 +264,7 @@ def infer_from_xlsform(form: Path, frame: pd.DataFrame, info: dict, title: str |
     book["statements"] = statements
     for i, _ in enumerate(statements):
         notes[("statements", i)] = "from the form: a select_one on the agreement scale"
-    used = {export["id_column"], export["stakeholder_column"], export.get("pilot_body_column")}
+    used = {export["id_column"], export["stakeholder_column"], export.get("pilot_body_column"), *identifiers}
     known = {e["id"] for e in profile + questions + statements} | set(other_text.values())
     unused = {
         str(h): "KoboToolbox metadata"
