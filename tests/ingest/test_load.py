@@ -8,10 +8,12 @@ import shutil
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers.codebook import read_codebook
 from helpers.errors import DataValidationError
-from helpers.ingest.encoding import detect_encoding
+from helpers.ingest.encoding import detect_encoding, looks_like_mojibake
 from helpers.ingest.load import read_export
 from helpers.paths import dataset_paths
 
@@ -86,6 +88,36 @@ def test_kz1048_read_as_cp1251_is_flagged_as_mojibake(tmp_path, book, paper_expo
     assert (problem.row, problem.column) == (3, "occupation")
     assert "wrongly decoded" in problem.expected and "kz1048" in problem.expected
     assert (paths.processed / "validation.csv").read_text(encoding="utf-8").count("occupation") == 1
+
+
+@pytest.mark.parametrize("text, shown", [("Chef de café", "Chef de cafй"), ("Müller & Söhne", "Mьller & Sцhne")])
+def test_latin1_read_as_cp1251_is_flagged_by_row_and_column(tmp_path, book, paper_export, text, shown):
+    """A Latin-1 file decodes as Windows-1251 without an error (`encoding: auto` takes it for one): the
+    accented letter turns Cyrillic inside a Latin word, and the cell is named, never loaded as it reads."""
+    paper_export.loc[2, "occupation"] = text
+    paths = make_dataset(tmp_path, book, paper_export, encoding="latin-1")
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "data/raw/x/survey.csv",
+        4,
+        "occupation",
+        shown,
+    )
+    assert "Latin-1 read as Windows-1251" in problem.expected
+
+
+LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯәғқңөұүһіӘҒҚҢӨҰҮҺІ"
+
+
+@given(st.lists(st.one_of(st.text(LATIN, min_size=1), st.text(CYRILLIC, min_size=1)), min_size=1, max_size=6))
+def test_words_of_one_script_are_never_taken_for_mojibake(words):
+    """Russian, Kazakh and English words side by side -- spaced, hyphenated, beside digits ('IT-специалист',
+    '3D') -- are no mixture: only letters of both scripts inside one word are."""
+    for joined in (" ".join(words), "-".join(words), "5".join(words)):
+        assert not looks_like_mojibake(pd.Series([joined])).any()
 
 
 def test_utf8_read_as_cp1251_is_flagged(tmp_path, book, paper_export):

@@ -5,7 +5,9 @@ Exports arrive as UTF-8 (with or without a byte-order mark), Windows-1251
 Windows-1251 with sixteen positions moved to Kazakh letters (Қ Һ Ұ Ә Ө Ғ Ү Ң
 and their small forms), so a kz1048 file read as Windows-1251 raises no
 error: the Kazakh letters silently become Ќ Ћ Ў Ј Ґ Є Ї Ѕ... Those sixteen
-bytes decide between the two.
+bytes decide between the two. A Latin-1 file (a French or German answer) decodes
+as Windows-1251 without error too: its accented letters become Cyrillic ones
+inside Latin words ('cafй'), which MOJIBAKE catches.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ MOJIBAKE = re.compile(
             "[ÐÑ][\u0080-\u00bf\u0152-\u2122]",  # UTF-8 Cyrillic read as Latin-1 / Windows-1252
             "[РС][ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЄЇґєјЅѕї°±µ¶·¤¦§©¬®‰‹›™•†‡€]",  # UTF-8 Cyrillic read as Windows-1251
             "[ЂђЉљЊњЋћЏџЈјЅѕЌќ]",  # kz1048 Kazakh letters read as Windows-1251
+            # Latin-1 / Windows-1252 read as Windows-1251: an accented Latin letter becomes a Cyrillic one inside a
+            # Latin word ('café' -> 'cafй', 'Müller' -> 'Mьller'). No word of either script mixes the two.
+            "[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]",
         ]
     )
 )

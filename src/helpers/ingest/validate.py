@@ -101,7 +101,8 @@ def export_schema(
     export = codebook.export
     mojibake = _check(
         lambda s: ~looks_like_mojibake(s),
-        "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251)",
+        "readable text (this looks wrongly decoded: check the file's encoding, e.g. kz1048 vs Windows-1251, "
+        "or Latin-1 read as Windows-1251)",
     )
     columns: dict[str, pa.Column] = {}
 
