@@ -467,3 +467,29 @@ def test_xlsx_formula_without_a_saved_result_is_a_problem_not_a_blank(tmp_path):
         load(paths)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (3, "s01", "=2+3") and "never saved" in problem.expected
+
+
+# --- files and cells no export has -------------------------------------------------------------------
+def test_an_export_file_that_is_a_folder_is_named_in_one_line(tmp_path):
+    paths = copy_dataset(tmp_path, PAPER)
+    (paths.raw / "survey.csv").unlink()
+    (paths.raw / "survey.csv").mkdir()
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    [problem] = caught.value.problems
+    assert problem.file == "data/raw/x/survey.csv" and "this names a folder" in problem.expected
+
+
+@pytest.mark.parametrize("length", [131_073, 10_000_000])
+def test_a_cell_longer_than_any_answer_is_named_by_row_and_column(tmp_path, book, paper_export, length):
+    """The csv module stops at 131,072 characters a field with an error naming no place; a 10 MB cell is read
+    (in linear time) and named, never shown whole."""
+    paper_export.loc[1, "occupation"] = "x" * length
+    paths = make_dataset(tmp_path, book, paper_export)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "occupation")
+    assert f"this one has {length:,}" in problem.expected and len(str(problem)) < 400
+    clean = load(paths, "quarantine")
+    assert clean.rejected["source_row"].tolist() == [3] and len(clean.respondents) == 3

@@ -167,3 +167,31 @@ def test_the_draft_takes_a_label_and_its_lookalike_as_one(tmp_path):
     )
     draft = infer_codebook(frame, {"file": "a.csv", "encoding": "utf-8", "delimiter": ","}, "demo")
     assert [s["label"]["en"] for s in draft.book["stakeholders"]] == ["Manager", "Specialist"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLES)
+def test_a_header_with_an_invisible_character_is_read_as_it_shows_and_named(tmp_path, invisible):
+    paths = paper_copy(tmp_path)
+    frame = survey(paths)
+    write_survey(paths, frame.rename(columns={"stakeholder": f"stake{invisible}holder"}))
+    clean = load(paths)
+    assert (
+        clean.respondents["stakeholder"].tolist()
+        == load(paper_copy(tmp_path / "as-shipped")).respondents["stakeholder"].tolist()
+    )
+    [notice] = [p for p in clean.problems if p.row == 1]
+    assert notice.level == "notice" and notice.column == f"stake{invisible}holder"
+    assert f"U+{ord(invisible):04X}" in notice.expected and "read as 'stakeholder'" in notice.expected
+    assert "\n" not in str(notice)
+
+
+def test_two_headers_that_differ_by_an_invisible_character_are_one_header_twice(tmp_path):
+    paths = paper_copy(tmp_path)
+    frame = survey(paths)
+    frame.insert(3, "q1\u200b", frame["q1"])
+    write_survey(paths, frame)
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    [duplicate] = [p for p in caught.value.problems if p.level == "error"]
+    assert (duplicate.row, duplicate.column) == (1, "q1")
+    assert "each column header once (it heads columns 4 and 12)" in duplicate.expected

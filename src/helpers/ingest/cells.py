@@ -17,8 +17,9 @@ from helpers.codebook import INVISIBLE, Codebook
 
 _DURATION = re.compile(
     r"^\s*(?P<bound>more than|over|более|больше|свыше)?\s*"
-    r"(?:(?P<years>\d+)\s*(?:years?|yrs?|года?|лет|жыл))?\s*"
-    r"(?:(?P<months>\d+)\s*(?:months?|mos?|месяц(?:а|ев)?|мес\.?|ай))?\s*$",
+    # At most four digits: '99999999999999999999 years' is no duration (and no number a column of them holds).
+    r"(?:(?P<years>\d{1,4})\s*(?:years?|yrs?|года?|лет|жыл))?\s*"
+    r"(?:(?P<months>\d{1,4})\s*(?:months?|mos?|месяц(?:а|ев)?|мес\.?|ай))?\s*$",
     re.IGNORECASE,
 )
 

@@ -324,7 +324,7 @@ def read_canonical(raw_dir, codebook: Codebook, root=None) -> tuple[pd.DataFrame
     """
     raw, source = read_export(raw_dir, codebook, root)
     read_problems = raw.attrs.pop("problems", [])
-    if any(p.row == 1 for p in read_problems):
+    if any(p.row == 1 and p.level == ERROR for p in read_problems):  # a header notice does not stop the read
         raise DataValidationError(read_problems)
     canonical, shape_problems = to_canonical(raw, codebook, source)
     return raw, canonical, source, read_problems + shape_problems

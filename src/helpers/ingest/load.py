@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import Codebook
+from helpers.codebook import INVISIBLE, Codebook
 from helpers.errors import NOTICE, DataValidationError, Problem
 from helpers.ingest.cells import each_distinct
 from helpers.ingest.encoding import AUTO, ENCODINGS_TRIED, detect_encoding, looks_like_mojibake, sniff_delimiter
@@ -32,6 +33,8 @@ from helpers.ingest.encoding import AUTO, ENCODINGS_TRIED, detect_encoding, look
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Share of non-blank text cells that may look wrongly decoded before the whole file is called mis-encoded.
 MOJIBAKE_SHARE = 0.2
+#: The longest cell an export may hold (the csv module's default limit): a free-text answer is far shorter.
+MAX_CELL = 131_072
 
 
 def export_columns(codebook: Codebook) -> list[str]:
@@ -68,6 +71,10 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         raise DataValidationError(
             [Problem(source, None, None, None, "the export file named in codebook.yaml (export.file)")]
         )
+    if not path.is_file():  # a folder (or a device) where the export should be
+        raise DataValidationError(
+            [Problem(source, None, None, None, "a file as export.file in codebook.yaml: this names a folder")]
+        )
     if path.stat().st_size == 0:
         raise DataValidationError(
             [Problem(source, None, None, None, "a header row and at least one respondent (the file is empty)")]
@@ -80,6 +87,7 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
     frame.columns = [str(c).strip() for c in frame.columns]
     problems += duplicate_headers(list(frame.columns), source)
+    problems += invisible_in_headers(list(frame.columns), source)
     if frame.empty:
         raise DataValidationError([Problem(source, None, None, None, "at least one respondent row below the header")])
     check_decoding(frame, source, export.get("encoding", AUTO))
@@ -115,14 +123,37 @@ def duplicate_headers(columns: list[str], source: str) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for position, name in enumerate(columns, start=1):
-        if name in seen:
+        shown = INVISIBLE.sub("", name)  # 'Q1' and 'Q1\u200b' look the same: one header twice
+        if shown in seen:
             problems.append(
                 Problem(
-                    source, 1, name, name, f"each column header once (it heads columns {seen[name]} and {position})"
+                    source, 1, name, name, f"each column header once (it heads columns {seen[shown]} and {position})"
                 )
             )
         else:
-            seen[name] = position
+            seen[shown] = position
+    return problems
+
+
+def invisible_in_headers(columns: list[str], source: str) -> list[Problem]:
+    """A header holding characters that show nothing (codebook.INVISIBLE: a zero-width space, a byte-order mark,
+    a direction override): matched without them (shapes.norm), and said, a notice a header naming the code
+    points, for the export to be corrected."""
+    problems = []
+    for name in columns:
+        found = sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(name)})
+        if found:
+            problems.append(
+                Problem(
+                    source,
+                    1,
+                    name,
+                    name,
+                    f"a header without invisible or direction-changing characters ({', '.join(found)}): read as "
+                    f"{INVISIBLE.sub('', name)!r}",
+                    NOTICE,
+                )
+            )
     return problems
 
 
@@ -218,6 +249,9 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
     Python's csv reader splits the records; each record's lines are then checked against the text
     itself, line by line, so that what the reader merged or padded is seen rather than trusted.
     """
+    # The csv module's own limit (131,072 characters a field) raises an error that names no place: read any
+    # length, and name the cell that is longer than MAX_CELL below.
+    csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         header = next(reader)
@@ -245,6 +279,9 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
                 )
             )
             record = (record + [""] * width)[:width]
+        if max(map(len, record), default=0) > MAX_CELL:
+            problems += _long_cells(record, header, start, source)
+            record = [cell if len(cell) <= MAX_CELL else "" for cell in record]
         records.append(record)
         starts.append(start)
     # Cells that span lines: did one swallow lines that are rows of their own (an unclosed quote)?
@@ -256,6 +293,22 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
     if not records:
         frame = pd.DataFrame(columns=header, dtype=object, index=pd.Index([], name="row", dtype=int))
     return frame.astype(str), problems
+
+
+def _long_cells(record: list[str], header: list[str], row: int, source: str) -> list[Problem]:
+    """A cell longer than MAX_CELL characters: a problem of its row, named with its first characters only."""
+    return [
+        Problem(
+            source,
+            row,
+            header[i] if i < len(header) else None,
+            cell[:40] + "...",
+            f"a cell of at most {MAX_CELL:,} characters (this one has {len(cell):,}: a pasted file, or a quote "
+            "never closed)",
+        )
+        for i, cell in enumerate(record)
+        if len(cell) > MAX_CELL
+    ]
 
 
 def _shape(text: str) -> str:

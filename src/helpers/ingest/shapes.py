@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.ingest.cells import ROW_ID, each_distinct
-from helpers.codebook import Codebook
+from helpers.codebook import INVISIBLE, Codebook
 from helpers.errors import NOTICE, Problem, printable
 from helpers.ingest.load import export_columns
 
@@ -44,8 +44,9 @@ _WIDE = re.compile(r"^(?P<prefix>.+?)\s*(?:\[(?P<bracket>[^\]]+)\]|[/._:](?P<suf
 
 
 def norm(text) -> str:
-    """Case-, space- and quote-insensitive form of a header or an answer, for matching."""
-    text = str(text).replace("\u00a0", " ").replace("’", "'").replace("«", '"').replace("»", '"')
+    """Case-, space- and quote-insensitive form of a header or an answer, for matching; characters that show
+    nothing (codebook.INVISIBLE) do not count."""
+    text = INVISIBLE.sub("", str(text)).replace("\u00a0", " ").replace("’", "'").replace("«", '"').replace("»", '"')
     return _SPACES.sub(" ", text).strip().casefold()
 
 
