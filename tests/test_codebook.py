@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from helpers.codebook import AGE_RANGE, check_codebook, load_yaml, read_codebook, value_range
+from helpers.codebook import SECTION_SHAPES, AGE_RANGE, check_codebook, load_yaml, read_codebook, value_range
 from helpers.errors import DataValidationError
 from helpers.paths import REPO_ROOT
 
@@ -107,3 +109,45 @@ def test_a_broken_document_raises_safe_loads_error_word_for_word():
 def test_tags_that_safe_load_refuses_are_refused():
     with pytest.raises(yaml.YAMLError):
         load_yaml("!!python/object/apply:os.system ['true']")
+
+
+def _paths(node, where=()):
+    """Every place in a codebook: its sections, their entries, the keys of those (lists: first three entries)."""
+    if where:
+        yield where
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*where, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node[:3]):
+            yield from _paths(value, (*where, i))
+
+
+_PAPER_BOOK = yaml.safe_load((REPO_ROOT / "data" / "raw" / "amirova2020" / "codebook.yaml").read_text("utf-8"))
+_yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_paths(_PAPER_BOOK), key=str)), _yaml_values)
+def test_a_value_of_any_yaml_type_anywhere_is_a_line_never_a_traceback(where, value):
+    """Any YAML value put anywhere in the paper's codebook: check_codebook answers with problems, one line each
+    naming a key, and raises nothing."""
+    book = copy.deepcopy(_PAPER_BOOK)
+    node = book
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    for problem in check_codebook(book, "codebook.yaml"):
+        assert problem.column and "\n" not in problem.expected
+
+
+@pytest.mark.parametrize("section, shape", sorted(SECTION_SHAPES.items(), key=lambda s: s[0]))
+@pytest.mark.parametrize("value", [7, "text", True])
+def test_a_section_of_the_wrong_type_is_named(section, shape, value):
+    book = {**_PAPER_BOOK, section: value}
+    problems = check_codebook(book, "codebook.yaml")
+    assert [(p.column, p.expected) for p in problems] == [(section, "a list" if shape is list else "a mapping")]

@@ -367,6 +367,12 @@ def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:
             problem(section, None, f"a non-empty section {section!r}")
     if problems:
         return problems
+    # A value of the wrong YAML type (a text where a list belongs) would break the checks below: said first, one
+    # line each, and nothing further checked.
+    for key, value, expected in shape_problems(raw):
+        problem(key, value, expected)
+    if problems:
+        return problems
 
     export = raw["export"]
     for key in ("file", "id_column", "stakeholder_column"):
@@ -471,6 +477,106 @@ def _check_invisible(node: Any, source: str, where: str = "") -> list[Problem]:
             Problem(source, None, where, node, f"text without invisible or direction-changing characters ({found})")
         ]
     return []
+
+
+#: The YAML type of each section of a codebook ("list of mappings": each entry a mapping).
+SECTION_SHAPES = {
+    "dataset": dict,
+    "design": dict,
+    "privacy": dict,
+    "analysis": dict,
+    "export": dict,
+    "scale": dict,
+    "tables": dict,
+    "footnotes": dict,
+    "stakeholders": list,
+    "pilot_bodies": list,
+    "profile": list,
+    "questions": list,
+    "factors": list,
+}
+#: Keys inside entries and sections, with their YAML type: a list, a mapping, a text (str), a text in several
+#: languages (TRANSLATED: a text or {language: text}), or one value (SCALAR: a text or a number, never a list).
+TRANSLATED, SCALAR = "translated", "scalar"
+KEY_SHAPES = {
+    "statements": list,
+    "options": list,
+    "values": list,
+    "missing": list,
+    "value_labels": dict,
+    "labels": dict,
+    "label": TRANSLATED,
+    "short": TRANSLATED,
+    "text": TRANSLATED,
+    "caption": TRANSLATED,
+    "note": TRANSLATED,
+    "question_header": TRANSLATED,
+    "title": TRANSLATED,
+    "id": SCALAR,
+    "code": SCALAR,
+    "letter": SCALAR,
+    "type": SCALAR,
+    "format": SCALAR,
+    "factor": SCALAR,
+    "applies_to": SCALAR,
+    "other_column": SCALAR,
+    "marker": SCALAR,
+    "file": SCALAR,
+    "encoding": SCALAR,
+    "delimiter": SCALAR,
+    "id_column": SCALAR,
+    "stakeholder_column": SCALAR,
+    "pilot_body_column": SCALAR,
+}
+_SHAPE_WORDS = {list: "a list", dict: "a mapping", TRANSLATED: "a text, or {en: ..., ru: ..., kk: ...}"}
+
+
+def shape_problems(raw: dict) -> list[tuple[str, object, str]]:
+    """(key, value, what was expected) for every value of the wrong YAML type in a codebook's sections, their
+    entries and the keys of those entries (SECTION_SHAPES, KEY_SHAPES); [] when every type is right."""
+    found: list[tuple[str, object, str]] = []
+
+    def fits(value, shape) -> bool:
+        if value is None:  # a missing value is the other checks' to name
+            return True
+        if shape == TRANSLATED:
+            return isinstance(value, (str, int, float)) or (
+                isinstance(value, dict) and all(v is None or isinstance(v, (str, int, float)) for v in value.values())
+            )
+        if shape == SCALAR:
+            return isinstance(value, (str, int, float))  # a bool too: YAML reads `code: no` as one
+        return isinstance(value, shape)
+
+    def words(shape) -> str:
+        return _SHAPE_WORDS.get(shape, "one value (a text or a number)")
+
+    def entry(where: str, item) -> None:
+        if not isinstance(item, dict):
+            found.append((where, item, "a mapping (key: value lines)"))
+            return
+        for key, value in item.items():
+            shape = KEY_SHAPES.get(key)
+            if shape is not None and not fits(value, shape):
+                found.append((f"{where}.{key}", value, words(shape)))
+            elif key in ("statements", "options") and isinstance(value, list):
+                for j, sub in enumerate(value):
+                    entry(f"{where}.{key}[{j}]", sub)
+
+    for section, shape in SECTION_SHAPES.items():
+        value = raw.get(section)
+        if value is None:
+            continue
+        if not isinstance(value, shape):
+            found.append((section, value, words(shape)))
+        elif shape is list:
+            for i, item in enumerate(value):
+                entry(f"{section}[{i}]", item)
+        elif section in ("export", "scale", "dataset"):
+            entry(section, value)
+        elif section in ("tables", "footnotes"):
+            for name, item in value.items():
+                entry(f"{section}.{name}", item)
+    return found
 
 
 def design_problems(raw: dict) -> list[tuple[str, object, str]]:
