@@ -148,7 +148,6 @@ def test_the_draft_lists_identifiers_under_privacy_and_never_uses_one():
         {"column": "Адрес электронной почты", "kind": "email"},
         {"column": "Контактный номер", "kind": "phone"},
     ]
-    assert book["privacy"]["disclosure_threshold"] == 10
     used = {book["export"]["id_column"], *(f["column"] for f in book["profile"])}
     used |= {q["column"] for q in book["questions"]}
     assert not used & {"Адрес электронной почты", "Контактный номер"}
@@ -160,8 +159,7 @@ def test_a_sound_privacy_block_and_each_wrong_one():
     book = yaml.safe_load(open(paper_codebook_path(), encoding="utf-8"))
     assert check_codebook(book, "x") == []
     for block, key in [
-        ({"disclosure_threshold": 0}, "privacy.disclosure_threshold"),
-        ({"disclosure_threshold": "ten"}, "privacy.disclosure_threshold"),
+        ({"disclosure_threshold": 1}, "privacy.disclosure_threshold"),  # not applied: refused, never ignored
         ({"identifiers": [{"column": "E-mail", "kind": "mail"}]}, "privacy.identifiers[0].kind"),
         ({"identifiers": [{"column": "E-mail", "kind": "email", "keep": True}]}, "privacy.identifiers[0].keep"),
         ({"identifiers": "E-mail"}, "privacy.identifiers"),
@@ -209,7 +207,6 @@ def test_an_identifier_kept_on_purpose_stays_the_id(tmp_path):
         paths,
         lambda book: book.update(
             privacy={
-                "disclosure_threshold": 1,
                 "identifiers": [{"column": "Email Address", "kind": "email", "keep": "the key to the HR register"}],
             }
         ),
@@ -261,9 +258,7 @@ def test_declared_identifiers_are_no_unused_column(tmp_path, monkeypatch):
         paths,
         lambda book: (
             book["profile"].pop(),
-            book.update(
-                privacy={"disclosure_threshold": 1, "identifiers": [{"column": "Email Address", "kind": "email"}]}
-            ),
+            book.update(privacy={"identifiers": [{"column": "Email Address", "kind": "email"}]}),
         ),
     )
     monkeypatch.setenv(ROOT_VARIABLE, str(tmp_path))
