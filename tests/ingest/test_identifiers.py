@@ -45,6 +45,8 @@ ADDRESSES = [f"person{i}@example.kz" for i in range(1, 5)]
         ("Почтовый индекс", None),
         ("Отметка времени", None),
         ("respondent_id", None),
+        ("Поддержка инициатив первым руководителем", None),  # "тел" inside a word
+        ("Повышение привлекательности работы", None),
     ],
 )
 def test_headers_that_name_an_identifier(header, kind):

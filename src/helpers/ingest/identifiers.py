@@ -50,7 +50,8 @@ _HEADER_WORDS = {
         r"номер паспорта|удостоверени\w* личности|жеке куәлік\w*"
     ),
 }
-_HEADER = {kind: re.compile(rf"(?:^|[^\w]){words}(?:$|[^\w])") for kind, words in _HEADER_WORDS.items()}
+# The alternatives grouped: each word bounded on both sides ("тел." in "руководителем" is no phone).
+_HEADER = {kind: re.compile(rf"(?:^|[^\w])(?:{words})(?:$|[^\w])") for kind, words in _HEADER_WORDS.items()}
 # "name" alone is a personal name only as the whole header or with a possessive: "Name of the pilot body" is not.
 _NAME_ALONE = re.compile(r"^(?:your |full |respondent'?s? )?name\W*$")
 
