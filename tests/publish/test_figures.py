@@ -2,6 +2,7 @@
 the figures draw every Cyrillic and Kazakh letter."""
 
 import copy
+from pathlib import Path
 import warnings
 
 import seaborn as sns
@@ -42,14 +43,24 @@ def test_figures_have_every_cyrillic_and_kazakh_glyph(codebook, paper_raw):
 
 
 def _v2(lang="en"):
+    """example-v2 cleaned from its raw export in a scratch copy (a fresh clone has no data/processed), with the
+    types read_processed gives the steps."""
+    import shutil
+    import tempfile
+
     from helpers.analysis import missingness
     from helpers.codebook import read_codebook
+    from helpers.ingest.clean import clean_export, write_processed
     from helpers.paths import REPO_ROOT, dataset_paths
     from helpers.processed import read_processed
 
-    paths = dataset_paths("example-v2", root=REPO_ROOT)
-    codebook = read_codebook(paths.codebook)
-    data = missingness.with_min_items(read_processed(paths.processed), codebook)
+    codebook = read_codebook(dataset_paths("example-v2", root=REPO_ROOT).codebook)
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copytree(REPO_ROOT / "data" / "raw" / "example-v2", Path(scratch) / "data" / "raw" / "example-v2")
+        paths = dataset_paths("example-v2", root=Path(scratch))
+        folder = Path(scratch) / "processed"
+        write_processed(clean_export(paths, codebook), folder)
+        data = missingness.with_min_items(read_processed(folder), codebook)
     return data, codebook, tables.group_sizes(data["respondents"], codebook, lang)
 
 
