@@ -4,7 +4,10 @@ The paper's data and example-v2 went through `make report` once for the session 
 printed each report.pdf; the tests read those PDFs and open each report in Chromium once more.
 """
 
+import html as htmllib
+import math
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -81,9 +84,97 @@ def test_report_pdf_is_a4_with_an_outline_and_every_figure_on_the_page_of_its_ca
         [page] = [p for p in pages if re.search(rf"(^|\n){label}\.", p["text"])]
         assert page["images"] == 1, f"{label}: its caption is on a page with {page['images']} images"
     assert sum(p["images"] for p in pages) == len(figure_labels)
-    for label in table_labels:  # a table's heading never ends a page: its header row follows on the same page
-        [page] = [p for p in pages if re.search(rf"(^|\n){label}\.", p["text"])]
-        assert not page["text"].rstrip().splitlines()[-1].startswith(label)
+
+
+def long_words(text: str) -> list[str]:
+    """The words of four letters or more, ligatures (ﬁ) undone: what a page's text and the HTML surely share."""
+    return re.findall(r"[^\W\d_]{4,}", unicodedata.normalize("NFKC", text))
+
+
+def first_rows(html: str) -> list[tuple[list[str], set[str]]]:
+    """Each table of the report: its caption's and header row's words in order (as the page prints them, and
+    not as the list of contents does), and the words of its first body row they do not hold (what only that row
+    puts on the page)."""
+    tables = []
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+
+        def words(fragment):
+            return long_words(htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+        caption = words(re.search(r"<caption.*?</caption>", table, flags=re.S).group(0))
+        header = words("".join(re.findall(r"<thead.*?</thead>", table, flags=re.S)))
+        row = re.search(r"<tbody>.*?(<tr.*?</tr>)", table, flags=re.S).group(1)
+        tables.append((caption + header[:2], set(words(row)) - set(caption) - set(header)))
+    return tables
+
+
+@chromium
+@pytest.mark.parametrize("name", DATASETS)
+def test_a_table_heading_is_never_left_at_the_foot_of_a_page(published, name):
+    """Each table's caption and header row share their page with its first row: some word only that row holds
+    follows them on their page (the page number at the foot is not a word)."""
+    folder, _ = published[name]
+    pages = [long_words(p["text"]) for p in pdf_pages(folder / "report.pdf")]
+    tables = first_rows((folder / "report.html").read_text(encoding="utf-8"))
+    assert len(tables) >= 5
+    for heading, row_words in tables:
+        starts = [(page, i) for page in pages for i in range(len(page)) if page[i : i + len(heading)] == heading]
+        shown = " ".join(heading[:5])
+        assert len(starts) == 1, f"{name}: the table '{shown} …' is printed {len(starts)} times"
+        page, i = starts[0]
+        assert row_words & set(page[i:]), f"{name}: the table '{shown} …' ends its page before its first row"
+
+
+def placed_images(pdf: Path) -> list[tuple[int, float, float]]:
+    """(page, width, height) in points of every image drawn on the pages, from the transformation in force
+    where the page paints it."""
+    from pypdf import PdfReader
+
+    placed = []
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+
+        def visit(operator, operands, cm, tm, number=number):
+            if operator == b"Do":
+                placed.append((number, abs(cm[0]), abs(cm[3])))
+
+        page.extract_text(visitor_operand_before=visit)
+    return placed
+
+
+def smallest_text(pdf: Path) -> float:
+    """The smallest font size, in points, text is set in on a figure's own PDF (matplotlib writes its text as
+    text: pdf.fonttype 42, each text set with its size and then placed, rotated or not, by a unit matrix)."""
+    from pypdf import PdfReader
+
+    sizes = []
+    for page in PdfReader(pdf).pages:
+
+        def visit(operator, operands, cm, tm):
+            if operator == b"Tf":
+                sizes.append(float(operands[1]) * math.hypot(cm[2], cm[3]))  # the transformation's vertical scale
+
+        page.extract_text(visitor_operand_before=visit)
+    return min(sizes)
+
+
+@chromium
+@pytest.mark.parametrize("name", DATASETS)
+def test_heatmap_text_prints_at_8_pt_or_more_on_a4(published, name):
+    """The heatmaps' smallest text as printed: its size in the figure's PDF, scaled as report.pdf places the
+    figure on the page (the figure's width in the figure PDF against the image's width on the printed page)."""
+    from pypdf import PdfReader
+
+    folder, _ = published[name]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    order = re.findall(r'<figure id="([a-z_]+)', html)
+    placed = placed_images(folder / "report.pdf")
+    assert len(placed) == len(order)
+    for stem in ("statement_heatmap", "choice_matrix"):
+        figure_pdf = folder / "figures" / f"{stem}.pdf"
+        drawn_width = float(PdfReader(figure_pdf).pages[0].mediabox.width)
+        _, printed_width, _ = placed[order.index(stem)]
+        printed = smallest_text(figure_pdf) * printed_width / drawn_width
+        assert printed >= 8 - 0.05, f"{name} {stem}: smallest text prints at {printed:.1f} pt"
 
 
 @chromium
