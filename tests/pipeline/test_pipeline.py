@@ -37,7 +37,9 @@ def test_every_output_is_written(built):
     out = root / "reports" / "amirova2020" / "en"
     for name in ("table1.csv", "table2.csv", "table3.csv"):
         assert (out / "tables" / name).stat().st_size > 0
-    for name in ("statement_heatmap", "factor_priority"):
+    heatmaps = sorted(p.stem for p in (out / "figures").glob("statement_heatmap*.png"))
+    assert heatmaps in (["statement_heatmap"], [f"statement_heatmap_{k}" for k in range(1, len(heatmaps) + 1)])
+    for name in (*heatmaps, "factor_priority"):
         assert (out / "figures" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()
     for name in ("respondents", "choices", "likert"):

@@ -97,9 +97,7 @@ def draw_every_figure(clean, codebook, lang: str) -> dict:
     """The figures notebook 04 draws for this data (the distribution only where a group has several respondents)."""
     groups = tables.group_sizes(clean.respondents, codebook, lang)
     drawn = {
-        "statement_heatmap": figures.statement_heatmap(
-            tables.statement_summary(clean.likert, codebook, lang), groups, codebook, lang
-        ),
+        **figures.statement_heatmaps(tables.statement_summary(clean.likert, codebook, lang), groups, codebook, lang),
         "factor_priority": figures.factor_priority_chart(
             tables.factor_summary(clean.likert, codebook, lang),
             tables.factor_ranking(clean.likert, codebook, lang),
@@ -107,7 +105,7 @@ def draw_every_figure(clean, codebook, lang: str) -> dict:
             codebook,
             lang,
         ),
-        "choice_matrix": figures.choice_matrix(
+        **figures.choice_matrices(
             tables.option_counts(clean.choices, clean.respondents, codebook, lang), groups, codebook, lang
         ),
     }

@@ -15,7 +15,7 @@ two texts on top of each other, at any group count, label length and language.
     layout       -- columns, axes, panels and legends placed in inches
     output       -- PNG, SVG and PDF written without timestamps; the notebook's preview
 
-Every name is importable from here, as `from helpers.publish.figures import statement_heatmap`.
+Every name is importable from here, as `from helpers.publish.figures import statement_heatmaps`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ matplotlib.use("Agg")  # files only; notebooks show a preview image instead of a
 import matplotlib.pyplot as plt  # noqa: E402  (helpers.publish.figures.plt, as before)
 
 from helpers.publish.figures.heatmaps import (  # noqa: E402
-    choice_matrix,
-    statement_heatmap,
+    choice_matrices,
+    statement_heatmaps,
     _panel_heatmap as _panel_heatmap,
 )
 from helpers.publish.figures.priority import (  # noqa: E402
@@ -86,8 +86,8 @@ from helpers.publish.figures.output import (  # noqa: E402
 
 __all__ = [
     "plt",
-    "choice_matrix",
-    "statement_heatmap",
+    "choice_matrices",
+    "statement_heatmaps",
     "factor_priority_chart",
     "distribution_charts",
     "diverging_likert_chart",

@@ -38,6 +38,17 @@ WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins
 PAD = 0.1  # inches between the canvas edge and anything drawn
 
 
+#: The smallest text a table-like figure (the heatmaps) draws, in points: the figures are drawn at the width of an A4
+#: page's text (WIDTH) and printed at that size, so this is the size on paper, where 8 pt is the usual floor.
+MIN_TEXT_PT = 8.0
+
+
+#: The tallest a figure may be drawn, in inches, and still print at its full width under its caption on an A4 page
+#: (report.pdf caps a figure's height so that both fit; a taller one would be shrunk, and its text with it). The
+#: heatmaps, whose rows grow with the questionnaire, are drawn as several figures of at most this height instead.
+PAGE_FIGURE_HEIGHT = 7.4
+
+
 LINE = 1.25  # line height as a multiple of the font size, with a little room over matplotlib's 1.2
 
 

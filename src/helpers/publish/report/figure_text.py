@@ -24,7 +24,22 @@ def report_figures(paths, codebook, lang: str = DEFAULT_LANGUAGE) -> list[dict]:
     """The figures the figures step drew, in report order, each with a title, a caption and alt text from the data."""
     words = ui(lang)
     factors = codebook.factors(lang)
-    candidates = [(f, words["figures"][f][0], f) for f in FIGURES]
+    candidates = []
+    for kind in FIGURES:  # one figure, or one per printed page (the heatmaps of a long questionnaire): kind_1, …
+        if (paths.figures / f"{kind}.png").exists():
+            candidates.append((kind, words["figures"][kind][0], kind))
+            continue
+        numbers = sorted(
+            int(n) for p in paths.figures.glob(f"{kind}_*.png") if (n := p.stem[len(kind) + 1 :]).isdigit()
+        )
+        candidates += [
+            (
+                f"{kind}_{n}",
+                words["figure_part"].format(title=words["figures"][kind][0], part=n, parts=len(numbers)),
+                kind,
+            )
+            for n in numbers
+        ]
     candidates += [
         (
             distribution_stem(f.factor_id),
