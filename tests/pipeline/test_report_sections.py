@@ -51,7 +51,7 @@ def test_the_example_report_reads_as_a_replication(example):
     for heading in (words["methods"], words["limitations"], words["other_answers"], words["scales"]):
         assert f">{heading}</h2>" in page
     assert "Statements whose scores differ between stakeholder types:" in text and "Holm-corrected" in text
-    assert "ε² = " in text and "pairs that differ (Dunn, Holm-corrected p < 0.05)" in text
+    assert "ε² = " in text and "(Holm-corrected across the factors: p" in text and "pairs that differ (Dunn, p < 0.05" in text
     assert "Each stakeholder type is one person here" not in text
     assert "Цифровизация" in text  # the "Other" answers, as written
     assert (

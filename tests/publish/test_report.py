@@ -258,3 +258,62 @@ def test_published_tables_must_lie_in_the_dataset_folder(tmp_path):
 
     with pytest.raises(ValueError, match="lies outside"):
         report.published_tables(tmp_path, Book())
+
+
+@pytest.mark.parametrize("lang", ("en", "ru", "kk"))
+def test_dunn_pairs_are_listed_only_behind_a_kruskal_wallis_test_that_holds_after_holm(lang):
+    """The factor-level Kruskal-Wallis p is printed with its Holm correction across the factors, and a factor's
+    Dunn pairs are listed only where that corrected p is below 0.05: a pair with a small p under a factor whose
+    test across types does not hold is not called different."""
+    differences = pd.DataFrame(
+        [
+            {
+                "level": "factor",
+                "id": "f1",
+                "label": "Alpha",
+                "n_groups": 3,
+                "n": 60,
+                "H": 9.0,
+                "p": 0.011,
+                "epsilon2": 0.15,
+                "p_holm": 0.022,
+                "p_bh": 0.02,
+            },
+            {
+                "level": "factor",
+                "id": "f2",
+                "label": "Beta",
+                "n_groups": 3,
+                "n": 60,
+                "H": 6.5,
+                "p": 0.039,
+                "epsilon2": 0.11,
+                "p_holm": 0.078,
+                "p_bh": 0.039,
+            },
+        ]
+    )
+    pairs = pd.DataFrame(
+        [
+            {"level": "factor", "id": "f1", "label": "Alpha", "group_a": "a", "group_b": "b", "p_holm": 0.01},
+            {"level": "factor", "id": "f2", "label": "Beta", "group_a": "a", "group_b": "c", "p_holm": 0.03},
+        ]
+    )
+    means = pd.DataFrame(
+        [
+            {"level": "factor", "id": f, "stakeholder": g, "mean": m}
+            for f in ("f1", "f2")
+            for g, m in (("a", 4.0), ("b", 3.0), ("c", 3.5))
+        ]
+    )
+    labels = {"a": "Group A", "b": "Group B", "c": "Group C"}
+    words = ui(lang)
+    sentences = report.difference_sentences(differences, pairs, means, labels, words, "", lang)
+    alpha = [s for s in sentences if s.startswith("Alpha")]
+    beta = [s for s in sentences if s.startswith("Beta")]
+    assert any("Group A > Group B" in s for s in alpha)
+    assert beta == [words["dunn_gated"].format(factor="Beta")]  # the pair A-C (p 0.03) is not listed
+    assert not any("Group C" in s for s in sentences)
+    first = next(s for s in sentences if "Alpha" in s and "H = " in s)
+    decimal = "," if lang != "en" else "."
+    assert f"0{decimal}011" in first and f"0{decimal}022" in first  # the raw p and the Holm-corrected one

@@ -176,7 +176,10 @@ def difference_sentences(
     note: str,
     lang: str = DEFAULT_LANGUAGE,
 ) -> list[str]:
-    """Kruskal-Wallis per factor with epsilon-squared, the statements that differ after Holm / BH, and Dunn's pairs."""
+    """Kruskal-Wallis per factor with epsilon-squared and its p Holm-corrected across the factors (one family of
+    tests), the statements that differ after Holm / BH, and Dunn's pairs behind a gate: a factor's pairs are
+    examined only where its Kruskal-Wallis test holds after that correction (Holm p < 0.05), so a pair is never
+    called different where the test across all types is not."""
     if differences.empty:
         return [words["kruskal_none"].format(note=note)]
     sentences = []
@@ -190,11 +193,15 @@ def difference_sentences(
                 factor=row["label"],
                 H=_number(row["H"], lang),
                 p=p_text(row["p"], lang),
+                p_holm=p_text(row["p_holm"], lang),
                 epsilon2=_number(row["epsilon2"], lang, 3),
                 groups=_int(row["n_groups"]),
                 n=_int(row["n"]),
             )
         )
+        if not float(row["p_holm"]) < 0.05:
+            sentences.append(words["dunn_gated"].format(factor=row["label"]))
+            continue
         differ = pairs.loc[
             (pairs["level"] == "factor") & (pairs["id"] == row["id"]) & (pairs["p_holm"].astype(float) < 0.05)
         ]
