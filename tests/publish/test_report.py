@@ -4,6 +4,7 @@ aside and their messages in another language, passages in a fallback language ma
 where the published tables may lie."""
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -317,3 +318,20 @@ def test_dunn_pairs_are_listed_only_behind_a_kruskal_wallis_test_that_holds_afte
     first = next(s for s in sentences if "Alpha" in s and "H = " in s)
     decimal = "," if lang != "en" else "."
     assert f"0{decimal}011" in first and f"0{decimal}022" in first  # the raw p and the Holm-corrected one
+
+
+def test_a_package_the_computing_code_starts_to_import_is_listed_without_editing_a_list(tmp_path):
+    """The provenance's packages are read from the code's imports: a module added to the analysis that imports an
+    installed package (pypdf, which no computing code uses now) makes the list name it."""
+    import importlib
+
+    provenance = importlib.import_module("helpers.publish.report.provenance")
+    helpers = Path(provenance.__file__).resolve().parents[2]
+    listed = provenance.computing_packages(helpers)
+    for name in ("pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "krippendorff", "scikit-posthocs"):
+        assert name in listed, name
+    assert "pypdf" not in listed and "pytest" not in listed and "jupyterlab" not in listed
+    copy = tmp_path / "helpers"
+    shutil.copytree(helpers, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "analysis" / "extra_measure.py").write_text('"""A new measure."""\n\nimport pypdf\n', encoding="utf-8")
+    assert "pypdf" in provenance.computing_packages(copy)

@@ -96,7 +96,8 @@ from helpers.publish.report.fallbacks import (
 from helpers.publish.report.provenance import (
     files_read,
     git_commit,
-    KEY_PACKAGES,
+    RUNNERS,
+    computing_packages,
     provenance,
     sha256,
 )
@@ -149,7 +150,8 @@ __all__ = [
     "write_fallbacks",
     "files_read",
     "git_commit",
-    "KEY_PACKAGES",
+    "RUNNERS",
+    "computing_packages",
     "provenance",
     "sha256",
     "embed_png",

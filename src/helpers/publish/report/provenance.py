@@ -1,16 +1,87 @@
 """What the report was made from: the parameters, a SHA-256 of every raw file and of every file the
-steps read (from their records), the Python and package versions, the git commit."""
+steps read (from their records), the Python and package versions, the git commit.
+
+The packages are every one whose code took part in a number: those the code that reads, computes, draws and
+writes the report imports (`computing_packages`, read from its source, so a new import is listed without anyone
+remembering to), with everything they need in turn, and the tools that run the steps."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import platform
+import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbval", "jinja2", "pyyaml")
+#: The tools that run and check the steps: listed whatever the code imports.
+RUNNERS = ("papermill", "nbval")
+
+
+#: The code behind the numbers, the figures and the pages, under src/helpers.
+COMPUTING_CODE = ("analysis", "ingest", "publish/figures", "publish/report", "codebook.py", "i18n.py", "processed.py")
+
+
+#: Imported by the computing code only to show a result in a notebook (IPython.display): computes nothing.
+DISPLAY_ONLY = {"IPython"}
+
+
+#: An import statement's first name, at the start of a line. Faster than parsing every file (the report step
+#: runs this once per language); a docstring line that starts with "from" or "import" yields a word that names
+#: no installed distribution, and so nothing.
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
+
+
+def imported_modules(helpers: Path) -> set[str]:
+    """The top-level modules the computing code under `helpers` imports (read from its source; nothing is run)."""
+    files = []
+    for part in COMPUTING_CODE:
+        path = Path(helpers) / part
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return {name for file in files for name in IMPORT_LINE.findall(file.read_text(encoding="utf-8"))}
+
+
+def _requirements(name: str) -> list[str]:
+    """The distributions `name` needs when installed without extras (its Requires-Dist, markers evaluated)."""
+    from packaging.requirements import Requirement
+
+    needed = []
+    for line in metadata.requires(name) or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            needed.append(requirement.name)
+    return needed
+
+
+def _installed(name: str) -> bool:
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def computing_packages(helpers: Path) -> dict[str, str]:
+    """Name -> version of every installed distribution the computing code imports and of all they need in turn
+    (without extras), and of the RUNNERS; sorted by name."""
+    owners = metadata.packages_distributions()
+    own = set(owners.get("helpers", []))  # this project: it needs every tool, not only what computes
+    imported = imported_modules(helpers) - {"helpers"} - DISPLAY_ONLY
+    queue = [d for module in sorted(imported) for d in owners.get(module, []) if d not in own]
+    versions = {name: metadata.version(name) for name in RUNNERS if _installed(name)}
+    while queue:
+        name = queue.pop()
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        key = dist.metadata["Name"]
+        if key in versions:
+            continue
+        versions[key] = dist.version
+        queue += _requirements(key)
+    return dict(sorted(versions.items(), key=lambda item: item[0].lower()))
 
 
 def sha256(path: Path) -> str:
@@ -46,12 +117,7 @@ def provenance(raw_dir: Path, root: Path, parameters: dict, records: list[Path] 
         for path, digest in sorted(files_read(records).items())
         if path not in listed and not path.startswith(".venv/")
     ]
-    versions = {}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    versions = computing_packages(Path(__file__).resolve().parents[2])
     return {
         "parameters": parameters,
         "files": files,
