@@ -63,6 +63,11 @@ def finding_texts(lang: str) -> dict[str, dict[str, str]]:
     return (_all().get("findings") or {}).get(lang) or {}
 
 
+def references() -> list[str]:
+    """The works the report's methods come from (ui_text.yaml's references), as cited in every language."""
+    return list(_all().get("references") or [])
+
+
 def missing_ui_text(lang: str) -> list[str]:
     """Keys of ui_text.yaml that English has and `lang` lacks (figure texts as figures.<key>)."""
     texts = _all()

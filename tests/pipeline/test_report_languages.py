@@ -22,7 +22,7 @@ PROPER_NAMES = {"amirova"}  # the author's name, as the citation spells it
 # Statistical notation Russian and Kazakh texts write in Latin letters too (as their statistics literature does):
 # the fit indices, the intraclass correlation, AAPOR's response rates.
 NOTATION = {"cfi", "tli", "rmsea", "srmr", "icc", "aapor", "rr"}
-EXCLUDED_CLASSES = {"quote", "answer", "citation"}
+EXCLUDED_CLASSES = {"quote", "answer", "citation", "reference"}  # cited works keep their own language
 VOID = {"img", "meta", "br", "hr", "input", "link"}
 
 

@@ -51,7 +51,11 @@ def test_the_example_report_reads_as_a_replication(example):
     for heading in (words["methods"], words["limitations"], words["other_answers"], words["scales"]):
         assert f">{heading}</h2>" in page
     assert "Statements whose scores differ between stakeholder types:" in text and "Holm-corrected" in text
-    assert "ε² = " in text and "(Holm-corrected across the factors: p" in text and "pairs that differ (Dunn, p < 0.05" in text
+    assert (
+        "ε² = " in text
+        and "(Holm-corrected across the factors: p" in text
+        and "pairs that differ (Dunn, p < 0.05" in text
+    )
     assert "Each stakeholder type is one person here" not in text
     assert "Цифровизация" in text  # the "Other" answers, as written
     assert (
@@ -59,3 +63,35 @@ def test_the_example_report_reads_as_a_replication(example):
         and "Mean score per stakeholder type with its 95 % interval" in text
     )
     assert "Not told apart by these data (95 % CI of the difference includes 0):" in summary
+
+
+def test_the_report_cites_its_methods_and_lists_every_package_behind_a_number(example):
+    """A references list of the methods (every work in ui_text.yaml's references, in its own language in every
+    report), and the provenance's packages: those the computing code imports and what they need, so scipy and
+    scikit-learn (needed by statsmodels and semopy) are listed beside pandas."""
+    from helpers.i18n import references
+
+    for lang in ("en", "ru", "kk"):
+        folder = example.parent / lang
+        page = (folder / "report.html").read_text(encoding="utf-8")
+        section = page[
+            page.index('<section id="references-section">') : page.index('<section id="provenance-section">')
+        ]
+        cited = [html.unescape(w) for w in re.findall(r'<li class="reference"[^>]*>(.*?)</li>', section)]
+        assert cited == references() and len(cited) >= 15
+        assert f">{ui(lang)['references']}</h2>" in section
+        for author in ("Kendall", "Krippendorff", "Cronbach", "Feldt", "Dunn", "Holm", "Benjamini", "Wilson"):
+            assert any(w.startswith(author) for w in cited), author
+    page = (example / "report.html").read_text(encoding="utf-8")
+    [listed] = re.findall(r'<th scope="row">Packages</th><td>(.*?)</td>', page)
+    for name in (
+        "pandas",
+        "numpy",
+        "scipy",
+        "statsmodels",
+        "scikit-learn",
+        "krippendorff",
+        "scikit-posthocs",
+        "semopy",
+    ):
+        assert re.search(rf"(^|, ){re.escape(name)} \d", listed), name

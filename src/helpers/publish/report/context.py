@@ -235,6 +235,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             parameters,
             sorted(paths.dataset_reports.glob("notebooks/*.ipynb")) + sorted(paths.notebooks.glob("*.ipynb")),
         ),
+        "references": i18n.references(),
         "fallbacks": fallback_labels(codebook, lang),
         "answers": free_text_answers(codebook, cleaning["respondents"], paths.processed),
     }
