@@ -290,15 +290,18 @@ class Site:
 
     def notebook_page(self, lang, stem, path, notebook, cells, figures, figure_cells, stems) -> str:
         node = copy.deepcopy(notebook)
-        shown_as = {cell.cell_id: figure for figure, cell in figure_cells.items() if cell.notebook == stem}
+        shown_as = {}  # a cell -> the report's figures it drew (a heatmap of several pages: several)
+        for figure, cell in figure_cells.items():
+            if cell.notebook == stem:
+                shown_as.setdefault(cell.cell_id, []).append(figure)
         for cell in node.cells:
             if cell.get("cell_type") != "code":
                 continue
             has_image = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
             if has_image:
-                figure = shown_as.get(cell.get("id"))
-                # A figure's words as the report gives them; else the cell named with the files it wrote.
-                cell.metadata["alt"] = figures.get(figure) or i18n.say(
+                drawn = shown_as.get(cell.get("id"), [])
+                # The figures' words as the report gives them; else the cell named with the files it wrote.
+                cell.metadata["alt"] = " ".join(figures[f] for f in drawn if figures.get(f)) or i18n.say(
                     lang,
                     "site_image_output",
                     notebook=stem,
@@ -307,7 +310,7 @@ class Site:
                 )
         body = _exporter().from_notebook_node(node)[0]
         for cell_id, written in cells.items():
-            figure = shown_as.get(cell_id)
+            drawn = shown_as.get(cell_id, [])
             files = ", ".join(
                 f'<a href="../files/{html.escape(self._relative_to_language(p, lang))}"><code>{html.escape(Path(p).name)}</code></a>'
                 if not p.startswith(UNPUBLISHED)
@@ -315,10 +318,9 @@ class Site:
                 for p in written
             )
             note = f'<p class="traced">{html.escape(i18n.say(lang, "site_cell_wrote"))}: {files}'
-            if figure is not None:
-                note += (
-                    f' — <a href="../report.html#{figure}">{html.escape(i18n.say(lang, "site_shown_in_report"))}</a>'
-                )
+            if drawn:
+                shown = html.escape(i18n.say(lang, "site_shown_in_report"))
+                note += " — " + ", ".join(f'<a href="../report.html#{figure}">{shown}</a>' for figure in drawn)
             note += "</p>"
             opening = re.search(rf'<div [^>]*id="cell-id={re.escape(cell_id)}">', body)
             if opening is not None:

@@ -43,14 +43,13 @@ def imported_modules(helpers: Path) -> set[str]:
 
 
 def _requirements(name: str) -> list[str]:
-    """The distributions `name` needs when installed without extras (its Requires-Dist, markers evaluated)."""
-    from packaging.requirements import Requirement
-
+    """The distributions `name` needs when installed without extras: its Requires-Dist, less those behind an
+    extra (a marker naming only the platform or Python version is kept: a superset, never a package missed)."""
     needed = []
     for line in metadata.requires(name) or []:
-        requirement = Requirement(line)
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            needed.append(requirement.name)
+        requirement, _, marker = line.partition(";")
+        if "extra" not in marker:
+            needed.append(re.match(r"[A-Za-z0-9._-]+", requirement.strip()).group(0))
     return needed
 
 
