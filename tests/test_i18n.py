@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from helpers import i18n
 from helpers.codebook import label
-from helpers.i18n import plural, ui
+from helpers.i18n import plural
 
 
 def test_plurals_from_the_cldr_rules():
-    forms = ui("ru")["years"]
+    forms = i18n.units("ru")["years"]
     assert [plural(n, forms, "ru") for n in (1, 2, 5, 11, 21, 22, 25, 112)] == [
         "год",
         "года",
@@ -23,7 +23,9 @@ def test_plurals_from_the_cldr_rules():
         "лет",
         "лет",
     ]
-    assert plural(1, ui("en")["years"], "en") == "year" and plural(0, ui("en")["years"], "en") == "years"
+    assert (
+        plural(1, i18n.units("en")["years"], "en") == "year" and plural(0, i18n.units("en")["years"], "en") == "years"
+    )
     assert [i18n.count(n, "years", "kk") for n in (1, 5)] == ["1 жыл", "5 жыл"]
 
 

@@ -5,6 +5,13 @@ translator edits data, never code: a key present under `en:` and missing under
 `ru:` or `kk:` is listed by `python -m helpers.i18n` (`make translations`) and
 shown in the fallback language until someone adds it.
 
+A counted noun is written `{n:respondents}` in a sentence: the number with the form of the unit `respondents`
+that agrees with it by the CLDR plural rules of the sentence's language ("1 respondent", "3 respondents";
+"1 респондент", "3 респондента", "5 респондентов"). Each language's units (ui_text.yaml's `units:` block) name
+a noun or phrase in one grammatical case, so the Russian genitive after "из" or "не менее" is a unit of its own
+(`respondents_gen`: "из 1 респондента", "из 5 респондентов"). `{n:~unit}` writes the agreeing form without
+the number. Kazakh nouns keep the singular after a numeral, so its units have one form.
+
 Numbers, percentages, dates and plural forms come from Babel (the Unicode
 CLDR data), not from rules written here: decimal comma and thousands
 separator in Russian and Kazakh, "4 ноября 2019 г.", "5 лет", "2019 ж. 4 қараша".
@@ -16,13 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import string
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
 from helpers.codebook import DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, label_language, load_yaml
 
@@ -43,13 +52,84 @@ def languages() -> list[str]:
     return list(LANGUAGES)
 
 
+def units(lang: str) -> dict[str, dict[str, str]]:
+    """The counted nouns of `lang` by unit name, each as its CLDR plural forms (one/few/many/other). No fallback:
+    a unit's forms are its own language's grammar, and a sentence uses the units of the language it is in."""
+    return dict((_all().get("units") or {}).get(lang) or {})
+
+
+class Template(str):
+    """A sentence of ui_text.yaml in language `lang`: a str whose format() also writes counted nouns,
+    `{n:unit}` as the number and the unit's agreeing form, `{n:~unit}` as the form alone."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str):
+        sentence = super().__new__(cls, text)
+        sentence.lang = lang
+        return sentence
+
+    def __reduce__(self):
+        return (Template, (str(self), self.lang))
+
+    def format(self, *args, **kwargs) -> str:
+        return _UnitFormatter(self.lang).vformat(str(self), args, kwargs)
+
+    def format_map(self, mapping) -> str:
+        return _UnitFormatter(self.lang).vformat(str(self), (), mapping)
+
+
+class _UnitFormatter(string.Formatter):
+    def __init__(self, lang: str):
+        self.lang, self.units = lang, units(lang)
+
+    def format_field(self, value, format_spec):
+        unit = format_spec.removeprefix("~")
+        if unit not in self.units:
+            return super().format_field(value, format_spec)
+        amount = _amount(value, self.lang)
+        form = plural(amount, self.units[unit], self.lang)
+        if format_spec.startswith("~"):
+            return form
+        shown = value if isinstance(value, str) else _shown_count(amount, self.lang)
+        return f"{shown} {form}"
+
+
+def _amount(value, lang: str) -> int | Decimal:
+    """The number a counted noun agrees with: an int when whole (CLDR tells 2 from 2.0), else its Decimal;
+    a number already written for the reader ('1 234', '2,000') is read back in `lang`'s notation."""
+    if isinstance(value, str):
+        try:
+            value = parse_decimal(value.strip(), locale=_locale(lang))
+        except NumberFormatError as error:
+            raise ValueError(f"a counted noun needs a number, not {value!r}") from error
+    exact = Decimal(format(float(value), ".15g")) if not isinstance(value, (int, Decimal)) else Decimal(value)
+    return int(exact) if exact == exact.to_integral_value() else exact
+
+
+def _shown_count(amount: int | Decimal, lang: str) -> str:
+    return number(amount, lang, 0) if isinstance(amount, int) else number(float(amount), lang, 1)
+
+
+def _sentences(texts, lang: str):
+    """`texts` with every string, at any depth (figure titles and captions, alt texts), a Template of `lang`."""
+    if isinstance(texts, str):
+        return Template(texts, lang)
+    if isinstance(texts, dict):
+        return {key: _sentences(value, lang) for key, value in texts.items()}
+    if isinstance(texts, list):
+        return [_sentences(value, lang) for value in texts]
+    return texts
+
+
 def ui(lang: str = DEFAULT_LANGUAGE) -> dict:
-    """The words for `lang`: each key in the first language of its fallback chain that has it."""
+    """The words for `lang`: each key in the first language of its fallback chain that has it (a sentence as a
+    Template of the language it is written in, so its counted nouns agree in that language)."""
     texts = _all()
     merged, figures = {}, {}
     for code in reversed(_chain(lang)):
-        merged.update(texts.get(code) or {})
-        figures.update((texts.get("figures") or {}).get(code) or {})
+        merged.update(_sentences(texts.get(code) or {}, code))
+        figures.update(_sentences((texts.get("figures") or {}).get(code) or {}, code))
     return {**merged, "figures": figures}
 
 
@@ -74,7 +154,21 @@ def missing_ui_text(lang: str) -> list[str]:
     own, figures = texts.get(lang) or {}, (texts.get("figures") or {}).get(lang) or {}
     missing = [k for k in texts[DEFAULT_LANGUAGE] if k not in own]
     missing += [f"figures.{k}" for k in texts["figures"][DEFAULT_LANGUAGE] if k not in figures]
+    missing += [f"units.{unit}" for unit in sorted(units_used(lang) - set(units(lang)))]
     return missing
+
+
+def units_used(lang: str) -> set[str]:
+    """The units `lang`'s own sentences count with (`{n:unit}`, `{n:~unit}`)."""
+    texts = _all()
+    sentences = [*(texts.get(lang) or {}).values(), *((texts.get("figures") or {}).get(lang) or {}).values()]
+    return {
+        spec.removeprefix("~")
+        for sentence in sentences
+        if isinstance(sentence, str)
+        for _, field, spec, _ in string.Formatter().parse(sentence)
+        if field is not None and re.fullmatch(r"~?[A-Za-z_]\w*", spec or "")
+    }
 
 
 def missing_findings(lang: str, claims: list[dict]) -> list[str]:
@@ -136,9 +230,8 @@ def plural(n: float, forms: dict[str, str] | list[str], lang: str = DEFAULT_LANG
 
 
 def count(n: float, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """'5 years', '5 лет', '5 жыл': a number with the plural form of the ui_text unit `unit`."""
-    shown = number(n, lang, 0) if float(n).is_integer() else number(n, lang, 1)
-    return f"{shown} {plural(n, ui(lang)[unit], lang)}"
+    """'5 years', '5 лет', '5 жыл': a number with the plural form of `lang`'s unit `unit` (as `{n:unit}` writes)."""
+    return Template("{n:" + unit + "}", lang).format(n=n)
 
 
 def date(iso_date: str | dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
