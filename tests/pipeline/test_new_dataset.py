@@ -204,8 +204,8 @@ ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def texts_of_outputs(*folders: Path):
-    """(path, text) of every file under `folders`: zip archives (.xlsx, .docx) entry by entry, PDFs through
-    pdftotext, images skipped (figures are drawn from aggregates; their SVGs are read as text)."""
+    """(path, text) of every file under `folders`: zip archives (.xlsx, .docx) entry by entry, PDFs' text
+    through pypdf, images skipped (figures are drawn from aggregates; their SVGs are read as text)."""
     import zipfile
 
     for folder in folders:
@@ -214,7 +214,9 @@ def texts_of_outputs(*folders: Path):
                 with zipfile.ZipFile(path) as archive:
                     yield path, " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
             elif path.suffix == ".pdf":
-                yield path, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+                from pypdf import PdfReader  # a dependency already: no poppler (pdftotext) on the machine
+
+                yield path, " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
             elif path.suffix != ".png":
                 yield path, path.read_bytes().decode("utf-8", "replace")
 
