@@ -8,7 +8,8 @@ only) in ru, kk or en, a "no opinion" answer or code, stakeholder types, pilot b
 years, decimal years written with a comma, durations, dates, categories) and single- and multi-choice
 questions with or without "Other". `Answers` are drawn for it, every scale point used. Each `render_*` writes
 the export a tool gives (Google Forms CSV in UTF-8 or Excel's Windows-1251 with ';', KoboToolbox XLSForm and its
-CSV export, SPSS .sav with value labels and user-missing codes). `recovered` compares a draft codebook with the
+CSV export, SPSS .sav with value labels and user-missing codes, Qualtrics' and SurveyMonkey's CSVs with their extra
+header rows, LimeSurvey's coded headings, Microsoft Forms' Excel file). `recovered` compares a draft codebook with the
 questionnaire item by item; nothing of the inference is used to build the expectation.
 """
 
@@ -471,12 +472,248 @@ def write_sav(q: Questionnaire, a: Answers, folder: Path) -> Path:
     return path
 
 
+def _rows_csv(rows: list[list[str]], path: Path, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    import csv
+
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def _choice_texts(question: Question, picks: list[int], other: str, other_label: str | None) -> list[str]:
+    """The chosen options' texts; the "Other" choice as `other_label` (a tool with a text column) or its text."""
+    texts = [question.options[o] for o in picks]
+    if other:
+        texts.append(other_label if other_label is not None else other)
+    return texts
+
+
+def write_qualtrics(q: Questionnaire, a: Answers, folder: Path) -> Path:
+    """Qualtrics' CSV download (choice text, UTF-8 with BOM): three header rows -- column names (Q1, Q5_3,
+    Q4_6_TEXT), the question texts ('Question - Statement' for a matrix row), and each column's ImportId as
+    JSON -- then one row per response. An anonymous link: no names, e-mails or IP addresses."""
+    import json
+
+    meta = [
+        ("StartDate", "Start Date", {"ImportId": "startDate", "timeZone": "Asia/Almaty"}),
+        ("EndDate", "End Date", {"ImportId": "endDate", "timeZone": "Asia/Almaty"}),
+        ("Status", "Response Type", {"ImportId": "status"}),
+        ("IPAddress", "IP Address", {"ImportId": "ipAddress"}),
+        ("Progress", "Progress", {"ImportId": "progress"}),
+        ("Duration (in seconds)", "Duration (in seconds)", {"ImportId": "duration"}),
+        ("Finished", "Finished", {"ImportId": "finished"}),
+        ("RecordedDate", "Recorded Date", {"ImportId": "recordedDate", "timeZone": "Asia/Almaty"}),
+        ("ResponseId", "Response ID", {"ImportId": "_recordId"}),
+        ("RecipientLastName", "Recipient Last Name", {"ImportId": "recipientLastName"}),
+        ("RecipientFirstName", "Recipient First Name", {"ImportId": "recipientFirstName"}),
+        ("RecipientEmail", "Recipient Email", {"ImportId": "recipientEmail"}),
+        ("ExternalReference", "External Data Reference", {"ImportId": "externalDataReference"}),
+        ("LocationLatitude", "Location Latitude", {"ImportId": "locationLatitude"}),
+        ("LocationLongitude", "Location Longitude", {"ImportId": "locationLongitude"}),
+        ("DistributionChannel", "Distribution Channel", {"ImportId": "distributionChannel"}),
+        ("UserLanguage", "User Language", {"ImportId": "userLanguage"}),
+    ]
+    columns = list(meta)
+    qid = iter(range(1, 1000))
+    columns.append((f"Q{next(qid)}", STAKEHOLDER_HEADER[q.lang], None))
+    if q.bodies:
+        columns.append((f"Q{next(qid)}", BODY_HEADER[q.lang], None))
+    for kind in q.profile:
+        columns.append((f"Q{next(qid)}", PROFILE_HEADER[kind][q.lang], None))
+    for question in q.questions:
+        number = next(qid)
+        columns.append((f"Q{number}", question.text, None))
+        if question.other:
+            other_id = len(question.options) + 1
+            columns.append((f"Q{number}_{other_id}_TEXT", f"{question.text} - {OTHER[q.lang]} - Text", None))
+    grid = next(qid)
+    for j, statement in enumerate(q.statements, start=1):
+        columns.append((f"Q{grid}_{j}", f"{GRID[q.lang]} - {statement}", None))
+    header = [c[0] for c in columns]
+    texts = [c[1] for c in columns]
+    import_ids = [
+        json.dumps(c[2] if c[2] else {"ImportId": ("QID" + c[0][1:]) if c[0].startswith("Q") else c[0]})
+        for c in columns
+    ]
+    rows = [header, texts, import_ids]
+    start = dt.datetime(2021, 4, 5, 9, 0, 0)
+    rng = np.random.default_rng(q.seed + 1)
+    for i in range(q.n):
+        began = start + dt.timedelta(minutes=37 * i)
+        seconds = int(rng.integers(180, 1500))
+        row = [
+            began.strftime("%Y-%m-%d %H:%M:%S"),
+            (began + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S"),
+            "0",
+            "",
+            "100",
+            str(seconds),
+            "1",
+            (began + dt.timedelta(seconds=seconds + 1)).strftime("%Y-%m-%d %H:%M:%S"),
+            "R_" + "".join(rng.choice(list("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"), 15)),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "anonymous",
+            q.lang.upper(),
+        ]
+        row.append(q.groups[a.group[i]])
+        if q.bodies:
+            row.append(q.bodies[a.body[i]] if a.body[i] >= 0 else "")
+        row += [a.profile[kind][i] for kind in q.profile]
+        for k, question in enumerate(q.questions):
+            other = a.other[k][i]
+            label = OTHER[q.lang] if question.other else None
+            row.append(",".join(_choice_texts(question, a.chosen[k][i], other, label)))
+            if question.other:
+                row.append(other)
+        row += [score_cell(q, a, i, j) for j in range(len(q.statements))]
+        rows.append(row)
+    return _rows_csv(rows, Path(folder) / "Survey_April 5, 2021_09.00.csv", encoding="utf-8-sig")
+
+
+def write_surveymonkey(q: Questionnaire, a: Answers, folder: Path) -> Path:
+    """SurveyMonkey's CSV export ('original view', actual answer text): two header rows -- each question's text
+    over its first column (blank over the rest of its columns), then 'Response', an option, a matrix row or
+    'Other (please specify)' under each column -- then one row per respondent; a checkbox option's column holds
+    the option's text when ticked. Its own respondent and collector ids and the contact columns come first."""
+    first = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address"]
+    first += ["First Name", "Last Name", "Custom Data 1"]
+    top, sub = list(first), [""] * len(first)
+
+    def add(text: str, under: list[str]) -> None:
+        top.extend([text] + [""] * (len(under) - 1))
+        sub.extend(under)
+
+    add(STAKEHOLDER_HEADER[q.lang], ["Response"])
+    if q.bodies:
+        add(BODY_HEADER[q.lang], ["Response"])
+    for kind in q.profile:
+        add(PROFILE_HEADER[kind][q.lang], ["Open-Ended Response"])
+    for question in q.questions:
+        under = list(question.options) if question.multi else ["Response"]
+        add(question.text, under + (["Other (please specify)"] if question.other else []))
+    add(GRID[q.lang], list(q.statements))
+    rows = [top, sub]
+    start = dt.datetime(2021, 4, 5, 9, 0, 0)
+    for i in range(q.n):
+        began = start + dt.timedelta(minutes=41 * i)
+        row = [
+            str(11_400_000_000 + 7919 * i),
+            "405123456",
+            began.strftime("%m/%d/%Y %I:%M:%S %p"),
+            (began + dt.timedelta(minutes=12)).strftime("%m/%d/%Y %I:%M:%S %p"),
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+        row.append(q.groups[a.group[i]])
+        if q.bodies:
+            row.append(q.bodies[a.body[i]] if a.body[i] >= 0 else "")
+        row += [a.profile[kind][i] for kind in q.profile]
+        for k, question in enumerate(q.questions):
+            picks, other = a.chosen[k][i], a.other[k][i]
+            if question.multi:
+                row += [option if o in picks else "" for o, option in enumerate(question.options)]
+            else:
+                row.append(question.options[picks[0]] if picks else "")
+            if question.other:
+                row.append(other)
+        row += [score_cell(q, a, i, j) for j in range(len(q.statements))]
+        rows.append(row)
+    return _rows_csv(rows, Path(folder) / "Sheet_1.csv")
+
+
+LIMESURVEY_YES = {"ru": "Да", "kk": "Иә", "en": "Yes"}
+
+
+def write_limesurvey(q: Questionnaire, a: Answers, folder: Path) -> Path:
+    """LimeSurvey's CSV export (full answers, headings 'question code & question text', UTF-8 with BOM): a
+    column per question or subquestion, headed 'G01Q02[SQ001]. Question [Subquestion]'; a multiple-choice
+    subquestion holds the word for yes when ticked; "Other" has a '[other]' column of its own."""
+    header = ["id. Response ID", "submitdate. Date submitted", "lastpage. Last page"]
+    header += ["startlanguage. Start language", "seed. Seed"]
+    header.append(f"G01Q01. {STAKEHOLDER_HEADER[q.lang]}")
+    if q.bodies:
+        header.append(f"G01Q02. {BODY_HEADER[q.lang]}")
+    for n, kind in enumerate(q.profile, start=3):
+        header.append(f"G01Q{n:02d}. {PROFILE_HEADER[kind][q.lang]}")
+    for k, question in enumerate(q.questions, start=1):
+        code = f"G02Q{k:02d}"
+        if question.multi:
+            header += [f"{code}[SQ{o:03d}]. {question.text} [{option}]" for o, option in enumerate(question.options, 1)]
+        else:
+            header.append(f"{code}. {question.text}")
+        if question.other:
+            header.append(f"{code}[other]. {question.text} [{OTHER[q.lang]}]")
+    header += [f"G03Q01[SQ{j:03d}]. {GRID[q.lang]} [{s}]" for j, s in enumerate(q.statements, start=1)]
+    rows = [header]
+    for i in range(q.n):
+        row = [str(i + 1), f"2021-04-{5 + i % 20:02d} 10:{i % 60:02d}:00", "3", q.lang, str(1_000_000 + 37 * i)]
+        row.append(q.groups[a.group[i]])
+        if q.bodies:
+            row.append(q.bodies[a.body[i]] if a.body[i] >= 0 else "")
+        row += [a.profile[kind][i] for kind in q.profile]
+        for k, question in enumerate(q.questions):
+            picks, other = a.chosen[k][i], a.other[k][i]
+            if question.multi:
+                row += [LIMESURVEY_YES[q.lang] if o in picks else "" for o in range(len(question.options))]
+            else:
+                row.append(question.options[picks[0]] if picks else OTHER[q.lang] if other else "")
+            if question.other:
+                row.append(other)
+        row += [score_cell(q, a, i, j) for j in range(len(q.statements))]
+        rows.append(row)
+    return _rows_csv(rows, Path(folder) / "results-survey123456.csv", encoding="utf-8-sig")
+
+
+def write_microsoft_forms(q: Questionnaire, a: Answers, folder: Path) -> Path:
+    """Microsoft Forms' Excel download: ID, start and completion times, e-mail ('anonymous') and name, then a
+    column per question; a Likert question gives a column per statement, headed by the statement alone; a
+    multiple-choice answer lists the options chosen, each followed by ';', an "Other" answer as its own text."""
+    rows = []
+    start = dt.datetime(2021, 4, 5, 9, 0, 0)
+    for i in range(q.n):
+        began = start + dt.timedelta(minutes=23 * i)
+        row = {
+            "ID": str(i + 1),
+            "Start time": began.strftime("%-m/%-d/%y %-H:%M:%S"),
+            "Completion time": (began + dt.timedelta(minutes=9)).strftime("%-m/%-d/%y %-H:%M:%S"),
+            "Email": "anonymous",
+            "Name": "",
+            "Last modified time": "",
+            STAKEHOLDER_HEADER[q.lang]: q.groups[a.group[i]],
+        }
+        if q.bodies:
+            row[BODY_HEADER[q.lang]] = q.bodies[a.body[i]] if a.body[i] >= 0 else ""
+        for kind in q.profile:
+            row[PROFILE_HEADER[kind][q.lang]] = a.profile[kind][i]
+        for k, question in enumerate(q.questions):
+            texts = _choice_texts(question, a.chosen[k][i], a.other[k][i], None)
+            row[question.text] = "".join(f"{t};" for t in texts) if question.multi else (texts[0] if texts else "")
+        for j, statement in enumerate(q.statements):
+            row[statement] = score_cell(q, a, i, j)
+        rows.append(row)
+    path = Path(folder) / "Survey(1-{}).xlsx".format(q.n)
+    pd.DataFrame(rows).to_excel(path, index=False, sheet_name="Sheet1")
+    return path
+
+
 TOOLS = {
     "Google Forms (UTF-8, ',')": lambda q, a, d: (write_google_forms(q, a, d, "utf8"), None),
     "Google Forms re-saved by Excel (Windows-1251, ';')": lambda q, a, d: (write_google_forms(q, a, d, "cp1251"), None),
     "Google Forms (UTF-8 with BOM)": lambda q, a, d: (write_google_forms(q, a, d, "bom"), None),
     "KoboToolbox (XLSForm + CSV export)": write_kobo,
     "SPSS .sav (value labels, user-missing)": lambda q, a, d: (write_sav(q, a, d), None),
+    "Qualtrics (CSV, three header rows)": lambda q, a, d: (write_qualtrics(q, a, d), None),
+    "SurveyMonkey (CSV, two header rows)": lambda q, a, d: (write_surveymonkey(q, a, d), None),
+    "LimeSurvey (CSV, codes and texts in the headings)": lambda q, a, d: (write_limesurvey(q, a, d), None),
+    "Microsoft Forms (Excel)": lambda q, a, d: (write_microsoft_forms(q, a, d), None),
 }
 
 
@@ -541,7 +778,7 @@ def recovered(q: Questionnaire, book: dict, tool: str, a: Answers) -> dict[str, 
         ok = ok and bool(match and any(o.get("other") for o in match["options"])) == question.other
     out["questions, options and Other"] = ok
     id_column = (book.get("export") or {}).get("id_column", "")
-    out["respondent id"] = id_column in {"@row", "_id", "_uuid", "id", "ID"}
+    out["respondent id"] = id_column in {"@row", "_id", "_uuid", "id", "ID", "Response ID", "Respondent ID"}
     return out
 
 
@@ -637,6 +874,13 @@ def writable(q: Questionnaire, tool: str) -> bool:
     return not (q.lang == "kk" and "1251" in tool)
 
 
+def indistinguishable(q: Questionnaire, tool: str) -> bool:
+    """Whether no draft can tell `q`'s statements from questions as `tool` writes them: Microsoft Forms heads a
+    statement's column with the statement alone, and a scale of numbers only in one or two such columns reads as
+    questions with numbered options (the draft warns for each such column instead)."""
+    return tool.startswith("Microsoft Forms") and q.style == "numbers" and len(q.statements) < 3
+
+
 def measure(n: int, seed: int = 2026) -> tuple[dict, list[str]]:
     """Tool -> item -> (recovered, tried) over `n` questionnaires drawn with `seed`; and the misses, one line each."""
     import tempfile
@@ -718,10 +962,17 @@ def inference_report(n: int, seed: int = 2026) -> str:
     lines += [f"- {m}" for m in misses] or ["None in this run."]
     lines += [
         "",
-        "## Not measured here",
+        "## How each tool's export is written here",
         "",
-        "Microsoft Forms, SurveyMonkey, LimeSurvey and Qualtrics CSV exports (with their extra header rows) are not",
-        "generated yet: their exports are not claimed to be recovered. Their .sav files are what the SPSS row measures.",
+        "Qualtrics: the CSV download with choice texts, three header rows (column names, question texts, ImportIds),",
+        "matrix rows as 'Question - Statement', multiple choices joined by commas, \"Other\" words in a _TEXT column.",
+        "SurveyMonkey: the CSV export, two header rows (question over its first column; 'Response', an option, a",
+        "matrix row or 'Other (please specify)' under each), a ticked option's column holding its text. LimeSurvey:",
+        "full answers, headings 'question code & question text' ('G03Q01[SQ002]. Question [Statement]'), yes-words",
+        "for ticks, '[other]' columns. Microsoft Forms: the Excel download, a column per Likert statement headed by",
+        "the statement alone, chosen options each followed by ';'. Their .sav files are what the SPSS row measures.",
+        "A Microsoft Forms questionnaire whose scale is numbers only and whose grid has one or two statements cannot",
+        "be told from questions with numbered options; the draft says so for each such column.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,6 +1,7 @@
 """A draft codebook inferred from a survey export: what the export itself tells, each guess said why.
 
-Read from the export: its shape (plain, Google Forms, KoboToolbox), encoding and delimiter; the respondent
+Read from the export: its shape (plain, Google Forms, KoboToolbox, or Qualtrics, SurveyMonkey and LimeSurvey by
+their header rows: helpers.ingest.layouts), encoding and delimiter; the respondent
 id, stakeholder and pilot-body columns (few distinct values, header words in English, Russian and Kazakh)
 with their labels as found; each Likert grid's statements from `Question [Row]` headers; the scale from
 the answer labels (helpers.ingest.scales); checkbox questions and their options (option texts may hold a
@@ -27,6 +28,7 @@ from helpers.ingest.cells import ROW_ID, parse_duration
 from helpers.ingest.encoding import detect_encoding, sniff_delimiter
 from helpers.ingest.identifiers import KINDS, find_identifiers, kind_by_header
 from helpers.ingest.load import read_export
+from helpers.ingest.shapes import TICKED, UNTICKED
 from helpers.ingest.scales import LANGUAGES, is_no_opinion, is_scale_answer, recognise_scale
 
 TODO = "TODO"
@@ -55,6 +57,44 @@ KOBO_META = {
     "_geolocation",
 }
 #: Survey tools' own id of a submission (KoboToolbox, Qualtrics, SurveyMonkey, LimeSurvey, Microsoft Forms).
+#: The columns survey tools add of their own, read as their headers are after helpers.ingest.layouts: Qualtrics,
+#: SurveyMonkey, LimeSurvey and Microsoft Forms (contact columns among them are checked as identifiers first).
+TOOL_META = {
+    "start date",
+    "end date",
+    "response type",
+    "ip address",
+    "progress",
+    "duration (in seconds)",
+    "finished",
+    "recorded date",
+    "recipient last name",
+    "recipient first name",
+    "recipient email",
+    "external data reference",
+    "location latitude",
+    "location longitude",
+    "distribution channel",
+    "user language",
+    "collector id",
+    "email address",
+    "first name",
+    "last name",
+    "custom data 1",
+    "date submitted",
+    "last page",
+    "start language",
+    "seed",
+    "date started",
+    "date last action",
+    "start time",
+    "completion time",
+    "last modified time",
+    "email",
+    "name",
+    "response id",
+    "respondent id",
+}
 TOOL_IDS = {"_id", "_uuid", "_index", "responseid", "respondent id", "response id", "id"}
 ID_HEADER = re.compile(
     r"^(_?id|respondent[ _]?id|id[ _]?респондента|№|no\.?|номер( респондента| анкеты)?|код( респондента)?|"
@@ -215,9 +255,14 @@ def split_choices(cells: list[str], separator: str = ",") -> tuple[list[str], li
             for i, p in enumerate(c):
                 before.setdefault(p, set()).add(c[i - 1] if i else None)
                 after.setdefault(p, set()).add(c[i + 1] if i + 1 < len(c) else None)
+        limit = max(2, int(0.05 * len(cells)))
         for piece in sorted(pieces, key=str):
             (prev,) = before[piece] if len(before[piece]) == 1 else (None,)
-            if prev is not None and after[prev] == {piece} and prev != piece:
+            # The first part of an option is followed by the rest wherever it is not a respondent's own words under
+            # "Other" that happen to read the same ("Обучение" beside the option "Обучение, услуги"): a few, last.
+            alone = sum(1 for c in cells if c and c[-1] == prev)
+            other_words = after.get(prev) == {piece, None} and alone <= limit < pieces[piece]
+            if prev is not None and (after[prev] == {piece} or other_words) and prev != piece:
                 joined = f"{prev}{separator} {piece}"
                 cells = [_join_pair(c, prev, piece, joined) for c in cells]
                 changed = True
@@ -265,13 +310,17 @@ def _is_checkbox(series: pd.Series) -> tuple[list[str], list[str]] | None:
     tokens = [re.split(r"[\s,;]+", c) for c in cells]
     if cells and all(re.fullmatch(r"[A-Z]", t) for c in tokens for t in c) and any(len(c) > 1 for c in tokens):
         return sorted({t for c in tokens for t in c}), []  # option letters, as a plain export writes them
-    if not cells or not any("," in c for c in cells):
+    # Microsoft Forms ends each chosen option with ';' ("Кадры;Бюджет;"); Google Forms joins them with ', '.
+    separator = ";" if cells and sum(c.rstrip().endswith(";") for c in cells) >= 0.8 * len(cells) else ","
+    if not cells or not any(separator in c for c in cells):
         return None
     if all(_NUMERIC.fullmatch(c) for c in cells):
         return None  # "3,0" years written where the comma is the decimal separator: a number, not two options
-    options, free = split_choices(cells)
-    in_cells = Counter(p for c in cells for p in _pieces(c, options))
-    several = sum(1 for c in cells if len(_pieces(c, options)) > 1)
+    options, free = split_choices(cells, separator)
+    in_cells = Counter(p for c in cells for p in _pieces(c, options, separator))
+    several = sum(1 for c in cells if len(_pieces(c, options, separator)) > 1)
+    if separator == ";":
+        several = len(cells)  # the trailing ';' marks a checkbox answer, one option ticked or several
     if len(options) > 25 or several == 0 or any(in_cells[o] == 0 for o in options):
         return None
     # Options must recur: a free-text column split at its commas gives mostly one-off pieces.
@@ -286,10 +335,11 @@ def _has_option(cell: str, entry: dict) -> bool:
     return bool(_pieces(cell, [t for t in entry["text"].values() if t]))
 
 
-def _pieces(cell: str, options: list[str]) -> list[str]:
+def _pieces(cell: str, options: list[str], separator: str = ",") -> list[str]:
     found, rest = [], cell
+    sep = re.escape(separator)
     for option in sorted(options, key=len, reverse=True):
-        pattern = re.compile(r"(?:^|(?<=,))\s*" + re.escape(option) + r"\s*(?=,|$)")
+        pattern = re.compile(rf"(?:^|(?<={sep}))\s*" + re.escape(option) + rf"\s*(?={sep}|$)")
         if pattern.search(rest):
             rest = pattern.sub("", rest, count=1)
             found.append(option)
@@ -380,10 +430,44 @@ def _entries(series: pd.Series, taken: set[str]) -> list[dict]:
     return [{"code": slug(value, taken, "group"), "label": labelled(value)} for value in dict.fromkeys(_filled(series))]
 
 
+#: The "Other" choice as tools name its text column: "Other (please specify)", "Другое (укажите)", "Басқа".
+_OTHER_WORDS = re.compile(r"^\s*(other|другое|другой|иное|басқа)\b", re.I)
+
+
+def _ticks(cells: pd.Series, option: str) -> bool:
+    """Whether a column holds only ticks of `option` (1/0, yes/no, x, or the option's own text) and blanks."""
+    values = _filled(cells).str.casefold()
+    allowed = TICKED | UNTICKED | {option.strip().casefold()}
+    return bool(len(values)) and values.isin(allowed).all()
+
+
+def option_column_groups(frame: pd.DataFrame, candidates: list[str]) -> dict[str, dict]:
+    """Checkbox questions written one column per option, 'Question [Option]' (SurveyMonkey, LimeSurvey): the
+    question's text -> its option columns (header -> option text) and the column of its "Other" words, if any.
+    Two option columns at least, each holding ticks or the option's text only."""
+    groups: dict[str, dict] = {}
+    for header in candidates:
+        match = _GRID.match(header)
+        if not match:
+            continue
+        group = groups.setdefault(match["question"], {"options": {}, "other": None})
+        if _OTHER_WORDS.match(match["row"]) and not _ticks(frame[header], match["row"]):
+            group["other"] = header
+        elif _ticks(frame[header], match["row"]):
+            group["options"][header] = match["row"]
+        else:
+            group["options"][header] = None  # a column of the group that is no tick: not a checkbox question
+    return {q: g for q, g in groups.items() if len(g["options"]) >= 2 and None not in g["options"].values()}
+
+
 def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) -> Draft:
     """A draft codebook for the export `frame` (text cells, as helpers.ingest.load reads them)."""
     columns = [str(c) for c in frame.columns]
-    shape = detect_shape(columns)
+    # The tool helpers.ingest.layouts recognised by its header rows (Qualtrics, SurveyMonkey, LimeSurvey), else
+    # what the headers look like.
+    shape = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "limesurvey": "LimeSurvey"}.get(
+        frame.attrs.get("tool") or "", detect_shape(columns)
+    )
     notes: dict = {}
     unused: dict = {}
     used: set[str] = set()
@@ -407,8 +491,12 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
             continue  # a scale's answers differ; 0/1 or yes/no columns are not Likert items
         (numeric if cells.str.fullmatch(r"\d+").all() and not _GRID.match(header) else statements).append(header)
     # Small numbers outside a grid are scores only where several columns hold them (else ages, counts).
-    if len(numeric) >= 3:
+    # So are they where statements already found answer with the same numbers (a statement nobody answered
+    # "no opinion" to, beside those somebody did).
+    on_scale = {a for c in statements for a in _filled(frame[c]).unique()}
+    if len(numeric) >= 3 or (on_scale and all(set(_filled(frame[c]).unique()) <= on_scale for c in numeric)):
         statements = [c for c in columns if c in statements or c in numeric]
+        numeric = []
     for header in statements:
         scale_answers.update(_filled(frame[header]).unique())
     used.update(statements)
@@ -417,7 +505,7 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
     # Direct identifiers (e-mail, phone, names, IIN): listed under privacy, never an id, a field or a question.
     identifiers = {c: k for c, k in find_identifiers(frame[[c for c in columns if c not in used]]).items()}
     used.update(identifiers)
-    meta = [c for c in columns if c.strip().casefold() in KOBO_META | GOOGLE_TIMESTAMP]
+    meta = [c for c in columns if c.strip().casefold() in KOBO_META | GOOGLE_TIMESTAMP | TOOL_META]
     candidates = [c for c in columns if c not in used and c not in meta]
 
     # Respondent id: unique and never blank; by its header first, else Google Forms' timestamp.
@@ -515,8 +603,35 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
             checkboxes[header] = found
             first_question = min(first_question, columns.index(header))
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    wide = option_column_groups(frame, [c for c in candidates if c not in used])
+    wide_first = {next(iter(g["options"])): q for q, g in wide.items()}
+    for group in wide.values():
+        first_question = min(first_question, *(columns.index(c) for c in group["options"]))
+    in_wide = {c for g in wide.values() for c in [*g["options"], g["other"]] if c}
     for header in candidates:
         if header in used:
+            continue
+        if header in wide_first:
+            text = wide_first[header]
+            group = wide[text]
+            i = len(questions)
+            entries = [{"letter": letters[j], "text": labelled(o)} for j, o in enumerate(group["options"].values())]
+            question = {"id": f"q{i + 1}", "text": labelled(text), "options": entries}
+            if group["other"]:
+                lang = language_of(text)
+                entries.append(
+                    {"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True}
+                )
+                question["other_column"] = group["other"]
+                notes[("questions", i, "other_column")] = 'guess: the words of "Other", in a column of their own'
+            notes[("questions", i)] = (
+                f"guess: checkbox question, one column per option ({len(group['options'])}: "
+                f"'{text} [option]', ticked or blank)"
+            )
+            questions.append(question)
+            used.update(c for c in in_wide if _GRID.match(c) and _GRID.match(c)["question"] == text)
+            continue
+        if header in in_wide:
             continue
         cells = _filled(frame[header])
         few_answers = 2 <= cells.nunique() <= 12 and cells.nunique() <= max(2, len(frame) / 3)
@@ -554,7 +669,15 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
                 (
                     c
                     for c in candidates
-                    if c not in used and c.casefold() in {f"{header}_other".casefold(), f"{header} [other]".casefold()}
+                    if c not in used
+                    and (
+                        c.casefold() in {f"{header}_other".casefold(), f"{header} [other]".casefold()}
+                        or (
+                            (m := _GRID.match(c)) is not None
+                            and m["question"] == header
+                            and _OTHER_WORDS.match(m["row"]) is not None
+                        )
+                    )
                 ),
                 None,
             )
@@ -569,6 +692,16 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
                     used.add(other_text)
                     notes[("questions", i, "other_column")] = (
                         "guess: free text, given only with the option marked other"
+                    )
+                elif chosen.str.strip().eq("").all() and header not in checkboxes:
+                    # SurveyMonkey: the answer is left blank where the respondent wrote words under "Other".
+                    lang = language_of(" ".join(options)) if options else language
+                    entries.append(
+                        {"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True}
+                    )
+                    used.add(other_text)
+                    notes[("questions", i, "other_column")] = (
+                        'guess: the words of "Other", in a column of their own; the answer is blank where they are'
                     )
             if free:
                 lang = language_of(" ".join(options)) if options else language
@@ -616,7 +749,18 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
         )
     if statements:
         warnings += [(("scale", "values"), doubt) for doubt in scale["doubts"]]
-    warnings += _grids_not_read(frame, statements, book)
+    warnings += _grids_not_read(frame, [*statements, *in_wide], book)
+    # A column or two of small numbers outside a grid, as a Likert statement with numbers for labels would be, and
+    # as a question whose options are numbers is: drafted as a question (see above), and said so.
+    for header in numeric:
+        warnings.append(
+            (
+                _entry_of(book, header),
+                f"the column {header!r} holds only the numbers {', '.join(sorted(_filled(frame[header]).unique(), key=int))}"
+                " and no grid names it: drafted as a question; if it is a Likert statement, move it under "
+                "`statements:` (three or more such columns are read as statements)",
+            )
+        )
 
     book["factors"] = []
     grid_questions = []
@@ -667,7 +811,7 @@ def _grids_not_read(frame: pd.DataFrame, statements: list[str], book: dict) -> l
     grids: dict[str, list[str]] = {}
     for header in frame.columns:
         match = _GRID.match(str(header))
-        if match and header not in statements:
+        if match and header not in statements:  # statements, and a checkbox question's option columns
             grids.setdefault(match["question"], []).append(str(header))
     found = []
     for question, headers in grids.items():

@@ -26,6 +26,7 @@ import pandas as pd
 from helpers.codebook import INVISIBLE, Codebook
 from helpers.errors import NOTICE, DataValidationError, Problem
 from helpers.ingest.cells import each_distinct
+from helpers.ingest.layouts import one_header_row
 from helpers.ingest.encoding import AUTO, ENCODINGS_TRIED, detect_encoding, looks_like_mojibake, sniff_delimiter
 
 # Control characters have no place in a survey answer; an ESC sequence would repaint a terminal and a
@@ -85,6 +86,7 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         frame, problems = _read_sav(path, source, statement_headers(codebook))
     else:
         frame, problems = _read_csv(path, source, export.get("encoding", AUTO), export.get("delimiter", AUTO))
+    frame, tool = one_header_row(frame)  # Qualtrics' and SurveyMonkey's extra header rows, LimeSurvey's codes
     frame.columns = [str(c).strip() for c in frame.columns]
     problems += duplicate_headers(list(frame.columns), source)
     problems += invisible_in_headers(list(frame.columns), source)
@@ -92,6 +94,7 @@ def read_export(raw_dir: Path, codebook: Codebook, display_root: Path | None = N
         raise DataValidationError([Problem(source, None, None, None, "at least one respondent row below the header")])
     check_decoding(frame, source, export.get("encoding", AUTO))
     frame.attrs["problems"] = problems + control_characters(frame, source)
+    frame.attrs["tool"] = tool
     return frame, source
 
 

@@ -268,6 +268,11 @@ def _read_choice_cells(codebook, canonical, source: str) -> list[Problem]:
             )
         canonical[qid] = readings["letters"]
         other_column = question.get("other_column")
+        if other_letter != "?" and other_column in canonical.columns:
+            # SurveyMonkey leaves the answer blank where the respondent wrote words under "Other (please specify)":
+            # those words are the answer, so "Other" is chosen (as where an "Other" has no column of its own).
+            wrote = canonical[other_column].fillna("").str.strip().ne("") & canonical[qid].fillna("").str.strip().eq("")
+            canonical.loc[wrote, qid] = other_letter
         if other_column and free.notna().any():
             given = (
                 canonical[other_column].fillna("").str.strip()
