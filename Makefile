@@ -130,7 +130,7 @@ H := src/helpers
 STEP_HELPERS := $(H)/__init__.py $(H)/paths.py $(H)/notebook.py $(H)/codebook.py $(H)/errors.py $(H)/pipeline.py $(H)/runner.py $(H)/records.py $(H)/kernel.py $(H)/processes.py
 # The processed tables (the contract between ingest and the rest) and the stages below them.
 PROCESSED_TABLES := $(H)/processed.py
-INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py identifiers.py load.py shapes.py validate.py clean.py)
+INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py identifiers.py layouts.py load.py shapes.py validate.py clean.py)
 # The statistics: stats (agreement, and the name every statistic is imported by) and the modules it re-exports.
 STATISTICS := $(addprefix $(H)/analysis/,stats.py scores.py reliability.py structure.py polychoric.py differences.py pvalues.py intervals.py missingness.py)
 TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(STATISTICS)

@@ -157,3 +157,15 @@ def test_quarantine_of_every_row_stops_with_a_sentence(tmp_path):
     with pytest.raises(DataValidationError) as caught:
         load(paths, "quarantine")
     assert "at least one row without problems: all 4 rows have one" in str(caught.value)
+
+
+def test_an_export_column_named_like_rejected_csvs_own_keeps_its_cells():
+    """An export with its own "reasons" column (hypothesis drew the header): rejected.csv still says why each row
+    was set aside, and the export's cells stay, under "reasons (export)"."""
+    from helpers.errors import Problem
+    from helpers.ingest.clean import rejected_rows
+
+    raw = pd.DataFrame({"reasons": ["a", "b"], "s01": ["1", "9"]}, index=pd.Index([2, 3], name="row"))
+    rejected = rejected_rows(raw, [Problem("survey.csv", 3, "s01", "9", "a score 1-5")])
+    assert list(rejected.columns) == ["source_row", "reasons", "reasons (export)", "s01"]
+    assert rejected.loc[0, "reasons (export)"] == "b" and "a score 1-5" in rejected.loc[0, "reasons"]

@@ -1,7 +1,9 @@
 """Reading exports: raw survey file -> the processed tables (first step of the flow).
 
     encoding  -- which encoding and delimiter a CSV export was written in; mojibake
-    load      -- reading an export file exactly as received (CSV or .xlsx), every cell as text
+    load      -- reading an export file exactly as received (CSV, .xlsx or .sav), every cell as text
+    layouts   -- survey tools' extra header rows and heading codes (Qualtrics, SurveyMonkey, LimeSurvey) read
+                 into one header per column
     shapes    -- Google Forms grids, KoboToolbox columns, labels in any language -> one canonical frame
     cells     -- cell-level readers shared by shapes, validate and clean (durations, codes, scores)
     identifiers -- direct identifiers (e-mail, phone, names, IIN) found, kept out of outputs; pseudonymous ids

@@ -214,6 +214,8 @@ def rejected_rows(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         reasons.setdefault(problem.row, []).append(rejection_reason(problem))
     rows = sorted(reasons)
     rejected = raw.loc[rows].copy()
+    # An export's own column named like one of these two keeps its cells, its header marked as the export's.
+    rejected = rejected.rename(columns={c: f"{c} (export)" for c in ("reasons", "source_row") if c in rejected})
     rejected.insert(0, "reasons", [" | ".join(reasons[r]) for r in rows])
     rejected.insert(0, "source_row", rows)
     return rejected.reset_index(drop=True)
