@@ -7,7 +7,9 @@ run or a full disk leaves the old file or the new one, never half of either.
 Respondents' free text is data: a text cell that begins with = + - @ (or a
 tab or carriage return) would run as a formula when a spreadsheet opens the
 file, so such cells get a leading apostrophe (the usual defence against
-CSV/formula injection). Numbers are left alone.
+CSV/formula injection). Numbers are left alone. Column and index labels are
+cells too (a stakeholder label heads a column of Table 1): they are treated
+the same way.
 """
 
 from __future__ import annotations
@@ -41,9 +43,29 @@ def _each_distinct_value(cells: pd.Series, test) -> np.ndarray:
     return np.append(found, False)[codes]  # code -1 (a missing cell) takes the appended False
 
 
+def _relabel(labels: pd.Index, change) -> pd.Index:
+    """`labels` (columns or index, one level or several) with `change` applied to each text label."""
+    if isinstance(labels, pd.MultiIndex):
+        return labels.set_levels([_relabel(level, change) for level in labels.levels])
+    if not (pd.api.types.is_object_dtype(labels) or pd.api.types.is_string_dtype(labels)):
+        return labels
+    return labels.map(change).rename(change(labels.name))
+
+
+def _neutralised(value):
+    return "'" + value if _runs_as_formula(value) else value
+
+
+def _restored(value):
+    return value[1:] if _was_neutralised(value) else value
+
+
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe; so do such column and
+    index labels (a header is a cell in the spreadsheet)."""
     safe = table.copy()
+    safe.columns = _relabel(safe.columns, _neutralised)
+    safe.index = _relabel(safe.index, _neutralised)
     for column in safe.columns:
         if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
             if isinstance(safe[column].dtype, pd.CategoricalDtype):  # codes read as categories: edit as text
@@ -58,6 +80,8 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
 def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """The text as the respondent wrote it, from a neutralised table (for the HTML report, where nothing runs)."""
     restored = table.copy()
+    restored.columns = _relabel(restored.columns, _restored)
+    restored.index = _relabel(restored.index, _restored)
     for column in restored.columns:
         if pd.api.types.is_object_dtype(restored[column]) or pd.api.types.is_string_dtype(restored[column]):
             text = restored[column]

@@ -33,6 +33,31 @@ def test_csv_of_a_table_is_neutralised(tmp_path):
     assert pd.read_csv(tmp_path / "t.csv").loc[0, "B"] == "'=cmd|' /C calc'!A0"
 
 
+HOSTILE_LABELS = ['=HYPERLINK("http://x","y")', "+cmd", "-cmd", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_a_header_label_that_is_a_formula_is_neutralised_in_the_csv_and_the_xlsx(label, tmp_path):
+    """A stakeholder label heads a column of Table 1: the header is a cell a spreadsheet runs too."""
+    from helpers.files import read_csv_for_people
+
+    table = pd.DataFrame({"Profile": ["Age"], label: ["30"]})
+    tables.write_table(table, tmp_path / "table1.csv")
+    header = (tmp_path / "table1.csv").read_bytes().decode("utf-8").partition(",")[2]
+    assert header.removeprefix('"').startswith("'" + label[0])  # the header's cell begins with the apostrophe
+    if "\r" not in label:  # Python's CSV writer leaves a lone CR unquoted with '\n' line ends: not read back here
+        assert read_csv_for_people(tmp_path / "table1.csv").columns.tolist() == ["Profile", label]
+    export.write_xlsx(table, tmp_path / "table1.xlsx", "Table 1", "")
+    cell = openpyxl.load_workbook(tmp_path / "table1.xlsx").active["B2"]
+    assert cell.data_type != "f" and cell.value == "'" + label
+
+
+def test_index_labels_are_neutralised_too():
+    table = pd.DataFrame({"=a": ["=b"]}, index=pd.Index(["=c"], name="=d"))
+    safe = export.neutralise_formulas(table)
+    assert (safe.columns[0], safe.index[0], safe.index.name, safe.iloc[0, 0]) == ("'=a", "'=c", "'=d", "'=b")
+
+
 def test_formats_hold_the_table_and_are_reproducible(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     table = pd.DataFrame(

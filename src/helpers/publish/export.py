@@ -66,10 +66,11 @@ def write_xlsx(table: pd.DataFrame, path: Path, caption: str, note: str, group_b
     sheet.title = Path(path).stem[:31]
     sheet.append([caption])
     sheet["A1"].font = Font(bold=True)
-    sheet.append(list(table.columns))
+    safe = neutralise_formulas(table)  # the header row too: a label such as =HYPERLINK(...) is a cell
+    sheet.append(list(safe.columns))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in neutralise_formulas(table).itertuples(index=False):
+    for row in safe.itertuples(index=False):
         sheet.append([None if pd.isna(v) else v for v in row])
     sheet.append([note])
     for column in sheet.columns:
