@@ -86,6 +86,19 @@ def test_formats_hold_the_table_and_are_reproducible(tmp_path, monkeypatch):
     assert "\\caption{Table 3. Answers}" in tex and "\\& 100\\%" in tex and "Note: developed by the author" in tex
 
 
+@pytest.mark.parametrize("text", ["[3pt] wide", "  [3pt] after spaces", "*starred", "[x]"])
+def test_a_latex_cell_beginning_with_a_bracket_or_star_is_not_read_as_the_line_break_s_option(text, tmp_path):
+    r"""Each row's first cell follows the line before's \\ (\\* after a group's heading, \midrule after the header):
+    LaTeX takes a [ there as the spacing option and a * as the star. Every cell starts with {} instead."""
+    table = pd.DataFrame({"Factor": ["Strategy", "Strategy"], "Statement": [text, text], "Project manager": [text, 4]})
+    tex = export.write_latex(table, tmp_path / "table3.tex", "Caption", text, "table3", group_by="Factor")
+    lines = tex.read_text(encoding="utf-8").splitlines()
+    rows = [line for line in lines if line.endswith(" \\\\") and "&" in line and "textbf" not in line]
+    assert rows and all(line.startswith("{}" + text) for line in rows)
+    assert any(f"& {{}}{text} \\\\" in line for line in rows)  # a cell after & too, and the note
+    assert lines[lines.index(r"\end{longtable}") + 1] == r"\par\footnotesize {}" + text
+
+
 def test_a_table_written_without_a_caption_is_headed_by_its_label_alone(paper_raw, codebook, tmp_path):
     from openpyxl import load_workbook
 

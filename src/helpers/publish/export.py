@@ -159,7 +159,11 @@ LATEX_COLUMN_GAP_CM = 0.42  # 2 \tabcolsep (6 pt each) per column
 
 
 def _tex(text) -> str:
-    """Text escaped for LaTeX."""
+    r"""Text escaped for LaTeX.
+
+    A cell that begins with `[` or `*` (after any spaces) starts with `{}`: a row's first cell follows the
+    `\\` (or `\\*`, or a booktabs rule) ending the line before, which would read `[3pt]` as its spacing
+    option and `*` as its star."""
     replacements = {
         "\\": r"\textbackslash{}",
         "&": r"\&",
@@ -172,7 +176,8 @@ def _tex(text) -> str:
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
     }
-    return "".join(replacements.get(ch, ch) for ch in ("" if pd.isna(text) else str(text)))
+    escaped = "".join(replacements.get(ch, ch) for ch in ("" if pd.isna(text) else str(text)))
+    return "{}" + escaped if escaped.lstrip().startswith(("[", "*")) else escaped
 
 
 def _is_numeric_column(values: pd.Series) -> bool:
