@@ -78,7 +78,20 @@ def todo_findings(raw: dict) -> list[Finding]:
                 + repr(_first_text(waiting[0].get("text")) or waiting[0].get("id")),
             )
         )
-    return found
+    return found + _formula_todos(raw)
+
+
+def _formula_todos(node, where: str = "") -> list[Finding]:
+    """Every text the draft marked as a form's formula with no saved value (helpers.ingest.xlsform.FORMULA_TODO)."""
+    from helpers.ingest.xlsform import FORMULA_TODO_START
+
+    if isinstance(node, dict):
+        return [f for key, value in node.items() for f in _formula_todos(value, f"{where}.{key}" if where else key)]
+    if isinstance(node, list):
+        return [f for i, value in enumerate(node) for f in _formula_todos(value, f"{where}[{i}]")]
+    if isinstance(node, str) and FORMULA_TODO_START.match(node):
+        return [Finding("TODO", where, node.removeprefix("TODO: "))]
+    return []
 
 
 def _first_text(translations) -> str | None:

@@ -7,10 +7,16 @@ single-choice questions, select_multiple -> checkbox questions (options keep the
 what Kobo writes in the export), labels per language from `label::English (en)` columns. Guessed, and said
 so: which select_one holds the stakeholder type and which the pilot body (header words), the respondent id
 (Kobo's `_id`). Factors and roles stay the person's TODO, as in helpers.ingest.infer.
+
+A cell holding a formula is read as the value the spreadsheet program saved with it. A formula with no saved
+value (a form written by a script, never opened and saved in a spreadsheet program) has no text to read: the
+cell becomes a TODO naming the sheet, the cell and the formula (FORMULA_TODO), which `make check-codebook`
+lists until a person writes the text; never a silent blank.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -82,9 +88,37 @@ def _labels(row: pd.Series, columns: dict[str, str]) -> dict:
     return out
 
 
+#: The text of a cell whose formula has no value saved in the file (helpers.ingest.check lists it as a TODO).
+FORMULA_TODO = "TODO: {sheet}!{cell} is the formula {formula} with no value saved in the file; write its text"
+FORMULA_TODO_START = re.compile(r"^TODO: .+![A-Z]+\d+ is the formula ")
+
+
+def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet, every cell text; a formula cell with no saved value holds FORMULA_TODO instead of nothing."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path, data_only=False)
+    values = load_workbook(path, data_only=True)
+    unsaved = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and values[sheet.title][cell.coordinate].value is None:
+                    formula = str(getattr(cell.value, "text", cell.value))
+                    values[sheet.title][cell.coordinate].value = FORMULA_TODO.format(
+                        sheet=sheet.title, cell=cell.coordinate, formula=formula
+                    )
+                    unsaved += 1
+    if not unsaved:
+        return pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    marked = io.BytesIO()
+    values.save(marked)
+    return pd.read_excel(marked, sheet_name=None, dtype=str, engine="openpyxl")
+
+
 def read_xlsform(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `survey` and `choices` sheets, every cell text (blank where empty)."""
-    sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    sheets = _read_sheets(path)
     lower = {name.strip().casefold(): frame for name, frame in sheets.items()}
     if "survey" not in lower:
         raise ValueError(f"{Path(path).name}: no `survey` sheet; an XLSForm has `survey` and `choices` sheets")
@@ -99,7 +133,7 @@ def read_xlsform(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def form_title(path: Path) -> str | None:
     """The form's title from the XLSForm's `settings` sheet (`form_title`), if it has one."""
-    sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    sheets = _read_sheets(path)
     settings = next((f for name, f in sheets.items() if name.strip().casefold() == "settings"), None)
     if settings is None or "form_title" not in settings.columns or settings.empty:
         return None
