@@ -133,7 +133,7 @@ PROCESSED_TABLES := $(H)/processed.py
 INGEST := $(addprefix $(H)/ingest/,__init__.py cells.py encoding.py identifiers.py layouts.py load.py shapes.py validate.py clean.py)
 # The statistics: stats (agreement, and the name every statistic is imported by) and the modules it re-exports.
 STATISTICS := $(addprefix $(H)/analysis/,stats.py scores.py reliability.py structure.py polychoric.py differences.py pvalues.py intervals.py missingness.py)
-TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(STATISTICS)
+TABLES := $(H)/i18n.py $(H)/ui_text.yaml $(H)/files.py $(H)/analysis/__init__.py $(H)/analysis/tables.py $(H)/analysis/disclosure.py $(STATISTICS)
 STATS := $(STATISTICS) $(addprefix $(H)/analysis/,claims.py checks.py roles.py paper_claims.yaml design.py stability.py)
 # The paper's own data (reference_dataset in paper_claims.yaml): every dataset's findings table shows its verdicts.
 REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)

@@ -37,6 +37,9 @@ AGE_WORDS = {"age", "возраст", "возраста", "жас", "жасы", 
 #: operators, the byte-order mark, and the marks, embeddings, overrides and isolates of text direction (U+202E
 #: shows what follows it backwards). 'R1', 'R1\u200b' and '\ufeffR1' look the same: to a reader they are one.
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: The disclosure threshold of a codebook that gives none (`privacy.disclosure_threshold`): staff surveys publish
+#: no result for fewer than 10 respondents, so that no one's answers can be read off a table.
+DISCLOSURE_THRESHOLD = 10
 #: The kinds of direct identifier `privacy.identifiers` names (helpers.ingest.identifiers recognises them).
 IDENTIFIER_KINDS = ("email", "phone", "name", "national_id")
 #: How respondents can have been selected (`design.selection`), and the outcome counts `design:` may give.
@@ -186,6 +189,11 @@ class Codebook:
 
     def table_text(self, table: str, key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
         return label(((self.raw.get("tables") or {}).get(table) or {}).get(key), lang)
+
+    @property
+    def disclosure_threshold(self) -> int:
+        """No table cell, figure or test is published for fewer respondents than this (`privacy:`)."""
+        return int((self.raw.get("privacy") or {}).get("disclosure_threshold", DISCLOSURE_THRESHOLD))
 
     @property
     def dataset(self) -> dict[str, Any]:
@@ -618,20 +626,25 @@ def design_problems(raw: dict) -> list[tuple[str, object, str]]:
 def privacy_problems(raw: dict) -> list[tuple[str, object, str]]:
     """(key, value, what was expected) for every problem of a codebook's `privacy:` block; [] when sound or absent.
 
-    `identifiers`: export columns holding direct identifiers, `{column, kind}` with a kind of IDENTIFIER_KINDS
-    and, to carry one into the outputs on purpose, `keep: <why>`. No other key: a setting the pipeline does not
-    apply (a disclosure threshold, say: small groups are not suppressed yet) is refused, never silently ignored.
+    `disclosure_threshold`: a whole number, 1 or more: the stakeholder types and pilot bodies with fewer
+    respondents are suppressed in every output (helpers.analysis.disclosure). `identifiers`: export columns
+    holding direct identifiers, `{column, kind}` with a kind of IDENTIFIER_KINDS and, to carry one into the
+    outputs on purpose, `keep: <why>`. No other key: a setting the pipeline does not apply is refused, never
+    silently ignored.
     """
     block = raw.get("privacy")
     if block is None:
         return []
     if not isinstance(block, dict):
-        return [("privacy", block, "a mapping with identifiers")]
+        return [("privacy", block, "a mapping with disclosure_threshold and/or identifiers")]
     problems = [
-        (f"privacy.{key}", value, "no such setting: privacy takes identifiers only")
+        (f"privacy.{key}", value, "no such setting: privacy takes disclosure_threshold and identifiers")
         for key, value in block.items()
-        if key != "identifiers"
+        if key not in ("disclosure_threshold", "identifiers")
     ]
+    threshold = block.get("disclosure_threshold", DISCLOSURE_THRESHOLD)
+    if not (isinstance(threshold, int) and not isinstance(threshold, bool) and 1 <= threshold <= 10**9):
+        problems.append(("privacy.disclosure_threshold", threshold, "a whole number of respondents, 1 or more"))
     entries = block.get("identifiers") or []
     if not isinstance(entries, list):
         return problems + [("privacy.identifiers", entries, "a list of {column: <export header>, kind: <kind>}")]

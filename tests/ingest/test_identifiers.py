@@ -150,6 +150,7 @@ def test_the_draft_lists_identifiers_under_privacy_and_never_uses_one():
         {"column": "Адрес электронной почты", "kind": "email"},
         {"column": "Контактный номер", "kind": "phone"},
     ]
+    assert book["privacy"]["disclosure_threshold"] == 10
     used = {book["export"]["id_column"], *(f["column"] for f in book["profile"])}
     used |= {q["column"] for q in book["questions"]}
     assert not used & {"Адрес электронной почты", "Контактный номер"}
@@ -161,7 +162,9 @@ def test_a_sound_privacy_block_and_each_wrong_one():
     book = yaml.safe_load(open(paper_codebook_path(), encoding="utf-8"))
     assert check_codebook(book, "x") == []
     for block, key in [
-        ({"disclosure_threshold": 1}, "privacy.disclosure_threshold"),  # not applied: refused, never ignored
+        ({"disclosure_threshold": 0}, "privacy.disclosure_threshold"),
+        ({"disclosure_threshold": "ten"}, "privacy.disclosure_threshold"),
+        ({"suppress_below": 10}, "privacy.suppress_below"),  # a setting nothing applies: refused, never ignored
         ({"identifiers": [{"column": "E-mail", "kind": "mail"}]}, "privacy.identifiers[0].kind"),
         ({"identifiers": [{"column": "E-mail", "kind": "email", "keep": True}]}, "privacy.identifiers[0].keep"),
         ({"identifiers": "E-mail"}, "privacy.identifiers"),

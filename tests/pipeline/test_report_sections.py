@@ -26,13 +26,15 @@ def text_of(path) -> str:
 
 def test_every_group_mean_has_an_interval_and_every_test_its_effect_size_and_pairs(example):
     means = pd.read_csv(example / "tables" / "group_means.csv")
-    assert len(means) == 6 * (5 + 18) and means[["ci_low", "ci_high", "agree_low", "agree_high"]].notna().all().all()
+    # Six stakeholder types, one of them (6 private-sector PMs) below the disclosure threshold and withheld.
+    assert means["stakeholder"].nunique() == 5
+    assert len(means) == 5 * (5 + 18) and means[["ci_low", "ci_high", "agree_low", "agree_high"]].notna().all().all()
     differences = pd.read_csv(example / "tables" / "group_differences.csv")
     tested = differences.dropna(subset=["H"])
     assert len(tested) == 18 + 5 and tested[["epsilon2", "p_holm", "p_bh"]].notna().all().all()
     pairs = pd.read_csv(example / "tables" / "pairwise_differences.csv")
     assert set(zip(pairs["level"], pairs["id"])) == set(zip(tested["level"], tested["id"]))
-    assert (pairs.groupby(["level", "id"]).size() == 15).all()  # 6 types: 15 pairs each, Holm within
+    assert (pairs.groupby(["level", "id"]).size() == 10).all()  # 5 types shown: 10 pairs each, Holm within
     reliability = pd.read_csv(example / "tables" / "reliability.csv")
     assert reliability["alpha"].between(0.6, 0.95).all()
 
@@ -47,7 +49,11 @@ def test_the_example_report_reads_as_a_replication(example):
     assert claims.loc["turnover", "paper_verdict"] == PARTLY and (claims["paper_verdict"] != "").all()
     summary = page[page.index('<section id="summary"') : page.index("</section>")]
     assert 4 <= summary.count("<li>") <= 10
-    assert "Respondents: 360" in text and "not compared: this dataset's codebook names no published tables" in text
+    assert (
+        "Respondents: 354" in text
+        and "Not shown: Private-sector PM (6 respondents in all)" in text
+        and "not compared: this dataset's codebook names no published tables" in text
+    )
     for heading in (words["methods"], words["limitations"], words["other_answers"], words["scales"]):
         assert f">{heading}</h2>" in page
     assert "Statements whose scores differ between stakeholder types:" in text and "Holm-corrected" in text

@@ -1,6 +1,8 @@
 """Analysis: the processed tables -> the paper's tables and statistics (second step of the flow).
 
-    tables  -- aggregations over stakeholder groups, the paper's Tables 1-3, factor summaries
+    tables  -- aggregations over stakeholder groups, the paper's Tables 1-3, factor summaries; what every step
+               analyses (one pilot body, the types below the disclosure threshold left out)
+    disclosure -- the disclosure threshold: types below it withheld, small pilot bodies' rows suppressed
     stats   -- agreement (Kendall's W, Krippendorff's alpha); every statistic below is imported by its name
     scores  -- respondents' and groups' factor scores, the factor order under both weightings, the seed
     reliability -- scale checks: Cronbach's alpha with its interval, item statistics, the factor structure

@@ -350,14 +350,20 @@ def design_facts(
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
 
 
-def weights_for(respondents: pd.DataFrame, codebook: Codebook, pilot_body: str = "") -> tuple[pd.Series | None, str]:
+def weights_for(
+    respondents: pd.DataFrame, codebook: Codebook, pilot_body: str = "", withheld: pd.DataFrame | None = None
+) -> tuple[pd.Series | None, str]:
     """The design's weights (None when every respondent counts once) and how they were made: 'given',
     'post-stratified', 'raked', 'none', or 'failed: <why>' (a frame the respondents cannot be weighted to), or
     'none: one pilot body' — a report on one body (`pilot_body`) is not weighted, as a frame's margins by
-    stakeholder type count the staff of every body together."""
+    stakeholder type count the staff of every body together — or 'none: types withheld' when stakeholder types
+    below the disclosure threshold (`withheld`, disclosure.withheld_types) are left out: the frame counts
+    their staff too."""
     design = read_design(codebook)
     if pilot_body and design and design.frame and not design.weight_column:
         return None, "none: one pilot body"
+    if withheld is not None and len(withheld) and design and design.frame and not design.weight_column:
+        return None, "none: types withheld"
     try:
         weights, how = design_weights(respondents, design)
     except ValueError as error:
@@ -371,13 +377,18 @@ def analyse(
     codebook: Codebook,
     factor_scores: pd.DataFrame,
     pilot_body: str = "",
+    withheld: pd.DataFrame | None = None,
+    everyone: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """The design's tables: `design` (design_facts), `weighted_means` (only where the design supports population
     estimates: else empty, and the report says why), `cluster_effects`. `factor_scores` are the respondents'
-    (stats.respondent_factor_scores). Rows follow the codebook's order of factors and stakeholder types."""
+    (stats.respondent_factor_scores). Rows follow the codebook's order of factors and stakeholder types.
+    `withheld` and `everyone` (tables.analysed_data): the types below the disclosure threshold, and the data before
+    they were left out, whose respondents the outcome counts and response rates count (counts, never answers)."""
     design = read_design(codebook)
-    completion = respondent_completion(likert, codebook)
-    weights, weighting = weights_for(respondents, codebook, pilot_body)
+    counted = everyone or {"likert": likert, "respondents": respondents}
+    completion = respondent_completion(counted["likert"], codebook)
+    weights, weighting = weights_for(respondents, codebook, pilot_body, withheld)
     if weights is None:
         weights = pd.Series(1.0, index=respondents["respondent_id"])
     factor_order = {f: i for i, f in enumerate(codebook.factors()["factor_id"])}
@@ -392,7 +403,7 @@ def analyse(
         kind="stable",
     ).reset_index(drop=True)
     return {
-        "design": design_facts(design, respondents, completion, weighting),
+        "design": design_facts(design, counted["respondents"], completion, weighting),
         "weighted_means": means,
         "cluster_effects": cluster_effects(factor_scores, respondents, cluster),
     }

@@ -72,7 +72,8 @@ def _column_labels(groups: pd.DataFrame) -> dict[str, str]:
 
 # --- Likert statements and factors -------------------------------------------------------
 def statement_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Per stakeholder group x statement: n answers, n missing, mean and median score.
+    """Per stakeholder group x statement: n answers, n missing, mean and median score; `suppressed` where fewer
+    than the disclosure threshold answered (no mean or median then).
 
     Rows follow the codebook's order of statements and stakeholders.
     """
@@ -97,7 +98,13 @@ def statement_summary(likert: pd.DataFrame, codebook: Codebook, lang: str = DEFA
         .sort_values(["order", "stakeholder_order"], kind="stable")
     )
     summary["n"] = summary["n"].astype(int)
-    columns = ["factor_id", "factor", "statement_id", "statement", "stakeholder", "n", "n_missing", "mean", "median"]
+    # A mean of fewer answers than the disclosure threshold would show those few people's answers: left blank.
+    summary["suppressed"] = (summary["n"] > 0) & (summary["n"] < codebook.disclosure_threshold)
+    summary.loc[summary["suppressed"], ["mean", "median"]] = float("nan")
+    columns = [
+        *("factor_id", "factor", "statement_id", "statement", "stakeholder"),
+        *("n", "n_missing", "mean", "median", "suppressed"),
+    ]
     return summary[columns].reset_index(drop=True)
 
 
@@ -185,7 +192,8 @@ def table3(
     """Table 3: Factor, Statement, then one column per stakeholder group.
 
     One respondent per group: the score itself, as the paper prints it. Several: each cell is
-    'mean (SD), n = answers on the scale', with two decimals throughout, as journals print it.
+    'mean (SD), n = answers on the scale', with two decimals throughout, as journals print it; 'suppressed'
+    where fewer than the disclosure threshold answered.
     """
     groups = group_sizes(respondents, codebook, lang)
     statements = codebook.statements(lang).set_index("statement_id")
@@ -195,8 +203,14 @@ def table3(
         wide = wide.reindex(index=statements.index, columns=groups["stakeholder"]).astype("Int64")
     else:
         stats = likert.groupby(["stakeholder", "statement_id"], observed=True)["score"].agg(["mean", "std", "count"])
+        below = codebook.disclosure_threshold
         cells = pd.Series(
-            [format_cell_summary(r.mean, r.std, int(r.count), lang) for r in stats.itertuples()],
+            [
+                ui(lang)["suppressed_cell"]
+                if 0 < r.count < below
+                else format_cell_summary(r.mean, r.std, int(r.count), lang)
+                for r in stats.itertuples()
+            ],
             index=stats.index,
             dtype=object,
         )
@@ -462,6 +476,22 @@ def select_pilot_body(data: dict[str, pd.DataFrame], pilot_body: str, codebook: 
     return {**data, **selected}
 
 
+def analysed_data(data: dict[str, pd.DataFrame], pilot_body: str, codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """What every step after cleaning analyses: the processed tables limited to `pilot_body` ('' for all),
+    without the stakeholder types below the disclosure threshold (disclosure.without_withheld_types), and with
+    the minimum-items rule marked on the answers (missingness.with_min_items), so that the tables, statistics,
+    figures and report share one selection and one factor score. Beside the tables: `withheld`
+    (disclosure.withheld_types) and `everyone`, the selection before the withheld types were left out, for the
+    response rates alone."""
+    from helpers.analysis import disclosure, missingness
+
+    selected = select_pilot_body(data, pilot_body, codebook)
+    where = f"pilot body {pilot_body!r}" if pilot_body else ""
+    shown = missingness.with_min_items(disclosure.without_withheld_types(selected, codebook, where), codebook)
+    # Who was left out, and the selection before: response rates count every respondent (a count, not answers).
+    return {**shown, "withheld": disclosure.withheld_types(selected["respondents"], codebook), "everyone": selected}
+
+
 def _body_scores(likert: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
     """Each respondent's factor scores (stats.respondent_factor_scores, as "Data and methods" defines them) with
     their pilot body ('' for none)."""
@@ -480,26 +510,33 @@ def pilot_body_scores(likert: pd.DataFrame, respondents: pd.DataFrame, codebook:
     its 95 % t interval (cut to the scale), in the codebook's order; respondents of no pilot body as body ''.
     Averaging respondents' scores (not pooling answers) weighs each respondent the same, however many of the
     factor's statements they answered, as every other table of the report does."""
+    from helpers.analysis.disclosure import suppressed_rows
+
     scores = _body_scores(likert, respondents)
     bounds = (min(codebook.scale_values), max(codebook.scale_values))
+    sizes = respondents["pilot_body"].astype(object).fillna("").value_counts()
+    suppressed = suppressed_rows(sizes, codebook.disclosure_threshold)
     rows = []
     for body in _body_order(codebook, scores["pilot_body"]):
         part = scores.loc[scores["pilot_body"] == body]
         for factor in codebook.factors()["factor_id"]:
             values = part.loc[part["factor_id"] == factor, "score"].to_numpy(float)
+            if body in suppressed:  # below the disclosure threshold, or what would give one away
+                values = values[:0]
             low, high = stats.t_mean_ci(values, bounds)
             mean = float(values.mean()) if len(values) else float("nan")
             rows.append(
                 {
                     "pilot_body": body,
                     "factor_id": factor,
-                    "n": len(values),
+                    "n": len(part.loc[part["factor_id"] == factor]),
                     "mean": mean,
                     "ci_low": low,
                     "ci_high": high,
+                    "suppressed": body in suppressed,
                 }
             )
-    return pd.DataFrame(rows, columns=["pilot_body", "factor_id", "n", "mean", "ci_low", "ci_high"])
+    return pd.DataFrame(rows, columns=["pilot_body", "factor_id", "n", "mean", "ci_low", "ci_high", "suppressed"])
 
 
 def pilot_body_tests(likert: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -569,6 +606,9 @@ def pilot_body_comparison(
         row = {words["pilot_body"]: labels.get(body, words["not_pilot_body"]), "n": str(int(n.get(body, 0)))}
         for r in scores.loc[scores["pilot_body"] == body].itertuples():
             name = factors.set_index("factor_id").loc[r.factor_id, "factor_short"]
+            if r.suppressed:
+                row[name] = words["suppressed_cell"]
+                continue
             if not r.n:
                 row[name] = "–"
                 continue

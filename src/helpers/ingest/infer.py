@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import INVISIBLE, Codebook
+from helpers.codebook import DISCLOSURE_THRESHOLD, INVISIBLE, Codebook
 from helpers.ingest.cells import ROW_ID, parse_duration
 from helpers.ingest.encoding import detect_encoding, sniff_delimiter
 from helpers.ingest.identifiers import KINDS, find_identifiers, kind_by_header
@@ -402,8 +402,11 @@ def profile_type(series: pd.Series) -> tuple[dict, str]:
 
 # --- the whole export -------------------------------------------------------------------------------------
 def privacy_block(identifiers: dict[str, str], notes: dict) -> dict:
-    """The draft's `privacy:`: the columns holding direct identifiers (header -> kind), each kept out of every
-    output; its notes go into `notes`."""
+    """The draft's `privacy:`: the disclosure threshold staff surveys use, and the columns holding direct
+    identifiers (header -> kind), each kept out of every output; its notes go into `notes`."""
+    notes[("privacy", "disclosure_threshold")] = (
+        "stakeholder types and pilot bodies with fewer respondents are suppressed (10 is usual in staff surveys)"
+    )
     if identifiers:
         notes[("privacy", "identifiers")] = (
             "guess: columns holding direct identifiers, read but kept out of every output (respondent ids are\n"
@@ -412,7 +415,10 @@ def privacy_block(identifiers: dict[str, str], notes: dict) -> dict:
     for i, (column, kind) in enumerate(identifiers.items()):
         how = "its header" if kind_by_header(column) == kind else "its cells"
         notes[("privacy", "identifiers", i)] = f"guess: {KINDS[kind]}, by {how}"
-    return {"identifiers": [{"column": c, "kind": k} for c, k in identifiers.items()]}
+    return {
+        "disclosure_threshold": DISCLOSURE_THRESHOLD,
+        "identifiers": [{"column": c, "kind": k} for c, k in identifiers.items()],
+    }
 
 
 def _low_cardinality(series: pd.Series) -> bool:

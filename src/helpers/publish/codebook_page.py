@@ -18,6 +18,7 @@ import sys
 import pandas as pd
 
 from helpers import i18n
+from helpers.analysis.disclosure import withheld_types, without_withheld_types
 from helpers.codebook import DEFAULT_LANGUAGE, Codebook, dataset_title, label, read_codebook
 from helpers.files import replace_atomically
 from helpers.paths import dataset_paths
@@ -90,9 +91,18 @@ def _bar(counts: list[int]) -> str:
 
 
 def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The page as one self-contained HTML string (no script, no request leaves the file)."""
+    """The page as one self-contained HTML string (no script, no request leaves the file). The stakeholder types
+    below the disclosure threshold are left out of every count and distribution, as in the report."""
+    withheld = withheld_types(data["respondents"], codebook)
+    data = without_withheld_types(data, codebook)
     likert, respondents, choices = data["likert"], data["respondents"], data["choices"]
     n = len(respondents)
+    not_shown = (
+        f" Not shown: {int(withheld['n'].sum())} respondents of the types with fewer than the disclosure threshold"
+        f" of {codebook.disclosure_threshold}."
+        if len(withheld)
+        else ""
+    )
     values = codebook.scale_values
     labels = codebook.scale_labels(lang)
     dist = item_distribution(likert, codebook)
@@ -111,7 +121,7 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
         + "</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p>{_e(codebook.dataset.get('source', ''))}</p>",
-        f"<p>{n} respondents. Export: {_e(codebook.export['file'])}.</p>",
+        f"<p>{n} respondents.{not_shown} Export: {_e(codebook.export['file'])}.</p>",
     ]
     languages = ("en", "ru", "kk")
     every = codebook.raw["scale"].get("labels") or {}
@@ -127,8 +137,11 @@ def codebook_html(codebook: Codebook, data: dict[str, pd.DataFrame], name: str, 
         out.append(f"<p>Counted as missing (no opinion): {_e(', '.join(codebook.scale_missing))}</p>")
     counts = respondents["stakeholder"].astype(str).value_counts()
     out.append("<h2>Stakeholder types</h2><table><tr><th>Code</th><th>Label</th><th>n</th></tr>")
+    below = set(withheld["stakeholder"])
     out += [
-        f'<tr><td>{_e(r.code)}</td><td>{_e(r.label)}</td><td class="num">{int(counts.get(str(r.code), 0))}</td></tr>'
+        f'<tr><td>{_e(r.code)}</td><td>{_e(r.label)}</td><td class="num">'
+        + (f"fewer than {codebook.disclosure_threshold}" if r.code in below else str(int(counts.get(str(r.code), 0))))
+        + "</td></tr>"
         for r in codebook.stakeholders(lang).itertuples()
     ]
     out.append("</table>")

@@ -207,6 +207,9 @@ def codebook_v2(
     education = book["profile"][[f["id"] for f in book["profile"]].index("education")]
     education["values"], education["value_labels"] = EDUCATION, copy.deepcopy(EDUCATION_LABELS)
     book.pop("footnotes", None)
+    # The paper's threshold of 1 rests on its interviewees' consent; the synthetic staff survey stands for one
+    # without it, so the default disclosure threshold applies.
+    book.pop("privacy", None)
     book["scale"] = {
         "values": [1, 2, 3, 4, 5],
         "labels": copy.deepcopy(SCALE_LABELS),

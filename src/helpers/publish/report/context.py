@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from helpers import i18n
 from helpers.codebook import DEFAULT_LANGUAGE, dataset_title
 from helpers.i18n import say, ui
-from helpers.analysis import stats
+from helpers.analysis import disclosure, stats
 from helpers.analysis.tables import group_column, group_sizes, table_caption, table_note
 from helpers.publish.report.answers import free_text_answers, other_answers
 from helpers.publish.report.cleaning import cleaning_summary, set_aside_reasons
@@ -40,7 +40,7 @@ from helpers.publish.report.statistics import (
     difference_sentences,
     scale_sentences,
 )
-from helpers.publish.report.summary import priority_summary, summary_lines
+from helpers.publish.report.summary import priority_summary, summary_lines, withheld_line
 from helpers.publish.report.tables import PAPER_TABLES, group_means_table, read_table, scores_read_back
 
 
@@ -54,6 +54,9 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     pilot_body = parameters.get("pilot_body") or ""
     if pilot_body:
         respondents = respondents.loc[respondents["pilot_body"] == pilot_body]
+    # The types below the disclosure threshold, left out of everything the steps computed: left out here too.
+    withheld = disclosure.withheld_types(respondents, codebook)
+    respondents = respondents.loc[~respondents["stakeholder"].isin(withheld["stakeholder"])]
     groups = group_sizes(respondents, codebook, lang)
     ranking = scores_read_back(table["factor_ranking"], ("mean",), ("rank", "groups_ranking_first"))
     per_group = scores_read_back(table["factor_summary"], ("mean",), ("rank",))
@@ -131,7 +134,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
                 "id": "pilot_bodies",
                 "label": words["table_label"].format(number=len(tables) + 1),
                 "caption": words["pilot_caption"],
-                "note": _pilot_note(paths.tables, words, lang),
+                "note": _pilot_note(paths.tables, codebook, words, lang),
                 "body": html_table(read_table(comparison_path), lang=lang),
             }
         )
@@ -140,7 +143,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     scope = say(lang, "scope", body=bodies.get(pilot_body, pilot_body), n=len(respondents)) if pilot_body else ""
     rejected_file = Markup("<code>{}</code>").format(f"data/processed/{paths.name}/rejected.csv")
     notebooks = Markup("<code>{}</code>").format(paths.relative(paths.notebooks))
-    processed = _processed_answers(paths.processed, pilot_body)
+    processed = _processed_answers(paths.processed, set(respondents["respondent_id"]))
     labels = dict(zip(groups["stakeholder"], groups["short"]))
     structure = measured["factor_structure"]
     # The fewest respondents behind a correlation of the statements (pairwise, as the factor structure used them).
@@ -173,6 +176,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             lang=lang,
             groups_with_score=per_group.groupby("factor_id", sort=False)["mean"].count().to_dict(),
             design=design_summary(survey, words, lang),
+            withheld=withheld_line(withheld, codebook, words, lang),
         ),
         "methods": methods_paragraphs(cleaning, groups, codebook, processed["likert"], words, lang=lang)
         + [missing_paragraph(survey, codebook, words, lang)],
@@ -241,25 +245,32 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     }
 
 
-def _pilot_note(tables: Path, words: dict, lang: str) -> str:
+def _pilot_note(tables: Path, codebook, words: dict, lang: str) -> str:
     """Table 5's note, with the permutation test's rearrangements, seed and family size as pilot_body_tests.csv
-    records them."""
+    records them, and the bodies whose rows are suppressed (pilot_body_scores.csv) when there are any."""
     tests = read_table(tables / "pilot_body_tests.csv")
-    return words["pilot_note"].format(
+    note = words["pilot_note"].format(
         permutations=i18n.number(int(tests["permutations"].iloc[0]), lang, 0) if len(tests) else 0,
         seed=tests["seed"].iloc[0] if len(tests) else "",
         factors=int((tests["p"] != "").sum()),
     )
+    scores = read_table(tables / "pilot_body_scores.csv")
+    suppressed = list(dict.fromkeys(scores.loc[scores["suppressed"] == "True", "pilot_body"]))
+    if not suppressed:
+        return note
+    bodies = codebook.pilot_bodies(lang)
+    labels = dict(zip(bodies["code"], bodies["label"]))
+    named = ", ".join(labels.get(b, words["not_pilot_body"]) for b in suppressed)
+    return note + words["pilot_suppressed_note"].format(threshold=codebook.disclosure_threshold, bodies=named)
 
 
-def _processed_answers(processed: Path, pilot_body: str) -> dict[str, pd.DataFrame]:
-    """The Likert answers and the choices, as text, limited to the pilot body when one is chosen.
+def _processed_answers(processed: Path, respondents: set[str]) -> dict[str, pd.DataFrame]:
+    """The Likert answers and the choices, as text, of the `respondents` the report is about (those of the
+    pilot body when one is chosen, none of a type below the disclosure threshold).
 
     The processed tables are written as they are (never neutralised for spreadsheets), so they are read
     as they are: no formula to restore, and no pass over every one of up to millions of cells."""
     frames = {
         name: pd.read_csv(processed / f"{name}.csv", dtype=str, keep_default_na=False) for name in ("likert", "choices")
     }
-    if pilot_body:
-        frames = {name: frame.loc[frame["pilot_body"] == pilot_body] for name, frame in frames.items()}
-    return frames
+    return {name: frame.loc[frame["respondent_id"].isin(respondents)] for name, frame in frames.items()}

@@ -82,6 +82,8 @@ def weights_sentence(tables: dict, codebook, words: dict, lang: str = DEFAULT_LA
         return words["design_weights_failed"].format(reason=weighting.removeprefix("failed: "))
     if weighting.startswith("none: one pilot body"):
         return words["design_weights_one_body"]
+    if weighting == "none: types withheld":
+        return words["design_weights_withheld"]
     if weighting == "none":
         return words["design_weights_none"]
     means = tables["weighted_means"]

@@ -54,6 +54,19 @@ def priority_summary(
     return sentences
 
 
+def withheld_line(withheld: pd.DataFrame, codebook, words: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The summary's line on the stakeholder types below the disclosure threshold (disclosure.withheld_types),
+    '' when there are none."""
+    if withheld.empty:
+        return ""
+    short = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
+    return words["summary_withheld"].format(
+        types=", ".join(short[code] for code in withheld["stakeholder"]),
+        n=int(withheld["n"].sum()),
+        threshold=codebook.disclosure_threshold,
+    )
+
+
 def summary_lines(
     groups: pd.DataFrame,
     weighting: pd.DataFrame,
@@ -65,12 +78,15 @@ def summary_lines(
     lang: str = DEFAULT_LANGUAGE,
     groups_with_score: dict[str, int] | None = None,
     design: str = "",
+    withheld: str = "",
 ) -> list[str]:
     """At most ten lines: who answered, the factor order (and which neighbours in it the data cannot tell
     apart), how many findings hold, scales, reproduction status. `groups_with_score`: per factor, how many groups
     have a score for it; a factor averaged over fewer groups than the others says so in the order itself."""
     sizes = ", ".join(f"{g.short} {g.n}" for g in groups.itertuples())
     lines = [words["summary_respondents"].format(n=int(groups["n"].sum()), groups=sizes)]
+    if withheld:  # who is not in any number below, and why
+        lines.append(withheld)
     if design:  # how they were selected, and so what the numbers below may stand for
         lines.append(design)
     if not (groups["n"] > 1).any():
