@@ -14,6 +14,7 @@
     xlsform   -- a draft codebook from an XLSForm (survey + choices sheets) and its KoboToolbox export
     spss      -- a draft codebook from an SPSS .sav file's variable and value labels
     draft     -- the draft codebook as YAML: each guess in a comment, factors and roles one TODO
+    roles     -- roles of the paper's findings proposed where a wording reads like a codebook entry's here
     check     -- `make check-codebook`: step 01's own validation, every mismatch in the export's words
 
 Knows nothing of analysis or publishing.

@@ -18,6 +18,8 @@ TODO_BLOCK = """\
 #   2. Give every statement below `factor: <one of those ids>` in place of `factor: TODO`.
 #   3. Optional: the role a question, option, statement or stakeholder type plays in the paper's findings,
 #      as `role: <name>` on that entry{roles}; and `factor: <id>` on an option that names a factor.
+#      An entry whose wording reads like one with a role in a codebook here already has it, marked
+#      `guess: role`: confirm or delete each.
 # `make check-codebook DATA={name}` lists what is still TODO and every mismatch with the export.
 ###########################################################################################################"""
 
@@ -81,6 +83,9 @@ def _lines(node, path: tuple, notes: dict, indent: int, where: dict | None = Non
             if _inline(item) or (
                 isinstance(item, dict) and all(not isinstance(v, (dict, list)) for v in item.values())
             ):
+                # An entry on one line carries its keys' notes too (a proposed role's, say).
+                keys = [notes.get((*here, k)) for k in item] if isinstance(item, dict) else []
+                note = "; ".join(n for n in (note, *keys) if n) or None
                 where[here] = len(out)
                 out.append(f"{pad}- {_flow(item)}{_comment(note)}")
                 continue

@@ -23,6 +23,7 @@ from helpers.codebook import Codebook
 from helpers.ingest.draft import draft_with_lines, empty_slots, warning_lines
 from helpers.ingest.infer import infer_codebook, read_any_export
 from helpers.ingest.load import export_columns
+from helpers.ingest.roles import known_in_repository, propose_roles
 from helpers.paths import REPO_ROOT, dataset_paths
 from helpers.tools.synthetic import codebook_v2
 
@@ -77,9 +78,17 @@ def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, 
     else:
         draft = infer_codebook(frame, info)
         origin = source.name
-    text, where = draft_with_lines(draft.book, draft.notes, name, origin, draft.unused, paper_roles())
+    vocabulary = paper_roles()
+    known = known_in_repository(dataset_paths(name).raw.parent, vocabulary, leave_out=name)
+    proposed = propose_roles(draft.book, draft.notes, known)
+    text, where = draft_with_lines(draft.book, draft.notes, name, origin, draft.unused, vocabulary)
     file = f"data/raw/{name}/codebook.yaml"
     lines = warning_lines(draft.warnings, where, file)
+    if proposed:
+        lines.append(
+            f"  {proposed} entries given a role of the paper's findings because their wording reads like one in a "
+            "codebook here (each marked `guess: role`): confirm or delete each"
+        )
     slots = empty_slots(draft.book)
     if slots:
         lines.append(
