@@ -1,9 +1,13 @@
 """Files for people: formula cells neutralised (found once per distinct value, the same cells as a check of each
 cell), numbers and the report's text unchanged; a write that fails midway leaves the old file whole."""
 
+import csv
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers.files import _runs_as_formula, neutralise_formulas, read_csv_for_people, restore_formulas, write_csv
 
@@ -69,3 +73,48 @@ def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path):
         replace_atomically(target, fill_the_disk)
     assert target.read_text(encoding="utf-8") == "old report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+# --- every reader sees the same cells -----------------------------------------------------------------
+# Characters that change how a CSV splits (line breaks, quotes, delimiters) or how a spreadsheet reads a cell
+# (a leading = + - @), among plain letters and digits.
+HOSTILE_CHARACTERS = ["a", "Ж", "1", " ", "\r", "\n", '"', "'", ",", ";", "\t", "=", "+", "-", "@"]
+text_cells = st.lists(st.sampled_from(HOSTILE_CHARACTERS + ["\r\n"]), max_size=6).map("".join)
+
+
+@st.composite
+def text_frames(draw) -> pd.DataFrame:
+    # Two columns at least: pandas skips a line of spaces only, which a one-column table with a cell ' ' is.
+    labels = draw(st.lists(text_cells.filter(bool), min_size=2, max_size=4, unique=True))
+    rows = draw(st.integers(min_value=0, max_value=5))
+    columns = {label: draw(st.lists(text_cells, min_size=rows, max_size=rows)) for label in labels}
+    return pd.DataFrame(columns, columns=labels, dtype=object)
+
+
+def read_with_the_csv_module(path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frame=text_frames())
+def test_pandas_and_the_csv_module_read_back_the_cells_write_csv_was_given(frame, tmp_path):
+    """A lone carriage return in a free-text answer is quoted: written bare, a reader that takes it for a line
+    end (Python's csv module, spreadsheets) splits the row there."""
+    # What the report shows: the respondent's text, but for one that already began with an apostrophe and a
+    # formula character (ambiguous, see the test above).
+    expected = restore_formulas(neutralise_formulas(frame))
+    path = write_csv(frame, tmp_path / "t.csv")
+    records = read_with_the_csv_module(path)
+    assert len(records) == len(frame) + 1
+    by_the_csv_module = restore_formulas(pd.DataFrame(records[1:], columns=records[0], dtype=object))
+    by_pandas = read_csv_for_people(path)
+    for read_back in (by_the_csv_module, by_pandas):
+        assert read_back.columns.tolist() == expected.columns.tolist()
+        assert read_back.values.tolist() == expected.values.tolist()
+
+
+def test_only_cells_holding_a_carriage_return_are_quoted_more_than_before(tmp_path):
+    frame = pd.DataFrame({"text": ["plain", "two\nlines", "back\rhere", 'say "hi"'], "n": [1, 2, 3, 4]})
+    path = write_csv(frame, tmp_path / "t.csv")
+    assert path.read_bytes() == b'text,n\nplain,1\n"two\nlines",2\n"back\rhere",3\n"say ""hi""",4\n'

@@ -9,7 +9,8 @@ tab or carriage return) would run as a formula when a spreadsheet opens the
 file, so such cells get a leading apostrophe (the usual defence against
 CSV/formula injection). Numbers are left alone. Column and index labels are
 cells too (a stakeholder label heads a column of Table 1): they are treated
-the same way.
+the same way. A field holding a carriage return is quoted, as one holding a
+line break is, so that every CSV reader splits the rows where the writer did.
 """
 
 from __future__ import annotations
@@ -138,4 +139,47 @@ def write_csv(frame: pd.DataFrame, path: Path, *, for_spreadsheets: bool = True)
     pipeline itself, are written as they are.
     """
     table = neutralise_formulas(frame) if for_spreadsheets else frame
-    return replace_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+
+    def write(temporary: Path) -> None:
+        if holds_carriage_return(table):
+            temporary.write_bytes(csv_quoting_carriage_returns(table).encode("utf-8"))
+        else:
+            table.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
+
+    return replace_atomically(path, write)
+
+
+def holds_carriage_return(table: pd.DataFrame) -> bool:
+    """Whether a text cell or a column label of `table` holds a carriage return."""
+
+    def holds(value) -> bool:
+        return isinstance(value, str) and "\r" in value
+
+    if any(holds(label) for label in table.columns.to_flat_index()):
+        return True
+    columns = (table.iloc[:, position] for position in range(table.shape[1]))
+    return any(_each_distinct_value(column, holds).any() for column in columns if _may_hold_text(column))
+
+
+def _may_hold_text(column: pd.Series) -> bool:
+    dtype = column.dtype
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def csv_quoting_carriage_returns(table: pd.DataFrame) -> str:
+    """The CSV text of `table` (no index, '\\n' line ends) with every field that holds a carriage return quoted.
+
+    Python's csv writer quotes only a field holding a character of its line terminator: with '\\n' a lone
+    '\\r' in a free-text answer is written bare, and a reader that takes it for a line end (Python's csv
+    module, spreadsheets) splits the row there. Written with '\\r\\n' every field holding '\\r' or '\\n' is
+    quoted, and every other field exactly as with '\\n'; outside the quotes a '\\r\\n' then only ends a
+    record, and is made '\\n' again.
+    """
+    text = table.to_csv(index=False, lineterminator="\r\n")
+    pieces = text.split('"')  # the even pieces lie outside quotes (a doubled quote leaves an empty odd one)
+    pieces[::2] = [piece.replace("\r\n", "\n") for piece in pieces[::2]]
+    return '"'.join(pieces)

@@ -3,6 +3,7 @@ blank, a difference without its interval, the line on scales, a factor averaged 
 aside and their messages in another language, passages in a fallback language marked, the reproduction status and
 where the published tables may lie."""
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -335,3 +336,16 @@ def test_a_package_the_computing_code_starts_to_import_is_listed_without_editing
     shutil.copytree(helpers, copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "analysis" / "extra_measure.py").write_text('"""A new measure."""\n\nimport pypdf\n', encoding="utf-8")
     assert "pypdf" in provenance.computing_packages(copy)
+
+
+def test_a_message_holding_a_carriage_return_stays_one_row_of_fallbacks_csv(quarantined, tmp_path):
+    """fallbacks.csv is written as every CSV of the project is: a lone carriage return is quoted, not a row end."""
+    codebook, processed = quarantined
+    message = "a score on the scale 1 (Strongly\rDisagree) or blank"
+    problem = {"file": ["survey.csv"], "row": [5], "column": ["s01"], "value": ["seven"], "expected": [message]}
+    write_csv(pd.DataFrame(problem), processed / "validation.csv", for_spreadsheets=False)
+    fallbacks = report.write_fallbacks(codebook, "ru", tmp_path / "fallbacks.csv")
+    with open(tmp_path / "fallbacks.csv", encoding="utf-8", newline="") as file:
+        records = list(csv.reader(file))
+    assert records == [fallbacks.columns.tolist(), *fallbacks.values.tolist()]
+    assert [message] == [key for key in fallbacks["key"] if "\r" in key]

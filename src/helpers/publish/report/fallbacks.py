@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers import i18n
 from helpers.codebook import DEFAULT_LANGUAGE, label_language
+from helpers.files import write_csv
 from helpers.i18n import ui
 from helpers.analysis import claims as paper_claims
 from helpers.publish.report.cleaning import MESSAGE_LANGUAGE, problem_counts
@@ -41,7 +42,7 @@ def write_fallbacks(codebook, lang: str, path: Path, processed: Path | None = No
     processed = Path(processed) if processed is not None else raw.parent.parent / "processed" / raw.name
     rows += message_fallbacks(processed, lang, f"data/processed/{processed.name}/validation.csv")
     table = pd.DataFrame(rows, columns=["language", "file", "key", "shown_in"])
-    table.to_csv(path, index=False, lineterminator="\n")
+    write_csv(table, path, for_spreadsheets=False)
     return table
 
 
