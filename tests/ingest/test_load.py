@@ -4,6 +4,7 @@ fields, line numbers, encodings, duplicate headers, paths out of the dataset fol
 
 import copy
 import shutil
+import time
 
 import pandas as pd
 import pytest
@@ -17,7 +18,17 @@ from helpers.ingest.encoding import detect_encoding, looks_like_mojibake
 from helpers.ingest.load import read_export
 from helpers.paths import dataset_paths
 
-from dataset_copies import PAPER, copy_dataset, example_lines, load, set_field, write_lines
+from dataset_copies import (
+    PAPER,
+    copy_dataset,
+    edit_codebook,
+    example_lines,
+    load,
+    paper_copy,
+    set_field,
+    survey,
+    write_lines,
+)
 
 
 def make_dataset(
@@ -493,3 +504,66 @@ def test_a_cell_longer_than_any_answer_is_named_by_row_and_column(tmp_path, book
     assert f"this one has {length:,}" in problem.expected and len(str(problem)) < 400
     clean = load(paths, "quarantine")
     assert clean.rejected["source_row"].tolist() == [3] and len(clean.respondents) == 3
+
+
+# --- a header wider than any spreadsheet ---------------------------------------------------------------
+def widened_export(paths, columns: int, file: str = "survey.csv") -> None:
+    """The paper's export with empty columns extra1, extra2 … until its header has `columns` columns."""
+    frame = survey(paths)
+    extra = [f"extra{n}" for n in range(1, columns - frame.shape[1] + 1)]
+    header, rows = [*frame.columns, *extra], [[*record, *[""] * len(extra)] for record in frame.values.tolist()]
+    if file.endswith(".sav"):
+        import pyreadstat
+
+        pyreadstat.write_sav(pd.DataFrame(rows, columns=header), str(paths.raw / file))
+    elif file.endswith(".xlsx"):
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in [header, *rows]:
+            sheet.append(row)
+        workbook.save(paths.raw / file)
+    else:
+        lines = [",".join(header), *(",".join(row) for row in rows)]
+        (paths.raw / file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_codebook(paths, lambda book: book["export"].update(file=file))
+
+
+def read_paper_export(paths):
+    return read_export(paths.raw, read_codebook(paths.codebook), paths.root)
+
+
+@pytest.mark.parametrize("columns", [16_385, 2_000_000])
+def test_a_header_wider_than_a_spreadsheet_is_refused_in_one_line_before_any_frame_is_built(tmp_path, columns):
+    """A two-million-column header killed the notebook's kernel (a frame of two million columns): the header is
+    refused as soon as it is read, naming the file, how many columns it has and the limit."""
+    paths = paper_copy(tmp_path)
+    widened_export(paths, columns)
+    started = time.perf_counter()
+    with pytest.raises(DataValidationError) as caught:
+        read_paper_export(paths)
+    assert time.perf_counter() - started < 5
+    [problem] = caught.value.problems
+    assert str(problem) == (
+        f"data/raw/x/survey.csv, row 1: found '{columns:,} columns'; expected at most 16,384 columns, "
+        "the most a spreadsheet holds (Excel's limit): is this the export, or the data turned on its side?"
+    )
+
+
+@pytest.mark.parametrize("file", ["survey.csv", "survey.xlsx"])
+def test_a_header_as_wide_as_a_spreadsheet_is_read(tmp_path, file):
+    paths = paper_copy(tmp_path)
+    widened_export(paths, 16_384, file)
+    frame, _ = read_paper_export(paths)
+    assert frame.shape[1] == 16_384
+
+
+@pytest.mark.parametrize("file", ["survey.xlsx", "survey.sav"])
+def test_a_workbook_or_sav_file_wider_than_a_spreadsheet_is_refused(tmp_path, file):
+    paths = paper_copy(tmp_path)
+    widened_export(paths, 16_385, file)
+    with pytest.raises(DataValidationError) as caught:
+        read_paper_export(paths)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.value) == (f"data/raw/x/{file}", 1, "16,385 columns")

@@ -36,6 +36,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MOJIBAKE_SHARE = 0.2
 #: The longest cell an export may hold (the csv module's default limit): a free-text answer is far shorter.
 MAX_CELL = 131_072
+#: The most columns a header may have: what a spreadsheet holds (Excel's limit). A frame of two million columns
+#: kills the notebook's kernel; an export this wide is not a survey's.
+MAX_COLUMNS = 16_384
 
 
 def export_columns(codebook: Codebook) -> list[str]:
@@ -262,6 +265,7 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
         raise DataValidationError(
             [Problem(source, None, None, None, "a header row and at least one respondent")]
         ) from None
+    refuse_wider_than_a_spreadsheet(len(header), source)
     width, problems, spanning = len(header), [], []
     records, starts, end = [], [], reader.line_num
     for record in reader:
@@ -296,6 +300,23 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
     if not records:
         frame = pd.DataFrame(columns=header, dtype=object, index=pd.Index([], name="row", dtype=int))
     return frame.astype(str), problems
+
+
+def refuse_wider_than_a_spreadsheet(columns: int, source: str) -> None:
+    """Stop, in one line naming the file, when its header has more than MAX_COLUMNS columns."""
+    if columns > MAX_COLUMNS:
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    1,
+                    None,
+                    f"{columns:,} columns",
+                    f"at most {MAX_COLUMNS:,} columns, the most a spreadsheet holds (Excel's limit): is this the "
+                    "export, or the data turned on its side?",
+                )
+            ]
+        )
 
 
 def _long_cells(record: list[str], header: list[str], row: int, source: str) -> list[Problem]:
@@ -384,6 +405,7 @@ def _read_xlsx(path: Path, source: str) -> tuple[pd.DataFrame, list[Problem]]:
     header = [_xlsx_text(cell) for cell in value_rows[0]]
     while header and header[-1] == "":
         header.pop()
+    refuse_wider_than_a_spreadsheet(len(header), source)
     width, records, starts, problems = len(header), [], [], []
     for number, (row, row_formulas) in enumerate(zip(value_rows[1:], formula_rows[1:]), start=2):
         row, row_formulas = (list(row) + [None] * width)[:width], (list(row_formulas) + [None] * width)[:width]
@@ -450,7 +472,10 @@ def _read_sav(path: Path, source: str, statements: set[str]) -> tuple[pd.DataFra
     import pyreadstat  # only .sav exports need it
 
     try:
+        refuse_wider_than_a_spreadsheet(pyreadstat.read_sav(str(path), metadataonly=True)[1].number_columns, source)
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
+    except DataValidationError:
+        raise
     except Exception as error:  # pyreadstat raises its own error types for a damaged file
         raise DataValidationError(
             [Problem(source, None, None, None, f"a readable SPSS .sav file ({type(error).__name__}: {error})")]
