@@ -74,6 +74,11 @@ def test_report_is_self_contained_and_escapes_free_text(built):
     assert "<script" not in html.replace("&lt;script", "")
     # The respondent's own words, escaped, and marked as an answer (shown as given, never translated).
     assert 'E) Other-<span class="answer">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
+    # Marked in the cells from the data: every mark holds a whole answer, and nothing else of the page is one.
+    # (Table 1's positions, typed by each interviewee, and the 'Other' text of Table 2.)
+    marks = {html_module.unescape(m) for m in re.findall(r'<span class="answer">(.*?)</span>', html)}
+    respondents = pd.read_csv(root / "data" / "processed" / "amirova2020" / "respondents.csv", dtype=str)
+    assert marks == {*respondents["occupation"], "<script>alert(1)</script>"}
     # Nothing is fetched: every src is an embedded data URI, no stylesheet or script is linked.
     assert re.findall(r'src="(?!data:)', html) == []
     assert "<link" not in html
