@@ -567,3 +567,24 @@ def test_a_workbook_or_sav_file_wider_than_a_spreadsheet_is_refused(tmp_path, fi
         read_paper_export(paths)
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.value) == (f"data/raw/x/{file}", 1, "16,385 columns")
+
+
+def test_a_mis_decoded_header_label_is_named_in_the_refusal(tmp_path):
+    """A header label written in Latin-1 and read as Windows-1251 ('Café' -> 'Cafй'), the answers themselves
+    plain: the one message names that label as the place to look."""
+    paths = copy_dataset(tmp_path)
+    text = (paths.raw / "survey.csv").read_bytes().decode("cp1251")
+    header, rest = text.split("\n", 1)
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    label = "Café notes".encode("latin-1")  # é is byte 0xE9, which Windows-1251 reads as й
+    (paths.raw / "survey.csv").write_bytes(
+        header.encode("cp1251") + delimiter.encode() + label + b"\n" + rest.encode("cp1251")
+    )
+    book = yaml.safe_load(paths.codebook.read_text(encoding="utf-8"))
+    book["export"]["encoding"] = "cp1251"
+    paths.codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(paths)
+    (problem,) = caught.value.problems
+    assert problem.column == "Cafй notes"
+    assert "1 of the header's labels" in problem.expected and "Cafй notes" in str(caught.value)

@@ -190,7 +190,9 @@ def check_decoding(frame: pd.DataFrame, source: str, declared: str) -> None:
     """
     counts = pd.Series(frame.to_numpy().ravel()).value_counts()  # each distinct cell once
     counts = counts[counts.index.str.strip() != ""]
-    header_bad = looks_like_mojibake(pd.Series(list(frame.columns))).any()
+    labels = pd.Series([str(c) for c in frame.columns])
+    mis_decoded = labels[looks_like_mojibake(labels).to_numpy()].tolist()  # header labels, named in the message
+    header_bad = bool(mis_decoded)
     share = (
         counts[looks_like_mojibake(counts.index.to_series()).to_numpy()].sum() / counts.sum() if len(counts) else 0.0
     )
@@ -201,9 +203,11 @@ def check_decoding(frame: pd.DataFrame, source: str, declared: str) -> None:
                 Problem(
                     source,
                     None,
+                    mis_decoded[0] if header_bad else None,
                     None,
-                    None,
-                    f"text in a known encoding: {share:.0%} of the cells{' and the header' if header_bad else ''} look "
+                    f"text in a known encoding: {share:.0%} of the cells"
+                    + (f" and {len(mis_decoded)} of the header's labels (the first shown)" if header_bad else "")
+                    + " look "
                     f"wrongly decoded (encodings tried: {tried}); save the export as UTF-8, or set export.encoding "
                     "in codebook.yaml to the file's real encoding",
                 )
