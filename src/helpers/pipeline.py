@@ -48,7 +48,7 @@ from helpers.paths import (
     check_dataset_name as check_dataset_name,
     project_root as project_root,
 )
-from helpers.processes import end_with_the_run
+from helpers.processes import CANNOT_WRITE, end_with_the_run
 from helpers.records import (
     _RUN_TIMING as _RUN_TIMING,
     FINAL_PRODUCTS as FINAL_PRODUCTS,
@@ -224,6 +224,17 @@ def read_files(reads: list[Path]) -> list[Path]:
     return files
 
 
+def cannot_write(error: OSError) -> str:
+    """'could not write reports/x/en/.staging: Read-only file system': the place (from the project's root) and why."""
+    place = Path(error.filename) if error.filename else None
+    if place is not None:
+        try:
+            place = place.resolve().relative_to(project_root().resolve())
+        except ValueError:
+            pass
+    return f"could not write {place or 'a file'}: {error.strerror or error}"
+
+
 def _interrupted_quietly(signum, frame):
     """Ctrl-C: the step ends with its one line. Ctrl-C reaches the kernel too, and what nbclient and asyncio would
     log about it dying ("Kernel died", "Task exception was never retrieved" and a traceback) is not news."""
@@ -301,14 +312,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "forget-report":
         paths = dataset_paths(os.environ.get("DATA", ""))
         print_kept_lines(paths, os.environ.get("REPORT_LANG", "").split())
+        stale = []
         for lang in os.environ.get("REPORT_LANG", "").split():
             for product in FINAL_PRODUCTS:
-                (paths.dataset_reports / lang / product).unlink(missing_ok=True)
+                try:
+                    (paths.dataset_reports / lang / product).unlink(missing_ok=True)
+                except OSError as error:  # a read-only reports/: the old report stays, and must be called old
+                    stale.append(f"{paths.relative(paths.dataset_reports / lang / product)} ({error.strerror})")
         print(
             f"The run failed: nothing under reports/{paths.name}/ is a report of the current inputs "
             "(the steps that succeeded kept their files; see the error above).",
             file=sys.stderr,
         )
+        if stale:
+            print(
+                f"Left in place, since it could not be removed, and out of date: {', '.join(stale)}.", file=sys.stderr
+            )
         return 0
     _skip_iri_format_parsers()
     from papermill.exceptions import PapermillExecutionError
@@ -338,7 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     except PapermillExecutionError as error:
         kept = args.output.with_name(args.output.stem + ".failed.ipynb")
         if args.writes is None and args.output.exists():
-            shutil.copyfile(args.output, kept)
+            try:
+                shutil.copyfile(args.output, kept)
+            except OSError:
+                kept.unlink(missing_ok=True)
         print(f"\n{step} stopped: {error.ename}", file=sys.stderr)
         print(error.evalue, file=sys.stderr)
         if error.ename == "DataValidationError" and "The full list:" in error.evalue:
@@ -348,7 +370,15 @@ def main(argv: list[str] | None = None) -> int:
                 + ("." if quarantined else ", or run with ON_INVALID=quarantine to set the invalid rows aside."),
                 file=sys.stderr,
             )
-        print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
+        if kept.exists():
+            print(f"(the executed notebook, with the traceback: {kept})", file=sys.stderr)
+        else:
+            print("(the executed notebook with the traceback could not be kept: see the error above)", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if error.errno not in CANNOT_WRITE:
+            raise
+        print(f"\n{step} stopped: {cannot_write(error)}", file=sys.stderr)
         return 1
     report_step(args.notebook, time.perf_counter() - started, parameters.get("lang"))
     return 0

@@ -6,6 +6,7 @@ watches the make you ran: once that is gone, it kills what it started and itself
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -13,6 +14,10 @@ import time
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+
+# What the system says when a file cannot be written where it should go: out of space or quota, a read-only
+# file system, no permission. A run's process ends on one of them with one line naming the place, not a traceback.
+CANNOT_WRITE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def die_with_parent() -> bool:

@@ -151,8 +151,11 @@ def _run_staged(
             run_notebook(notebook, executed, parameters, kernel)
         except Exception:
             if executed.exists():  # for reading the traceback; its name says it is no result
-                failed_copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, failed_copy)
+                try:
+                    failed_copy.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(executed, failed_copy)
+                except OSError:  # the disk full, the folder read-only: the step's own error is the news
+                    failed_copy.unlink(missing_ok=True)
             raise
         written = _publish(staging, executed, paths.root)
         with record_lock(record) as lines:

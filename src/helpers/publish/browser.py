@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers.processes import die_with_parent, end_with_the_run
+from helpers.processes import CANNOT_WRITE, die_with_parent, end_with_the_run
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -321,7 +321,14 @@ def print_to_pdf(tools: _DevTools, pdf: Path, paper: str = "a4") -> Path:
     data = base64.b64decode(result["data"])
     # Same-length replacement: the cross-reference offsets of the PDF stay valid.
     data = re.sub(rb"\(D:\d{14}[^)]*\)", _pdf_date(), data)
-    Path(pdf).write_bytes(renumber_node_ids(data))
+    # Through a temporary file in the same folder: interrupted or out of space, no half-written PDF is left
+    # under the report's name.
+    partial = Path(pdf).with_name(f".{Path(pdf).name}.{os.getpid()}.part")
+    try:
+        partial.write_bytes(renumber_node_ids(data))
+        os.replace(partial, pdf)
+    finally:
+        partial.unlink(missing_ok=True)
     return Path(pdf)
 
 
@@ -411,6 +418,10 @@ def problems_found(state: dict) -> list[str]:
     )
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """python -m helpers.publish.browser reports/<name> [--paper a4|letter]  -> report.pdf, a screenshot, the verdict."""
     args = list(argv if argv is not None else sys.argv[1:])
@@ -427,7 +438,24 @@ def main(argv: list[str] | None = None) -> int:
     if find_chromium() is None:
         print(HOW_TO_GET_IT)
         return 0
-    state = publish(folder, paper)
+    # SIGTERM (or SIGHUP) as Ctrl-C: the same one line, and Chromium stopped and its profile removed on the way
+    # out (Chromium.__exit__).
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
+    try:
+        state = publish(folder, paper)
+    except KeyboardInterrupt:
+        print(
+            f"\nprinting {folder}/report.pdf interrupted: no PDF was kept; `make report` prints it again.",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as error:  # the disk full, the folder read-only: the place and the reason, in one line
+        if error.errno not in CANNOT_WRITE:
+            raise
+        place = error.filename or f"{folder}/report.pdf"
+        print(f"error: {folder}/report.pdf could not be written: {place}: {error.strerror or error}", file=sys.stderr)
+        return 1
     axe = (
         "not run (axe-core not installed: npm ci)"
         if state["accessibility"] is None
