@@ -15,6 +15,7 @@ from helpers.ingest import identifiers as ids
 from helpers.ingest.check import check_dataset
 from helpers.ingest.clean import clean_export, write_processed
 from helpers.ingest.draft import draft_yaml
+from helpers.ingest.encoding import looks_like_mojibake
 from helpers.ingest.infer import infer_codebook
 from helpers.codebook import read_codebook
 from helpers.paths import ROOT_VARIABLE
@@ -280,7 +281,11 @@ def test_the_kinds_are_the_codebooks():
 
 headers = st.one_of(
     st.sampled_from(["Email Address", "Адрес электронной почты", "Телефон", "Contact", "Q7", "Столбец 3", "x"]),
-    st.text(st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=15).filter(str.strip),
+    # A header that reads as mis-decoded text ('ÐŒ': letters of two scripts in one word) stops the load on its own
+    # (test_load: the whole file's encoding is in question), before identifiers are looked for.
+    st.text(st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=15)
+    .filter(str.strip)
+    .filter(lambda h: not looks_like_mojibake(pd.Series([h])).any()),
 )
 
 

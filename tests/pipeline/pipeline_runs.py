@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.paths import REPO_ROOT, ROOT_VARIABLE
+from helpers.processes import OWNER_VARIABLE
 from helpers.pipeline import run_notebook, sandbox_root
 from helpers.tools.bench import project_copy
 
@@ -169,3 +170,23 @@ def set_parameter(notebook, name: str, value: str) -> None:
     index = next(i for i, line in enumerate(lines) if line.split(":")[0].split("=")[0].strip() == name)
     lines[index] = lines[index].split("=")[0] + f'= "{value}"'
     cell.source = "\n".join(lines)
+
+
+# --- the processes of a run ----------------------------------------------------------------------------
+def run_processes(owner: int) -> list[int]:
+    """Every process started for the run of make `owner`: they carry its pid in their environment."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"{OWNER_VARIABLE}={owner}".encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

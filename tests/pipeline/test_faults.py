@@ -20,6 +20,8 @@ from helpers.processes import OWNER_VARIABLE
 from helpers.publish.browser import find_chromium, profile_folder
 from helpers.tools.bench import project_copy
 
+from pipeline_runs import run_processes
+
 DATA = "amirova2020"
 
 
@@ -100,17 +102,6 @@ def test_a_failed_notebook_that_cannot_be_kept_leaves_the_steps_own_error_as_the
     assert "could not be kept" in result.stderr and "01_clean.failed.ipynb" not in result.stderr
 
 
-def run_members(owner: int) -> list[int]:
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if f"{OWNER_VARIABLE}={owner}".encode() in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
-
-
 def is_chromium(pid: int) -> bool:
     try:
         return b"chromium" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -121,7 +112,8 @@ def is_chromium(pid: int) -> bool:
 @pytest.mark.skipif(find_chromium() is None, reason="no Chromium: the PDF step does not run")
 def test_ctrl_c_while_the_pdf_prints_says_one_line_and_leaves_no_chromium(built):
     (built / "reports" / DATA / "en" / "report.pdf").unlink()  # only the print step runs
-    env = {**os.environ, ROOT_VARIABLE: str(built)}
+    # The run's own make is the owner its processes carry (under `make test`, the variable holds the outer make's).
+    env = {**{k: v for k, v in os.environ.items() if k != OWNER_VARIABLE}, ROOT_VARIABLE: str(built)}
     shm = Path(profile_folder() or "/tmp")
     profiles_before = set(shm.glob("chromium-*"))
     for _ in range(3):
@@ -135,7 +127,7 @@ def test_ctrl_c_while_the_pdf_prints_says_one_line_and_leaves_no_chromium(built)
         )
         deadline = time.monotonic() + 120
         while run.poll() is None and time.monotonic() < deadline:
-            if any(is_chromium(pid) for pid in run_members(run.pid)):
+            if any(is_chromium(pid) for pid in run_processes(run.pid)):
                 break
             time.sleep(0.05)
         if run.poll() is None:
@@ -148,9 +140,9 @@ def test_ctrl_c_while_the_pdf_prints_says_one_line_and_leaves_no_chromium(built)
     assert run.returncode != 0 and "Traceback" not in err, err
     assert "printing reports/amirova2020/en/report.pdf interrupted: no PDF was kept" in err
     deadline = time.monotonic() + 20
-    while [p for p in run_members(run.pid) if is_chromium(p)] and time.monotonic() < deadline:
+    while [p for p in run_processes(run.pid) if is_chromium(p)] and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [p for p in run_members(run.pid) if is_chromium(p)]
+    assert not [p for p in run_processes(run.pid) if is_chromium(p)]
     assert set(shm.glob("chromium-*")) <= profiles_before  # its profile removed
     assert not (built / "reports" / DATA / "en" / "report.pdf").exists()
     assert not list((built / "reports" / DATA / "en").glob(".report.pdf.*"))

@@ -15,19 +15,9 @@ from helpers.processes import OWNER_VARIABLE, children
 from helpers.publish.browser import Chromium, find_chromium, profile_folder
 from helpers.tools.bench import project_copy
 
+from pipeline_runs import command_line, run_processes
+
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="no Chromium: the PDF step does not run")
-
-
-def run_processes(owner: int) -> list[int]:
-    """Every process started for the run of make `owner`: they carry its pid in their environment."""
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if f"{OWNER_VARIABLE}={owner}".encode() in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
 
 
 def listening_sockets() -> set[str]:
@@ -60,13 +50,6 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 @pytest.mark.parametrize("moment", ["a step", "the print"])
