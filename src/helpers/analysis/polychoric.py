@@ -77,17 +77,14 @@ def polychoric_from_table(table: np.ndarray) -> float:
     if table.shape[0] < 2 or table.shape[1] < 2:
         return np.nan
     rows, columns = thresholds(table.sum(axis=1)), thresholds(table.sum(axis=0))
-    upper_r, upper_c = np.meshgrid(rows[1:], columns[1:], indexing="ij")
-    lower_r, lower_c = np.meshgrid(rows[:-1], columns[:-1], indexing="ij")
+    grid_r, grid_c = np.meshgrid(rows, columns, indexing="ij")
     observed = table > 0
 
     def minus_log_likelihood(rho: float) -> float:
-        cells = (
-            bivariate_normal_cdf(upper_r, upper_c, rho)
-            - bivariate_normal_cdf(lower_r, upper_c, rho)
-            - bivariate_normal_cdf(upper_r, lower_c, rho)
-            + bivariate_normal_cdf(lower_r, lower_c, rho)
-        )
+        # The CDF once at each corner of the threshold grid, each cell's probability from its four corners: the
+        # same values as evaluating the four corners cell by cell, at a quarter of the cost.
+        corner = bivariate_normal_cdf(grid_r, grid_c, rho)
+        cells = corner[1:, 1:] - corner[:-1, 1:] - corner[1:, :-1] + corner[:-1, :-1]
         return -float(np.sum(table[observed] * np.log(np.maximum(cells[observed], 1e-300))))
 
     result = minimize_scalar(

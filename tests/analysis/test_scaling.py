@@ -1,0 +1,164 @@
+"""The statistics rewritten to scale to a census (300 bodies, 80 statements) give what their plain definitions
+give: the permutation test's rearrangements summed in one bincount, the polychoric likelihood from one CDF grid,
+the bodies' scores from one grouping. Each is compared with the definition written out here, on many generated
+cases."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.analysis import tables
+from helpers.analysis.differences import within_strata_permutation_p
+from helpers.analysis.polychoric import MAX_RHO, bivariate_normal_cdf, polychoric_from_table, thresholds
+
+
+def permutation_p_by_definition(scores, groups, strata, seed, n_permutations):
+    """The test's definition: residuals from the strata's means, the same seeded rearrangements within each
+    stratum, and for each rearrangement sum over groups of n_g * (mean residual of g)^2, from a groupby."""
+    scores, groups, strata = np.asarray(scores, float), np.asarray(groups).astype(str), np.asarray(strata).astype(str)
+    residual = pd.Series(scores - pd.Series(scores).groupby(strata).transform("mean").to_numpy())
+    labels, codes = np.unique(groups, return_inverse=True)
+    if len(labels) < 2 or not (pd.Series(groups).groupby(strata).nunique() > 1).any():
+        return np.nan, np.nan
+
+    def between_groups(assigned) -> float:
+        means = residual.groupby(assigned).agg(["mean", "size"])
+        return float((means["size"] * means["mean"] ** 2).sum())
+
+    observed = between_groups(codes)
+    rng = np.random.default_rng(seed)
+    rearranged = np.tile(codes, (n_permutations, 1))
+    for stratum in np.unique(strata):
+        at = np.flatnonzero(strata == stratum)
+        rearranged[:, at] = rng.permuted(rearranged[:, at], axis=1)
+    extreme = sum(between_groups(row) >= observed - 1e-9 * max(1.0, abs(observed)) for row in rearranged)
+    return observed, (1 + extreme) / (1 + n_permutations)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(4, 60),
+    n_groups=st.integers(2, 6),
+    n_strata=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+    whole=st.booleans(),
+)
+def test_the_permutation_test_gives_its_definitions_statistic_and_p(n, n_groups, n_strata, seed, whole):
+    """Scores on a 1-5 scale (many ties: rearrangements equal to the observed one) and continuous ones."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(1, 6, n).astype(float) if whole else rng.normal(size=n)
+    groups, strata = rng.integers(0, n_groups, n), rng.integers(0, n_strata, n)
+    fast = within_strata_permutation_p(scores, groups, strata, seed=seed, n_permutations=199)
+    slow = permutation_p_by_definition(scores, groups, strata, seed=seed, n_permutations=199)
+    if np.isnan(slow[0]):
+        assert np.isnan(fast[0]) and np.isnan(fast[1])
+    else:
+        assert fast[0] == pytest.approx(slow[0], rel=1e-9, abs=1e-12) and fast[1] == slow[1]
+
+
+def polychoric_by_definition(table):
+    """Each cell's probability from its four corners, each corner's CDF evaluated for that cell."""
+    from scipy.optimize import minimize_scalar
+
+    table = np.asarray(table, dtype=float)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    if table.shape[0] < 2 or table.shape[1] < 2:
+        return np.nan
+    rows, columns = thresholds(table.sum(axis=1)), thresholds(table.sum(axis=0))
+    upper_r, upper_c = np.meshgrid(rows[1:], columns[1:], indexing="ij")
+    lower_r, lower_c = np.meshgrid(rows[:-1], columns[:-1], indexing="ij")
+    observed = table > 0
+
+    def minus_log_likelihood(rho):
+        cells = (
+            bivariate_normal_cdf(upper_r, upper_c, rho)
+            - bivariate_normal_cdf(lower_r, upper_c, rho)
+            - bivariate_normal_cdf(upper_r, lower_c, rho)
+            + bivariate_normal_cdf(lower_r, lower_c, rho)
+        )
+        return -float(np.sum(table[observed] * np.log(np.maximum(cells[observed], 1e-300))))
+
+    return float(
+        minimize_scalar(minus_log_likelihood, bounds=(-MAX_RHO, MAX_RHO), method="bounded", options={"xatol": 1e-10}).x
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    shape=st.tuples(st.integers(2, 7), st.integers(2, 7)),
+    seed=st.integers(0, 2**16),
+    empty_share=st.floats(0, 0.5),
+)
+def test_the_polychoric_correlation_from_the_cdf_grid_is_the_definitions_bit_for_bit(shape, seed, empty_share):
+    rng = np.random.default_rng(seed)
+    table = rng.integers(0, 40, shape) * (rng.random(shape) >= empty_share)
+    fast, slow = polychoric_from_table(table), polychoric_by_definition(table)
+    assert (np.isnan(fast) and np.isnan(slow)) or fast == slow
+
+
+class _Book:
+    """What pilot_body_scores asks of a codebook."""
+
+    def __init__(self, bodies, factors, threshold):
+        self._bodies, self._factors = bodies, factors
+        self.scale_values = [1, 2, 3, 4, 5]
+        self.disclosure_threshold = threshold
+
+    def pilot_bodies(self):
+        return pd.DataFrame({"code": self._bodies})
+
+    def factors(self):
+        return pd.DataFrame({"factor_id": self._factors})
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(5, 120), n_bodies=st.integers(1, 8), threshold=st.integers(1, 12), seed=st.integers(0, 2**16))
+def test_the_bodies_scores_from_one_grouping_are_those_of_a_selection_per_body_and_factor(n, n_bodies, threshold, seed):
+    rng = np.random.default_rng(seed)
+    factors = ["f1", "f2", "f3"]
+    statements = {"f1": ["s1", "s2"], "f2": ["s3"], "f3": ["s4", "s5"]}
+    bodies = [f"b{i}" for i in range(n_bodies)]
+    respondents = pd.DataFrame(
+        {
+            "respondent_id": [f"R{i}" for i in range(n)],
+            # Some respondents of no body (''), some bodies never drawn.
+            "pilot_body": rng.choice([*bodies, ""], size=n),
+            "stakeholder": rng.choice(["a", "b"], size=n),
+        }
+    )
+    likert = pd.DataFrame(
+        [
+            {
+                "respondent_id": r,
+                "stakeholder": t,
+                "factor_id": f,
+                "statement_id": s,
+                "score": float(rng.integers(1, 6)) if rng.random() > 0.15 else np.nan,
+            }
+            for r, t in zip(respondents["respondent_id"], respondents["stakeholder"])
+            for f in factors
+            for s in statements[f]
+        ]
+    )
+    likert["missing_reason"] = np.where(likert["score"].isna(), "blank", "")
+    book = _Book(bodies, factors, threshold)
+    fast = tables.pilot_body_scores(likert, respondents, book)
+    scores = tables._body_scores(likert, respondents)
+    from helpers.analysis import stats
+    from helpers.analysis.disclosure import suppressed_rows
+
+    suppressed = suppressed_rows(respondents["pilot_body"].value_counts(), threshold)
+    expected = []
+    for body in tables._body_order(book, scores["pilot_body"]):
+        part = scores.loc[scores["pilot_body"] == body]
+        for factor in factors:
+            values = part.loc[part["factor_id"] == factor, "score"].to_numpy(float)
+            n_rows = len(values)
+            values = values[:0] if body in suppressed else values
+            low, high = stats.t_mean_ci(values, (1, 5))
+            mean = float(values.mean()) if len(values) else float("nan")
+            expected.append((body, factor, n_rows, mean, low, high, body in suppressed))
+    assert len(fast) == len(expected)
+    assert fast.to_csv() == pd.DataFrame(expected, columns=fast.columns).to_csv()  # NaN equal to NaN here
