@@ -53,7 +53,7 @@ USE_ENV ?= auto
 # active environment), since each of them
 # reaches a shell line. Numbers are digits only; paths and arguments hold no quote, ';', '|', '&', '<', '>', '(',
 # ')', '`' or newline. VIRTUAL_ENV and CONDA_PREFIX come from the environment and pick the environment used.
-TOOL_VARIABLES := JOBS TEST_JOBS PORT BENCH_REPEAT BENCH_SCALE SETUP_REPEAT PYTHON UV USE_PIP USE_ENV LAB_ARGS CHECKED \
+TOOL_VARIABLES := JOBS TEST_JOBS PORT BENCH_REPEAT BENCH_SCALE SETUP_REPEAT CENSUS_RESPONDENTS PYTHON UV USE_PIP USE_ENV LAB_ARGS CHECKED \
   VIRTUAL_ENV CONDA_PREFIX
 # A value given on the command line or in the environment is looked at unexpanded; a default of this file expanded.
 given = $(if $(filter command line environment%,$(origin $(1))),$(value $(1)),$($(1)))
@@ -68,7 +68,7 @@ DIGITS := 0 1 2 3 4 5 6 7 8 9
 PATH_CHARACTERS := $(NAME_CHARACTERS) / + ~
 ARGUMENT_CHARACTERS := $(PATH_CHARACTERS) = , : @
 not-a-number = $(or $(filter-out 1,$(words $(1))),$(call without-name-characters,$(1),$(DIGITS)))
-$(foreach name,JOBS TEST_JOBS PORT BENCH_REPEAT SETUP_REPEAT,$(if $(and $(filter-out undefined,$(origin $(name))),$(call not-a-number,$(call given,$(name)))),\
+$(foreach name,JOBS TEST_JOBS PORT BENCH_REPEAT SETUP_REPEAT CENSUS_RESPONDENTS,$(if $(and $(filter-out undefined,$(origin $(name))),$(call not-a-number,$(call given,$(name)))),\
   $(error $(name)=$(call given,$(name)): give a whole number, e.g. $(name)=2)))
 $(foreach number,$(call given,BENCH_SCALE),$(if $(call not-a-number,$(number)),$(error BENCH_SCALE holds '$(number)': give whole numbers, e.g. BENCH_SCALE="1000 10000")))
 $(foreach name,PYTHON UV VIRTUAL_ENV CONDA_PREFIX,$(if $(or $(filter-out 0 1,$(words $(call given,$(name)))),$(call without-name-characters,$(call given,$(name)),$(PATH_CHARACTERS))),\
@@ -238,6 +238,11 @@ dag: $(ENV_STAMP) ## Draw the steps as this Makefile declares them, what each re
 	@$(PY) -m helpers.tools.dag --output docs/pipeline.svg
 example-data: $(ENV_STAMP) ## Re-create the synthetic data/raw/example-v2 from its seed (a person's step, never the pipeline's)
 	$(PY) -m helpers.tools.synthetic example-v2
+# A census-sized synthetic dataset, as an agency's survey tool exports it (numeric codes with value labels, .csv and
+# .sav): 80 statements in 16 factors, 6 stakeholder types, 300 bodies. Not tracked by git (data/raw/*).
+CENSUS_RESPONDENTS ?= 500000
+census-data: $(ENV_STAMP) ## Write the synthetic census data/raw/census: CENSUS_RESPONDENTS (500000), 80 statements, 300 bodies, seeded
+	$(PY) -m helpers.tools.synthetic census data/raw/census $(CENSUS_RESPONDENTS)
 
 ## Tests and reference outputs ------------------------------------------------
 # axe-core, from the npm registry (package.json, package-lock.json): the tests run it in Chromium on the reports.
@@ -301,4 +306,4 @@ bench-setup: $(ENV_STAMP) ## Time make env, fresh clone -> report (uv beside pip
 bench: bench-setup
 
 .PHONY: FORCE env lock report check-parameters clean-data tables priorities figures translations new-dataset \
-  check-codebook codebook site dag example-data test lint format nbdime baseline lab clean help bench bench-setup
+  check-codebook codebook site dag example-data census-data test lint format nbdime baseline lab clean help bench bench-setup

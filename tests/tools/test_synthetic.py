@@ -76,3 +76,48 @@ def test_example_v2_is_a_realistic_v2_export():
     assert len(clean.respondents) >= 300
     assert clean.respondents["pilot_body"].nunique() >= 3 and clean.respondents["stakeholder"].nunique() >= 5
     assert (clean.likert["missing_reason"] == "no opinion").any() and (clean.likert["missing_reason"] == "blank").any()
+
+
+# --- the census: an agency's export of a whole civil service ----------------------------------------------------
+def test_the_census_has_the_shape_of_a_staff_survey_and_numeric_codes_with_labels():
+    from helpers.codebook import Codebook
+    from helpers.tools.synthetic import CENSUS, census_codebook
+
+    book = Codebook("census", census_codebook(CENSUS["n_pilot_bodies"], CENSUS["n_factors"], CENSUS["n_statements"]))
+    assert len(book.factors()) == 16 and len(book.statements()) == 80
+    assert book.statements()["statement_id"].is_unique
+    assert book.statements().groupby("factor_id").size().between(3, 6).all()
+    assert len(book.stakeholders()) == 6 and len(book.pilot_bodies()) == 300
+    assert book.stakeholders()["code"].tolist() == [str(i) for i in range(1, 7)]
+    assert book.pilot_bodies()["code"].str.fullmatch(r"\d+").all()
+    assert book.raw["scale"]["missing"] == ["9"]
+
+
+def test_the_census_is_seeded_and_its_csv_and_sav_hold_the_same_answers(tmp_path):
+    """Same call, same bytes (the .sav's header date fixed); read through the loader, the .sav (numeric codes, value
+    labels, 9 declared user-missing) gives the CSV's answers cell for cell, "no opinion" included."""
+    import shutil
+
+    import yaml
+
+    from helpers.tools.synthetic import write_census_dataset
+
+    a = write_census_dataset(tmp_path / "a", n_respondents=400)
+    b = write_census_dataset(tmp_path / "b", n_respondents=400)
+    for name in ("codebook.yaml", "survey.csv", "survey.sav"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    codebook = read_codebook(a / "codebook.yaml")
+    from_csv, _ = read_export(a, codebook)
+    sav = tmp_path / "sav"
+    sav.mkdir()
+    shutil.copy(a / "survey.sav", sav / "survey.sav")
+    book = yaml.safe_load((a / "codebook.yaml").read_text(encoding="utf-8"))
+    book["export"]["file"] = "survey.sav"
+    (sav / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from_sav, _ = read_export(sav, read_codebook(sav / "codebook.yaml"))
+    assert from_sav.astype(str).equals(from_csv.astype(str))
+    clean = clean_dataset(from_sav, read_codebook(sav / "codebook.yaml"), "survey.sav")
+    check_accounted_for(clean, codebook)
+    reasons = clean.likert["missing_reason"].value_counts()
+    assert reasons["no opinion"] > 0 and reasons["blank"] > 0
+    assert clean.respondents["pilot_body"].nunique() > 100

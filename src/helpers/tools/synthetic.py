@@ -284,7 +284,9 @@ def generate_export(
     columns["position_experience"] = _durations(
         np.minimum(rng.integers(1, 10 * 12, size=n), total), np.zeros(n, bool), score_language
     )
-    columns["education"] = np.array(EDUCATION)[rng.choice(3, size=n, p=[0.55, 0.4, 0.05])]
+    # The book's own education values (names in v2, numeric codes in the census's book), in the same shares.
+    education = next(f for f in book["profile"] if f["id"] == "education")["values"]
+    columns["education"] = np.array([str(v) for v in education])[rng.choice(3, size=n, p=[0.55, 0.4, 0.05])]
 
     factors = codebook.factors()["factor_id"].tolist()
     level = _factor_levels(rng, group, len(stakeholders), len(factors))
@@ -536,9 +538,164 @@ def write_example(root=REPO_ROOT) -> Path:
     return folder
 
 
+# --- a census of a whole civil service: the export an agency's survey tool writes -----------------------------------
+#: The census's shape: respondents, factors and statements as a staff survey like the FEVS has them, 300 bodies.
+CENSUS = {
+    "name": "census",
+    "n_respondents": 500_000,
+    "seed": 2026,
+    "n_pilot_bodies": 300,
+    "n_factors": 16,
+    "n_statements": 80,
+}
+#: The code the tool writes for "no opinion", declared user-missing in the .sav (as SPSS users do).
+CENSUS_NO_OPINION_CODE = 9
+#: The creation date and time written into survey.sav's header, fixed: 1 March 2021, the synthetic survey's start.
+SAV_CREATED = b"01 Mar 2100:00:00"
+#: The census's further factors (after v2's five): the themes of staff surveys, each with a few statements.
+CENSUS_FACTORS = [
+    ("pay", "Pay and conditions", "Оплата и условия труда", "Еңбекақы және еңбек жағдайы"),
+    ("training", "Training and development", "Обучение и развитие", "Оқыту және дамыту"),
+    ("digital_tools", "Digital tools", "Цифровые инструменты", "Цифрлық құралдар"),
+    ("workload", "Workload", "Рабочая нагрузка", "Жұмыс жүктемесі"),
+    ("recognition", "Recognition", "Признание", "Мойындау"),
+    ("integrity", "Ethics and integrity", "Этика и добросовестность", "Әдеп және адалдық"),
+    ("career", "Career progression", "Карьерный рост", "Мансаптық өсу"),
+    ("balance", "Work-life balance", "Баланс работы и личной жизни", "Жұмыс пен жеке өмір теңгерімі"),
+    ("communication", "Internal communication", "Внутренняя коммуникация", "Ішкі коммуникация"),
+    ("inclusion", "Inclusion", "Инклюзивность", "Инклюзивтілік"),
+    ("motivation", "Public service motivation", "Мотивация к госслужбе", "Мемлекеттік қызметке уәждеме"),
+]
+
+
+def census_codebook(n_pilot_bodies: int = 300, n_factors: int = 16, n_statements: int = 80) -> dict:
+    """The census's codebook: v2's questionnaire grown to `n_factors` factors and `n_statements` statements (the
+    further ones synthetic, named as such), with the numeric codes of an agency's survey tool: stakeholder types,
+    bodies and education as 1, 2, 3 ... with their labels, the scale 1-5 and 9 for "no opinion"."""
+    extra = n_factors - 5
+    if not 0 <= extra <= len(CENSUS_FACTORS):
+        raise ValueError(f"a census has 5 to {5 + len(CENSUS_FACTORS)} factors, not {n_factors}")
+    book = codebook_v2(n_pilot_bodies)
+    statements = sum(len(f["statements"]) for f in book["factors"])
+    if n_statements < statements + extra:
+        raise ValueError(f"{n_factors} factors need at least {statements + extra} statements, not {n_statements}")
+    book["dataset"]["title"] = {
+        "en": f"Synthetic census of a civil service ({n_pilot_bodies} bodies, {n_statements} statements)",
+        "ru": f"Синтетическая перепись госслужбы (органов: {n_pilot_bodies}, утверждений: {n_statements})",
+        "kk": f"Мемлекеттік қызметтің синтетикалық санағы (органдар: {n_pilot_bodies}, тұжырымдар: {n_statements})",
+    }
+    per_factor = np.diff(np.linspace(0, n_statements - statements, extra + 1).round().astype(int))
+    number = statements
+    for (factor_id, en, ru, kk), count in zip(CENSUS_FACTORS[:extra], per_factor):
+        entries = []
+        for k in range(1, count + 1):
+            number += 1
+            entries.append(
+                {
+                    "id": f"s{number:02d}",
+                    "text": {
+                        "en": f"{en}: synthetic statement {k}",
+                        "ru": f"{ru}: синтетическое утверждение {k}",
+                        "kk": f"{kk}: синтетикалық тұжырым {k}",
+                    },
+                }
+            )
+        book["factors"].append(
+            {
+                "id": factor_id,
+                "label": {"en": en, "ru": ru, "kk": kk},
+                "short": {"en": en, "ru": ru, "kk": kk},
+                "statements": entries,
+            }
+        )
+    # Numeric codes, each with its labels, as the tool exports them.
+    for key in ("stakeholders", "pilot_bodies"):
+        for code, entry in enumerate(book[key], start=1):
+            entry["code"] = str(code)
+    education = next(f for f in book["profile"] if f["id"] == "education")
+    labels = education["value_labels"]
+    education["value_labels"] = {str(code): labels[name] for code, name in enumerate(education["values"], start=1)}
+    education["values"] = [str(code) for code in range(1, len(labels) + 1)]
+    book["scale"]["missing"] = [str(CENSUS_NO_OPINION_CODE)]
+    book["export"].update({"file": "survey.csv", "encoding": "utf-8", "delimiter": ","})
+    problems = check_codebook(book, "census_codebook")
+    assert not problems, problems
+    return book
+
+
+def census_export(book: dict, n_respondents: int, seed: int) -> pd.DataFrame:
+    """The census's export as text, codes and all: generate_export's answers, "no opinion" as its code."""
+    export = generate_export(book, n_respondents, seed)
+    statements = Codebook("census_codebook", book).statements()["statement_id"].tolist()
+    export[statements] = export[statements].replace(NO_OPINION["en"], str(CENSUS_NO_OPINION_CODE))
+    return export
+
+
+def write_census_sav(book: dict, export: pd.DataFrame, path: Path) -> Path:
+    """The export as SPSS writes it: coded variables numeric with value labels (English), "no opinion" declared
+    user-missing, the rest text; each variable labelled with its question or statement."""
+    import pyreadstat
+
+    codebook = Codebook("census_codebook", book)
+    statements = codebook.statements()
+    scale = {float(v): SCALE_LABELS[v]["en"] for v in range(1, 6)} | {float(CENSUS_NO_OPINION_CODE): NO_OPINION["en"]}
+    coded = {
+        "stakeholder": {float(e["code"]): e["label"]["en"] for e in book["stakeholders"]},
+        "pilot_body": {float(e["code"]): e["label"]["en"] for e in book["pilot_bodies"]},
+        "education": {
+            float(c): v["en"]
+            for c, v in next(f for f in book["profile"] if f["id"] == "education")["value_labels"].items()
+        },
+    } | {s: scale for s in statements["statement_id"]}
+    frame = export.copy()
+    for column in coded:
+        frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    labels = dict(zip(statements["statement_id"], statements["statement"]))
+    labels |= {"respondent_id": "Respondent", "stakeholder": "Stakeholder type", "pilot_body": "Pilot body"}
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=[labels.get(c, c) for c in frame.columns],
+        variable_value_labels=coded,
+        missing_ranges={s: [float(CENSUS_NO_OPINION_CODE)] for s in statements["statement_id"]},
+    )
+    # The header's creation date and time (bytes 92-108: 'dd mmm yy', 'hh:mm:ss') are the moment of writing; the
+    # seed's date instead, so that the same call writes the same bytes.
+    data = bytearray(Path(path).read_bytes())
+    assert data[:4] == b"$FL2", "pyreadstat no longer writes an SPSS system file header"
+    data[92:109] = SAV_CREATED
+    Path(path).write_bytes(bytes(data))
+    return Path(path)
+
+
+def write_census_dataset(folder: Path, n_respondents: int | None = None, seed: int | None = None) -> Path:
+    """codebook.yaml, survey.csv and survey.sav of the census (CENSUS's shape; fewer respondents for a quick look):
+    the same answers in both files, seeded, so the same call writes the same bytes."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    n = CENSUS["n_respondents"] if n_respondents is None else n_respondents
+    seed = CENSUS["seed"] if seed is None else seed
+    book = census_codebook(CENSUS["n_pilot_bodies"], CENSUS["n_factors"], CENSUS["n_statements"])
+    export = census_export(book, n, seed)
+    book["design"] = census_design(book, export, seed)
+    (folder / "codebook.yaml").write_text(
+        f"# Synthetic census of {n:,} respondents: made by helpers.tools.synthetic (seed {seed}), not real responses.\n"
+        "# survey.sav holds the same answers as survey.csv; set export.file to read it instead.\n"
+        + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=120),
+        encoding="utf-8",
+    )
+    export.to_csv(folder / "survey.csv", index=False, encoding="utf-8", lineterminator="\n")
+    write_census_sav(book, export, folder / "survey.sav")
+    return folder
+
+
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] != ["example-v2"]:
-        sys.exit("usage: python -m helpers.tools.synthetic example-v2")
-    print(write_example())
+    arguments = sys.argv[1:]
+    if arguments == ["example-v2"]:
+        print(write_example())
+    elif arguments[:1] == ["census"] and len(arguments) in (2, 3) and (len(arguments) == 2 or arguments[2].isdigit()):
+        print(write_census_dataset(Path(arguments[1]), int(arguments[2]) if len(arguments) == 3 else None))
+    else:
+        sys.exit("usage: python -m helpers.tools.synthetic example-v2 | census FOLDER [RESPONDENTS]")
