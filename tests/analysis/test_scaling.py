@@ -162,3 +162,41 @@ def test_the_bodies_scores_from_one_grouping_are_those_of_a_selection_per_body_a
             expected.append((body, factor, n_rows, mean, low, high, body in suppressed))
     assert len(fast) == len(expected)
     assert fast.to_csv() == pd.DataFrame(expected, columns=fast.columns).to_csv()  # NaN equal to NaN here
+
+
+def test_parallel_analysis_from_wishart_draws_has_the_distribution_of_drawn_data_sets():
+    """Above WISHART_FROM_N the random correlation matrices come from Bartlett's decomposition: their eigenvalues'
+    means and 95th percentiles are those of correlations of drawn data sets (400 draws each, within what 400 draws
+    can tell apart), and they cost nothing like n x p normals per draw."""
+    from helpers.analysis.structure import _wishart_correlation_eigenvalues
+
+    n, p, draws = 6000, 10, 400
+    wishart = _wishart_correlation_eigenvalues(np.random.default_rng(5), n, p, draws)
+    rng = np.random.default_rng(6)
+    drawn = np.array(
+        [
+            np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))[::-1]
+            for _ in range(draws)
+        ]
+    )
+    spread = drawn.std(axis=0) / np.sqrt(draws)  # the standard error of each mean
+    assert (np.abs(wishart.mean(axis=0) - drawn.mean(axis=0)) < 5 * spread).all()
+    assert np.allclose(np.percentile(wishart, 95, axis=0), np.percentile(drawn, 95, axis=0), atol=8 * spread.max())
+    assert np.allclose(wishart.sum(axis=1), p)  # a correlation matrix's eigenvalues sum to p
+
+
+def test_parallel_analysis_of_a_smaller_survey_still_draws_the_data_sets():
+    """Up to WISHART_FROM_N respondents the bytes are those of the data sets drawn, as before."""
+    from helpers.analysis.structure import WISHART_FROM_N, parallel_analysis
+
+    p, n, draws = 4, 50, 20
+    correlation = pd.DataFrame(np.eye(p))
+    result = parallel_analysis(correlation, n, seed=3, draws=draws)
+    rng = np.random.default_rng(3)
+    drawn = np.array(
+        [
+            np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))[::-1]
+            for _ in range(draws)
+        ]
+    )
+    assert n <= WISHART_FROM_N and result["random_mean"].tolist() == drawn.mean(axis=0).tolist()

@@ -66,6 +66,27 @@ def _positive_definite(matrix: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 # --- how many factors ----------------------------------------------------------------------------------------
+#: Above this many respondents, parallel analysis draws the random data sets' cross-product matrices directly
+#: (Bartlett's decomposition of the Wishart distribution) instead of n x p normals: the same distribution of
+#: correlation matrices, at a cost that does not grow with n (500 draws of 500,000 x 80 normals would take most of
+#: an hour). Below it the draws are the data sets themselves, as before, so smaller surveys keep their bytes.
+WISHART_FROM_N = 5000
+
+
+def _wishart_correlation_eigenvalues(rng: np.random.Generator, n: int, p: int, draws: int) -> np.ndarray:
+    """draws x p: the eigenvalues, descending, of the Pearson correlations of `draws` data sets of n x p
+    independent standard normals, without drawing the data. Centred, such a data set's cross-product matrix is
+    Wishart(I_p, n - 1); Bartlett (1933): it is A A' with A lower triangular, A_ii^2 ~ chi-square(n - i) for i =
+    1..p and A_ij ~ N(0, 1) below the diagonal. Needs n - 1 >= p."""
+    df = n - 1
+    a = np.tril(rng.standard_normal((draws, p, p)), k=-1)
+    a[:, np.arange(p), np.arange(p)] = np.sqrt(rng.chisquare(df - np.arange(p), size=(draws, p)))
+    cross = a @ a.transpose(0, 2, 1)
+    scale = 1 / np.sqrt(np.diagonal(cross, axis1=1, axis2=2))
+    correlation = cross * scale[:, :, None] * scale[:, None, :]
+    return np.sort(np.linalg.eigvalsh(correlation), axis=1)[:, ::-1]
+
+
 def parallel_analysis(
     correlation: pd.DataFrame,
     n: int,
@@ -83,10 +104,13 @@ def parallel_analysis(
     p = correlation.shape[0]
     eigenvalues = np.sort(np.linalg.eigvalsh(correlation.to_numpy(dtype=float)))[::-1]
     rng = np.random.default_rng(seed)
-    random = np.empty((draws, p))
-    for draw in range(draws):
-        data = rng.standard_normal((n, p))
-        random[draw] = np.sort(np.linalg.eigvalsh(np.corrcoef(data, rowvar=False)))[::-1]
+    if n > max(WISHART_FROM_N, p):
+        random = _wishart_correlation_eigenvalues(rng, n, p, draws)
+    else:
+        random = np.empty((draws, p))
+        for draw in range(draws):
+            data = rng.standard_normal((n, p))
+            random[draw] = np.sort(np.linalg.eigvalsh(np.corrcoef(data, rowvar=False)))[::-1]
     p95 = np.percentile(random, percentile, axis=0)
     above = np.logical_and.accumulate(eigenvalues > p95)
     return pd.DataFrame(
