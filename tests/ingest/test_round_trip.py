@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import strategies as st
 
 import questionnaires as qq
 
@@ -81,3 +82,39 @@ def test_statements_no_draft_can_tell_from_questions_are_warned_of():
     assert book["statements"] == []
     for statement in q.statements:
         assert any(statement in line and "Likert statement" in line for line in lines), (statement, lines)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lengths=st.lists(st.integers(10, 400), min_size=3, max_size=6),
+    cyrillic=st.booleans(),
+)
+def test_a_statement_whose_label_the_sav_cut_is_warned_of_and_no_other(lengths, cyrillic):
+    """A .sav keeps 256 bytes of a variable label (about 130 Cyrillic letters): a statement written longer arrives
+    cut, and the draft says so for that statement, with the line to look at; shorter ones draw no such warning."""
+    word = "согласие " if cyrillic else "agreement "
+    texts = [(f"{i} " + word * 60)[:length].strip() for i, length in enumerate(lengths)]
+    assume(all(not 250 <= len(t.encode("utf-8")) <= 256 for t in texts))  # at the limit itself: cut or not
+    q = qq.Questionnaire(
+        lang="ru" if cyrillic else "en",
+        factors=[texts],
+        points=5,
+        style="words",
+        no_opinion="code",
+        groups=qq.GROUPS["ru" if cyrillic else "en"][:2],
+        bodies=[],
+        profile=[],
+        questions=[],
+        n=12,
+        seed=1,
+    )
+    from helpers.tools.scaffold import draft_from
+
+    with tempfile.TemporaryDirectory() as scratch:
+        export = qq.write_sav(q, qq.answer(q), Path(scratch))
+        _, book, lines = draft_from(export, "d")
+    cut_lines = [line for line in lines if "fills the 256 bytes" in line]
+    label_bytes = [len(f"{qq.GRID[q.lang]} [{t}]".encode("utf-8")) for t in texts]
+    assert len(cut_lines) == sum(b > 256 for b in label_bytes), (label_bytes, cut_lines)
+    for j, b in enumerate(label_bytes):
+        assert any(f"'s{j + 1}'" in line for line in cut_lines) == (b > 256)

@@ -310,4 +310,42 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
     warnings = (
         [(("scale", "values"), d) for d in recognise_scale(list(numbered.values()))["doubts"]] if numbered else []
     )
+    warnings += _cut_label_warnings(book, labels, {n: n for n in statements} | _label_sources(book, checkbox))
     return Draft(book=book, notes=notes, unused=unused, warnings=warnings)
+
+
+#: A variable label holds at most 256 bytes in a .sav file (SPSS's limit, which pyreadstat and the tools that
+#: export to SPSS apply): in UTF-8 that is about 130 Cyrillic letters. A label this close to it was most likely cut.
+LABEL_BYTES = 256
+
+
+def _is_cut(label: str | None) -> bool:
+    """The label fills the .sav's 256 bytes (to within one UTF-8 letter, which is not split)."""
+    return label is not None and len(str(label).encode("utf-8")) > LABEL_BYTES - 4
+
+
+def _label_sources(book: dict, checkbox: dict) -> dict[str, str]:
+    """Each question's and profile field's id -> the variable whose label gave its text (a checkbox question's
+    first option variable)."""
+    sources = {q["id"]: (checkbox[q["id"]][0] if q["id"] in checkbox else q["id"]) for q in book["questions"]}
+    return sources | {f["id"]: f["id"] for f in book["profile"]}
+
+
+def _cut_label_warnings(book: dict, labels: dict, sources: dict[str, str]) -> list:
+    """A warning for each statement, question or profile field whose text comes from a label that fills the
+    .sav's limit: the end of the text is probably missing, and only the questionnaire has it."""
+    warnings = []
+    for key, field in (("statements", "text"), ("questions", "text"), ("profile", "label")):
+        for i, entry in enumerate(book.get(key) or []):
+            variable = sources.get(entry["id"])
+            label = labels.get(variable) if variable else None
+            if _is_cut(label):
+                warnings.append(
+                    (
+                        (key, i, field),
+                        f"the label of variable {variable!r} fills the {LABEL_BYTES} bytes a .sav file allows "
+                        f"({len(label)} characters): the survey tool probably cut it; complete the text from the "
+                        "questionnaire",
+                    )
+                )
+    return warnings
