@@ -200,3 +200,28 @@ def test_parallel_analysis_of_a_smaller_survey_still_draws_the_data_sets():
         ]
     )
     assert n <= WISHART_FROM_N and result["random_mean"].tolist() == drawn.mean(axis=0).tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(20, 80), seed=st.integers(0, 2**16), shift=st.floats(0, 1.5))
+def test_the_permutation_test_in_blocks_estimates_the_same_p(n, seed, shift):
+    """A census's rearrangements are drawn in blocks of rows (PERMUTATION_CELLS): the statistic is the same, and the
+    p-value estimates the same probability, within what 999 rearrangements can tell apart."""
+    import helpers.analysis.differences as differences
+
+    rng = np.random.default_rng(seed)
+    groups, strata = rng.integers(0, 3, n), rng.integers(0, 2, n)
+    scores = rng.normal(size=n) + shift * (groups == 0)
+    whole = within_strata_permutation_p(scores, groups, strata, seed=seed, n_permutations=999)
+    saved = differences.PERMUTATION_CELLS
+    differences.PERMUTATION_CELLS = 7 * n  # blocks of 7 rearrangements
+    try:
+        blocks = within_strata_permutation_p(scores, groups, strata, seed=seed, n_permutations=999)
+    finally:
+        differences.PERMUTATION_CELLS = saved
+    if np.isnan(whole[0]):
+        assert np.isnan(blocks[0])
+        return
+    assert blocks[0] == whole[0]
+    p = (whole[1] + blocks[1]) / 2
+    assert abs(blocks[1] - whole[1]) <= 5 * np.sqrt(p * (1 - p) / 999 * 2) + 2 / 1000

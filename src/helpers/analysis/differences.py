@@ -155,6 +155,9 @@ def _kruskal_row(level, item_id, label, samples, kruskal) -> dict:
 
 #: Rearrangements of the stratified permutation test of the pilot bodies (seeded: same data, same p).
 BODY_PERMUTATIONS = 2000
+#: The most rearrangement x respondent cells the permutation test holds at once (as int64, 240 MB; the bincount's
+#: weights as many again): 2,000 rearrangements of 500,000 respondents would need 8 GB for the codes alone.
+PERMUTATION_CELLS = 30_000_000
 
 
 def within_strata_permutation_p(
@@ -189,12 +192,20 @@ def within_strata_permutation_p(
         return (sums.reshape(len(assigned), len(labels)) ** 2 / counts).sum(axis=-1)
 
     observed = float(statistic(codes[None, :])[0])
-    rng = np.random.default_rng(seed)
-    permuted = np.tile(codes, (n_permutations, 1))
-    for stratum in np.unique(strata):
-        at = np.flatnonzero(strata == stratum)
-        permuted[:, at] = rng.permuted(permuted[:, at], axis=1)
     # The sums differ from statistic()'s in their last bits (another order of addition): the tolerance below
     # is what keeps a rearrangement equal to the observed one counted as at least as extreme.
-    extreme = int((permuted_statistic(permuted) >= observed - 1e-12 * max(1.0, abs(observed))).sum())
+    at_least = observed - 1e-12 * max(1.0, abs(observed))
+    rng = np.random.default_rng(seed)
+    where = [np.flatnonzero(strata == stratum) for stratum in np.unique(strata)]
+    # All rearrangements at once where they fit in PERMUTATION_CELLS (the bytes every survey had so far); a census
+    # takes them in blocks of rows, the same kind of rearrangement drawn in another order from the same seed.
+    block = (
+        n_permutations if n_permutations * len(codes) <= PERMUTATION_CELLS else max(1, PERMUTATION_CELLS // len(codes))
+    )
+    extreme = 0
+    for start in range(0, n_permutations, block):
+        permuted = np.tile(codes, (min(block, n_permutations - start), 1))
+        for at in where:
+            permuted[:, at] = rng.permuted(permuted[:, at], axis=1)
+        extreme += int((permuted_statistic(permuted) >= at_least).sum())
     return observed, (1 + extreme) / (1 + n_permutations)
