@@ -6,7 +6,7 @@ import string
 
 import pandas as pd
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from helpers.codebook import read_codebook
@@ -128,8 +128,21 @@ def corrupted_structure(draw):
     return "\n".join(lines) + "\n", len(frame)
 
 
+def joined_by_a_quote() -> tuple[str, int]:
+    """Five records, the fourth's answers opened by a quote that the fifth's first field closes: read as CSV,
+    lines 5 and 6 are one record of too many fields (a case hypothesis found)."""
+    frame = PAPER_ROWS.iloc[[0] * 5].reset_index(drop=True)
+    frame["respondent_id"] = [f"R{i}" for i in range(5)]
+    lines = frame.to_csv(index=False, lineterminator="\n").rstrip("\n").split("\n")
+    at = lines[4].index(",", len(lines[4]) - 30) + 1  # after a comma among the answers
+    lines[4] = lines[4][:at] + '"' + lines[4][at:]
+    lines[5] = '"' + lines[5]
+    return "\n".join(lines) + "\n", 5
+
+
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(export=corrupted_structure())
+@example(export=joined_by_a_quote())
 def test_every_record_of_the_file_is_a_respondent_or_set_aside_or_the_load_stops(tmp_path_factory, export):
     """Records are counted by the test that wrote them, not by the parser being tested."""
     text, records = export

@@ -278,6 +278,22 @@ def read_records(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, 
             continue
         if end > start:
             spanning.append((start, record))
+            if len(record) != width:
+                # A record over several lines with the wrong number of fields: a quote joined lines that were rows
+                # of their own. Setting the joined record aside would hide each respondent after the first.
+                raise DataValidationError(
+                    [
+                        Problem(
+                            source,
+                            start,
+                            None,
+                            f"{len(record)} fields over lines {start}-{end}",
+                            f"{width} fields, as in the header: a quote that opens on line {start} closes only on "
+                            f"line {end}, so those lines were read as one record; close the quote, or write a quote "
+                            'inside a cell as two quotes ("")',
+                        )
+                    ]
+                )
         if len(record) != width:
             problems.append(
                 Problem(
