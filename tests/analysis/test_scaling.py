@@ -225,3 +225,36 @@ def test_the_permutation_test_in_blocks_estimates_the_same_p(n, seed, shift):
     assert blocks[0] == whole[0]
     p = (whole[1] + blocks[1]) / 2
     assert abs(blocks[1] - whole[1]) <= 5 * np.sqrt(p * (1 - p) / 999 * 2) + 2 / 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 60),
+    p=st.integers(2, 5),
+    seed=st.integers(0, 2**16),
+    blank_share=st.floats(0, 0.6),
+    constant=st.booleans(),
+)
+def test_polychoric_pairs_from_codes_once_are_the_pairs_of_their_definition(n, p, seed, blank_share, constant):
+    """Each pair's table from the statements' codes found once (one bincount) gives the rho and the note of the
+    pair's own table: blanks, categories nobody in the pair chose, a statement with one answer, too few pairs."""
+    from helpers.analysis.polychoric import polychoric_pairs
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 6, (n, p)).astype(float)
+    if constant and n:
+        values[:, 0] = 3.0
+    values[rng.random((n, p)) < blank_share] = np.nan
+    wide = pd.DataFrame(values, columns=[f"s{k}" for k in range(p)])
+    pairs = polychoric_pairs(wide, min_pair=5)
+    for row in pairs.itertuples():
+        x, y = wide[row.statement_a], wide[row.statement_b]
+        both = x.notna() & y.notna()
+        assert row.n == int(both.sum())
+        if row.n < 5:
+            assert np.isnan(row.rho) and "fewer than 5" in row.note
+        elif x[both].nunique() < 2 or y[both].nunique() < 2:
+            assert np.isnan(row.rho) and "has one answer" in row.note
+        else:
+            table = pd.crosstab(x[both], y[both]).to_numpy()
+            assert row.rho == polychoric_by_definition(table)

@@ -100,22 +100,29 @@ def polychoric_pairs(wide: pd.DataFrame, min_pair: int = MIN_PAIR_RESPONDENTS) -
     rows = []
     values = wide.to_numpy(dtype=float)
     names = list(wide.columns)
+    answered = ~np.isnan(values)
+    # Each statement's answers as codes of its categories, once: a pair's table is then one bincount over the
+    # respondents who answered both, where sorting both columns' answers for every pair cost most of the time.
+    categories, codes = [], []
+    for column in values.T:
+        found, code = np.unique(np.where(np.isnan(column), np.inf, column), return_inverse=True)
+        categories.append(found[np.isfinite(found)])
+        codes.append(code.reshape(-1))
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            both = ~np.isnan(values[:, i]) & ~np.isnan(values[:, j])
-            x, y = values[both, i], values[both, j]
+            both = answered[:, i] & answered[:, j]
             n = int(both.sum())
             row = {"statement_a": names[i], "statement_b": names[j], "n": n, "rho": np.nan, "note": ""}
+            size = (len(categories[i]), len(categories[j]))
+            table = np.bincount(codes[i][both] * size[1] + codes[j][both], minlength=size[0] * size[1]).reshape(size)
+            # The categories chosen by those who answered both (a table's empty rows and columns are dropped).
+            present_x, present_y = int((table.sum(axis=1) > 0).sum()), int((table.sum(axis=0) > 0).sum())
             if n < min_pair:
                 row["note"] = f"{n} respondents answered both, fewer than {min_pair}: no correlation"
-            elif len(np.unique(x)) < 2 or len(np.unique(y)) < 2:
-                constant = names[i] if len(np.unique(x)) < 2 else names[j]
+            elif present_x < 2 or present_y < 2:
+                constant = names[i] if present_x < 2 else names[j]
                 row["note"] = f"{constant} has one answer among those who answered both: no correlation"
             else:
-                categories_x, codes_x = np.unique(x, return_inverse=True)
-                categories_y, codes_y = np.unique(y, return_inverse=True)
-                table = np.zeros((len(categories_x), len(categories_y)))
-                np.add.at(table, (codes_x, codes_y), 1)
                 row["rho"] = polychoric_from_table(table)
                 if abs(row["rho"]) >= MAX_RHO - 1e-6:
                     row["note"] = f"the answers line up perfectly: rho at the bound {MAX_RHO}"
