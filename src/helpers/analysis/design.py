@@ -147,12 +147,15 @@ def rake(sample: pd.DataFrame, margins: dict[str, dict[str, float]], base: pd.Se
             raise ValueError(
                 f"design.frame.{variable}: no respondent in {sorted(set(counts) - present)}, which the frame counts"
             )
+    keys_of = {variable: sample[variable].astype(str) for variable in margins}
     for _ in range(RAKING_ITERATIONS):
         worst = 0.0
         for variable, counts in margins.items():
-            keys = sample[variable].astype(str)
+            keys = keys_of[variable]
             totals = weights.groupby(keys).sum()
-            factor = keys.map(lambda k: counts[k] / totals[k])
+            # Each category's factor once, then looked up per respondent (a function call per respondent cost
+            # most of the raking of a census).
+            factor = keys.map({k: counts[k] / totals[k] for k in totals.index})
             worst = max(worst, float((factor - 1).abs().max()))
             weights = weights * factor
         if worst < RAKING_TOLERANCE:

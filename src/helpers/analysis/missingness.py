@@ -53,7 +53,7 @@ def apply_min_items(likert: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     keys = [likert["respondent_id"], likert["factor_id"]]
     count = answered.groupby(keys).transform("sum")
     size = likert.groupby(["respondent_id", "factor_id"])["statement_id"].transform("size")
-    needed = size.map(lambda k: required_items(int(k), setting))
+    needed = size.map({k: required_items(int(k), setting) for k in size.unique()})  # once per factor size
     return likert.assign(in_factor_score=(count >= needed).to_numpy())
 
 
