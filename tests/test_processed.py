@@ -70,3 +70,45 @@ def test_a_written_file_gets_the_mode_the_umask_gives_any_new_file(umask, tmp_pa
     assert current_umask() == before
     modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
     assert modes == {"a.txt": 0o666 & ~umask, "a.csv": 0o666 & ~umask, "plain.txt": 0o666 & ~umask}
+
+
+def test_a_category_coded_in_numbers_is_read_as_the_codebooks_text(tmp_path):
+    """An SPSS or Kobo export codes a category 1, 2, 3; the codebook lists "1", "2", "3". Read as numbers, the
+    codes matched none of the codebook's values and Table 1's cell was empty."""
+    from helpers.analysis import tables
+    from helpers.codebook import Codebook
+    from helpers.processed import read_processed
+    from helpers.tools.synthetic import census_codebook
+
+    book = Codebook("codebook.yaml", census_codebook(n_pilot_bodies=2, n_factors=5, n_statements=20))
+    education = next(spec for spec in book.profile() if spec["type"] == "category")
+    codes = [str(v) for v in education["values"]][:2]
+    respondents = pd.DataFrame(
+        {
+            "source_row": [2, 3, 4],
+            "respondent_id": ["a", "b", "c"],
+            "stakeholder": [book.stakeholders()["code"][0]] * 3,
+            "pilot_body": ["", "", ""],
+            education["id"]: [codes[0], codes[1], ""],
+        }
+    )
+    write_csv(respondents, tmp_path / "respondents.csv", for_spreadsheets=False)
+    for name in ("choices", "likert"):
+        write_text("respondent_id,stakeholder,pilot_body\n", tmp_path / f"{name}.csv")
+    read = read_processed(tmp_path)["respondents"]
+    assert read[education["id"]].tolist()[:2] == codes and pd.isna(read[education["id"]].iloc[2])
+    labels = [tables.category_label(education, code) for code in codes]
+    for spec in book.profile():  # the other profile fields, blank
+        if spec["id"] != education["id"]:
+            read = read.assign(**{c: pd.NA for c in _processed_columns(spec)})
+    cell = tables.table1(read, book).set_index(tables.table1(read, book).columns[0]).iloc[-1, 0]
+    assert cell == f"{labels[0]} 1, {labels[1]} 1", cell
+
+
+def _processed_columns(spec: dict) -> list[str]:
+    field = spec["id"]
+    return {
+        "years": [f"{field}_years"],
+        "decimal_years": [f"{field}_years_decimal"],
+        "duration": [f"{field}_months", f"{field}_lower_bound"],
+    }.get(spec["type"], [field])

@@ -20,6 +20,8 @@ import pandas as pd
 from helpers.files import replace_atomically, write_csv
 
 PROCESSED_TABLES = ("respondents", "choices", "likert")
+# The respondents' columns cleaning writes as numbers (helpers.ingest.clean): the others are read as text.
+_NUMBER_SUFFIXES = ("_years", "_months", "_lower_bound", "_years_decimal")
 # A text cell holding one of these is quoted in a CSV: the fast writer leaves such tables to pandas.
 _NEEDS_QUOTES = re.compile(r'[,"\n\r]')
 
@@ -83,7 +85,16 @@ def read_processed(folder: Path) -> dict[str, pd.DataFrame]:
     # missing for respondents outside the pilot bodies, and the tables fill those cells in.
     code = "category"
     text = {"respondent_id": str, "stakeholder": code, "pilot_body": str}
-    respondents = pd.read_csv(folder / "respondents.csv", dtype=text, keep_default_na=False, na_values=[""])
+    # Every profile column is text unless cleaning wrote it as a number (its name says which): a category
+    # coded 1, 2, 3 (an SPSS or Kobo export's) read as numbers would match none of the codebook's values.
+    header = pd.read_csv(folder / "respondents.csv", nrows=0).columns
+    numeric = ("source_row",)
+    respondents = pd.read_csv(
+        folder / "respondents.csv",
+        dtype={**{c: str for c in header if c not in numeric and not c.endswith(_NUMBER_SUFFIXES)}, **text},
+        keep_default_na=False,
+        na_values=[""],
+    )
     for column in respondents.columns:
         if column.endswith(("_years", "_months")):
             respondents[column] = respondents[column].astype("Int64")
