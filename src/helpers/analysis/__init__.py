@@ -2,7 +2,8 @@
 
     tables  -- aggregations over stakeholder groups, the paper's Tables 1-3, factor summaries; what every step
                analyses (one pilot body, the types below the disclosure threshold left out)
-    disclosure -- the disclosure threshold: types below it withheld, small pilot bodies' rows suppressed
+    disclosure -- the disclosure threshold: types below it withheld, small pilot bodies' rows and small counts
+                  suppressed, with what would give them away in any report
     stats   -- agreement (Kendall's W, Krippendorff's alpha); every statistic below is imported by its name
     scores  -- respondents' and groups' factor scores, the factor order under both weightings, the seed
     reliability -- scale checks: Cronbach's alpha with its interval, item statistics, the factor structure

@@ -2,7 +2,7 @@
 (`privacy.disclosure_threshold`, 10 unless the codebook says otherwise), so that no one's answers can be read
 off a table, a figure or a test.
 
-Two rules, one for each way the respondents are grouped:
+Three rules, one for each way the respondents are grouped:
 
 - A stakeholder type with fewer respondents than the threshold is withheld: its respondents are left out of
   every table, figure and test the steps after cleaning compute. Leaving them out of the totals too (not only
@@ -12,38 +12,54 @@ Two rules, one for each way the respondents are grouped:
   and so many others with it (the smallest first) that the suppressed rows together hold at least the
   threshold and are at least two: otherwise the overall mean, less the bodies shown, would give the small one
   (complementary suppression, as statistical offices practise it).
+- A count cell of Tables 1 and 2 (respondents of a type in a profile category, or choosing an option) below
+  the threshold is suppressed, with what would give it away: the other categories of the field (the group's
+  n is printed) and the same cell in other pilot bodies' reports.
+
+Every report is one of a set: the report of all pilot bodies, and one per body (`make report PILOT_BODY=…`).
+The first holds the sum of the others and of the respondents of no body, so each report's withheld types and
+suppressed cells are chosen from all respondents at once (withheld_pattern, suppressed_counts), never from
+the report's own: what one report hides, another, less a third, must not show.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.codebook import Codebook
 
 
-def withheld_types(respondents: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """stakeholder, n: the stakeholder types present in `respondents` with fewer than the threshold, in the
-    codebook's order."""
-    counts = respondents["stakeholder"].astype(object).value_counts()
-    order = [c for c in codebook.stakeholders()["code"] if 0 < counts.get(c, 0) < codebook.disclosure_threshold]
+def withheld_types(respondents: pd.DataFrame, codebook: Codebook, pilot_body: str = "") -> pd.DataFrame:
+    """stakeholder, n: the stakeholder types withheld from the report on `pilot_body` ('' for all bodies), in
+    the codebook's order, with their respondents in that report. `respondents` are all of them, whichever
+    the report: whether a type is withheld from one body's report depends on the others (withheld_pattern)."""
+    selected = respondents if pilot_body == ALL_BODIES else respondents.loc[respondents["pilot_body"] == pilot_body]
+    counts = selected["stakeholder"].astype(object).value_counts()
+    # Below a threshold of 1 no group is small: nothing to withhold, and no pattern to work out.
+    pattern = withheld_pattern(respondents, codebook) if codebook.disclosure_threshold > 1 else set()
+    order = [c for c in codebook.stakeholders()["code"] if counts.get(c, 0) > 0 and (c, pilot_body) in pattern]
     return pd.DataFrame({"stakeholder": order, "n": [int(counts[c]) for c in order]}, columns=["stakeholder", "n"])
 
 
-def without_withheld_types(data: dict[str, pd.DataFrame], codebook: Codebook, where: str = "") -> dict:
+def without_withheld_types(
+    data: dict[str, pd.DataFrame], codebook: Codebook, where: str = "", withheld: pd.DataFrame | None = None
+) -> dict:
     """The processed tables without the respondents of withheld stakeholder types (every table with a
-    respondent_id loses their rows; withheld_types says which they are). Raises a
-    PipelineError naming the threshold when no respondent is left to publish (`where` says of what: a pilot
-    body's selection, say)."""
+    respondent_id loses their rows): `withheld` (withheld_types of the report `data` are selected for), the
+    types below the threshold in `data` when None. Raises a ValueError naming the threshold when no
+    respondent is left to publish (`where` says of what: a pilot body's selection, say)."""
     respondents = data["respondents"]
-    withheld = withheld_types(respondents, codebook)
+    if withheld is None:
+        withheld = withheld_types(respondents, codebook)
     if withheld.empty:
         return data
     kept = respondents.loc[~respondents["stakeholder"].astype(object).isin(withheld["stakeholder"]), "respondent_id"]
     if kept.empty:
         raise ValueError(
             f"{where or 'the data'}: every stakeholder type has fewer than {codebook.disclosure_threshold} "
-            "respondents (privacy.disclosure_threshold of the codebook): nothing can be published without "
-            "showing individuals' answers"
+            "respondents (privacy.disclosure_threshold of the codebook), or is withheld so that another report "
+            "cannot give such a type away: nothing can be published without showing individuals' answers"
         )
     kept = set(kept)
     return {
@@ -66,3 +82,163 @@ def suppressed_rows(sizes: pd.Series, threshold: int) -> set:
     while shown and (len(suppressed) < 2 or sizes[list(suppressed)].sum() < threshold):
         suppressed.add(shown.pop(0))
     return suppressed
+
+
+# --- Cells of counts, and the same cells in every report ---------------------------------------------------------
+#: The report of all pilot bodies, in a suppression pattern (a pilot body's report is named by its code).
+ALL_BODIES = ""
+#: The respondents of no pilot body: counted in the report of all bodies, never reported on their own. Text
+#: no codebook's code is (a NUL first), so that it groups and compares as the codes do, where None would not.
+NO_BODY = "\x00no pilot body"
+
+
+def _exposed(hidden: list, values: dict, unpublished: set, harmless: set, threshold: int) -> bool:
+    """Whether a relation whose total is published gives away something of its hidden members: one hidden
+    cell alone is its value (harmless only for a cell no output shows that holds none or the threshold, or
+    one that may be known), and several holding fewer than the threshold together bound each below it."""
+    total = sum(values[m] for m in hidden)
+    if len(hidden) == 1:
+        return hidden[0] not in harmless and (hidden[0] not in unpublished or 0 < total < threshold)
+    return 0 < total < threshold
+
+
+def protected_cells(values: dict, relations, threshold: int, unpublished=frozenset(), harmless=frozenset()) -> set:
+    """The cells of `values` (respondents per cell, by cell) to suppress so that no count below `threshold`
+    can be read off an output or worked out from others.
+
+    Primary suppression: every published cell with 0 < count < threshold. Complementary suppression: each
+    relation is `(members, total)`, cells whose sum is published as `total` (a cell of `values`, or None where
+    the sum is always known, as a group's n is). Where the hidden members of a relation (suppressed, or in
+    `unpublished`: cells no output shows) would give one away (one alone, unless it is `harmless` to know, as
+    a count of blank answers is; or several holding fewer than the threshold together), its smallest shown member with respondents is suppressed too (then any shown one),
+    or, when none is left, its total; until no relation gives anything away. Each step adds a cell, so the
+    loop ends; the same input gives the same cells (ties broken by the cell's text)."""
+    unpublished, harmless = set(unpublished), set(harmless)
+    suppressed = {cell for cell, n in values.items() if 0 < n < threshold and cell not in unpublished}
+    relations = [(list(members), total) for members, total in relations]
+    changed = True  # a cell never published can want protecting though nothing is below the threshold yet
+    while changed:
+        changed = False
+        for members, total in relations:
+            if total is not None and (total in suppressed or total in unpublished):
+                continue  # the sum is not published: the members give nothing away together
+            hidden = [m for m in members if m in suppressed or m in unpublished]
+            if not hidden or not _exposed(hidden, values, unpublished, harmless, threshold):
+                continue
+            shown = [m for m in members if m not in suppressed and m not in unpublished]
+            if shown:
+                suppressed.add(min(shown, key=lambda m: (values[m] == 0, values[m], str(m))))
+            elif total is not None:
+                suppressed.add(total)
+            else:
+                continue  # every member hidden and their sum known: it holds the threshold (else none shown)
+            changed = True
+    return suppressed
+
+
+def _report_of(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's report: its pilot body's code, or NO_BODY."""
+    return frame["pilot_body"].astype(object).fillna(NO_BODY).to_numpy()
+
+
+def _group_sizes(respondents: pd.DataFrame) -> dict:
+    """(stakeholder, report) -> respondents, for each pilot body, NO_BODY and ALL_BODIES."""
+    types = respondents["stakeholder"].astype(object)
+    sizes = {
+        (t, r): int(n)
+        for (t, r), n in pd.DataFrame({"t": types.to_numpy(), "r": _report_of(respondents)})
+        .value_counts(dropna=False)
+        .items()
+    }
+    return sizes | {(t, ALL_BODIES): int(n) for t, n in types.value_counts().items()}
+
+
+def _across_bodies(cells, sizes: dict) -> list:
+    """The relations between reports: each cell (stakeholder, ALL_BODIES, ...) of the report of all bodies
+    sums the same cell of every pilot body's report and of the respondents of no body."""
+    parts: dict = {}
+    for t, r in sizes:
+        if r != ALL_BODIES:
+            parts.setdefault(t, []).append(r)
+    return [([(c[0], r, *c[2:]) for r in sorted(parts.get(c[0], []), key=str)], c) for c in cells]
+
+
+def withheld_pattern(respondents: pd.DataFrame, codebook: Codebook) -> set:
+    """(stakeholder, report) for every stakeholder type withheld from a report: the report of all pilot
+    bodies (ALL_BODIES) or one body's (its code), and NO_BODY, which is never a report of its own.
+
+    A type with fewer respondents than the threshold in a report is withheld from it. The report of all
+    bodies holds every body's respondents and those of none, so a type withheld from one body's report is
+    withheld from so many others (the smallest first) that the report of all bodies, less the bodies'
+    reports that show the type, gives none of them away (protected_cells)."""
+    sizes = _group_sizes(respondents)
+    overall = [(t, r) for t, r in sizes if r == ALL_BODIES]
+    unpublished = {cell for cell in sizes if cell[1] == NO_BODY}
+    return (
+        protected_cells(sizes, _across_bodies(overall, sizes), codebook.disclosure_threshold, unpublished) | unpublished
+    )
+
+
+#: The columns of a suppression pattern of count cells (suppressed_counts).
+SUPPRESSED_COLUMNS = ["stakeholder", "report", "table", "item", "value"]
+
+
+def _counts(frame: pd.DataFrame, item, value: pd.Series) -> dict:
+    """(stakeholder, report, item, value) -> rows, for each pilot body, NO_BODY and ALL_BODIES."""
+    keys = pd.DataFrame(
+        {"t": frame["stakeholder"].astype(object).to_numpy(), "r": _report_of(frame), "v": value.to_numpy()}
+    )
+    if not isinstance(item, str):
+        keys.insert(2, "i", item.to_numpy())
+    by_body = keys.value_counts(dropna=False)
+    overall = keys.drop(columns="r").value_counts(dropna=False)
+    if isinstance(item, str):
+        return {(t, r, item, v): int(n) for (t, r, v), n in by_body.items()} | {
+            (t, ALL_BODIES, item, v): int(n) for (t, v), n in overall.items()
+        }
+    return {(t, r, i, v): int(n) for (t, r, i, v), n in by_body.items()} | {
+        (t, ALL_BODIES, i, v): int(n) for (t, i, v), n in overall.items()
+    }
+
+
+def suppressed_counts(respondents: pd.DataFrame, choices: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The count cells of Tables 1 and 2 to suppress in every report (SUPPRESSED_COLUMNS; `report` as in
+    withheld_pattern): how many of a stakeholder type chose an option ("table2", question, letter), how many
+    are in a category of a profile field ("table1", field, value).
+
+    A count below the threshold is suppressed, and with it what would give it away (protected_cells): the
+    same cell in other pilot bodies' reports (the report of all bodies holds their sum), and in Table 1 other
+    categories of the field (the group's n is printed; the blanks are never shown). The cells of a type
+    withheld from a report (withheld_pattern) are hidden already and are not listed."""
+    threshold = codebook.disclosure_threshold
+    if threshold <= 1:  # no count is below 1 but none: nothing to suppress
+        return pd.DataFrame(columns=SUPPRESSED_COLUMNS)
+    withheld = withheld_pattern(respondents, codebook)
+    sizes = _group_sizes(respondents)
+    groups = list(sizes)
+    values: dict = {}
+    within: list = []
+    picked = choices.drop_duplicates(["respondent_id", "question_id", "option"])
+    chosen = _counts(picked, picked["question_id"].astype(object), picked["option"].astype(object))
+    options = list(zip(codebook.options()["question_id"], codebook.options()["letter"].astype(str)))
+    for t, r in groups:
+        for question, letter in options:
+            values[(t, r, "table2", question, letter)] = chosen.get((t, r, question, letter), 0)
+    for spec in codebook.profile():
+        if spec["type"] != "category":
+            continue
+        categories = [str(v) for v in spec["values"]]
+        answered = respondents[spec["id"]].astype(object)
+        counted = _counts(respondents, spec["id"], answered.where(answered.notna(), ""))
+        for t, r in groups:
+            cells = [(t, r, "table1", spec["id"], v) for v in [*categories, ""]]
+            for cell in cells:
+                values[cell] = counted.get((t, r, spec["id"], cell[4]), 0)
+            within.append((cells, None))
+    overall = [cell for cell in values if cell[1] == ALL_BODIES]
+    blanks = {cell for cell in values if cell[2] == "table1" and cell[4] == ""}
+    unpublished = {cell for cell in values if (cell[0], cell[1]) in withheld} | blanks
+    relations = _across_bodies(overall, sizes) + within
+    suppressed = protected_cells(values, relations, threshold, unpublished, harmless=blanks) - unpublished
+    rows = sorted(suppressed, key=lambda c: tuple(map(str, c)))
+    return pd.DataFrame(rows, columns=SUPPRESSED_COLUMNS)

@@ -230,12 +230,25 @@ def table3(
 
 
 # --- Multiple-choice questions ------------------------------------------------------------
+def _suppressed_keys(suppressed: pd.DataFrame | None, table: str) -> set:
+    """(stakeholder, item, value) of the cells of `table` a report suppresses (analysed_data's `suppressed`)."""
+    if suppressed is None or suppressed.empty:
+        return set()
+    cells = suppressed.loc[suppressed["table"] == table]
+    return set(zip(cells["stakeholder"].astype(str), cells["item"].astype(str), cells["value"].astype(str)))
+
+
 def option_counts(
-    choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+    choices: pd.DataFrame,
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    suppressed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per stakeholder group x question x option: how many chose it, out of n, and the share.
 
-    Every option of the codebook appears, chosen or not, in the codebook's order.
+    Every option of the codebook appears, chosen or not, in the codebook's order. A cell of `suppressed`
+    (analysed_data's: disclosure.suppressed_counts) has neither count nor share, and `suppressed` true.
     """
     groups = group_sizes(respondents, codebook, lang)
     options = codebook.options(lang)
@@ -251,6 +264,14 @@ def option_counts(
     counts = grid.merge(chosen, on=["stakeholder", "question_id", "letter"], how="left")
     counts["n_chose"] = counts["n_chose"].fillna(0).astype(int)
     counts["share"] = counts["n_chose"] / counts["n"]
+    hidden = _suppressed_keys(suppressed, "table2")
+    counts["suppressed"] = [
+        (str(t), str(q), str(o)) in hidden
+        for t, q, o in zip(counts["stakeholder"], counts["question_id"], counts["letter"])
+    ]
+    if hidden:
+        counts["n_chose"] = counts["n_chose"].astype("Int64").mask(counts["suppressed"])
+        counts["share"] = counts["share"].mask(counts["suppressed"])
     q_order = {q: i for i, q in enumerate(codebook.questions()["question_id"])}
     g_order = {g: i for i, g in enumerate(groups["stakeholder"])}
     counts = counts.sort_values(
@@ -266,21 +287,32 @@ def _option_text(letter: str, text: str | None, lang: str = DEFAULT_LANGUAGE) ->
 
 
 def table2(
-    choices: pd.DataFrame, respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE
+    choices: pd.DataFrame,
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    suppressed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 2: the multiple-choice questions by stakeholder group.
 
     One respondent per group, as the paper prints it: one row per question, each cell the options the
     respondent chose ("A) ... B) ..."; free text as "E) Other-<text>"). Several: a matrix of options x
-    groups, the question in the first column, each cell "count (share)"; no option's wording is repeated.
+    groups, the question in the first column, each cell "count (share)", or "suppressed" for a cell of
+    `suppressed` (option_counts); no option's wording is repeated.
     """
     groups = group_sizes(respondents, codebook, lang)
-    counts = option_counts(choices, respondents, codebook, lang)
+    counts = option_counts(choices, respondents, codebook, lang, suppressed)
     questions = codebook.questions(lang)
     words = ui(lang)
     header = codebook.table_text("table2", "question_header", lang) or words["question"]
     if (groups["n"] > 1).any():
-        cells = counts.assign(cell=[f"{row.n_chose} ({i18n.percent(row.share, lang)})" for row in counts.itertuples()])
+        hidden = words["suppressed_cell"]
+        cells = counts.assign(
+            cell=[
+                hidden if row.suppressed else f"{row.n_chose} ({i18n.percent(row.share, lang)})"
+                for row in counts.itertuples()
+            ]
+        )
         wide = cells.pivot(index=["question_id", "letter"], columns="stakeholder", values="cell")
         options = codebook.options(lang)
         index = list(zip(options["question_id"], options["letter"]))
@@ -320,8 +352,10 @@ def _profile_cell(
     footnotes: dict[str, tuple[str, str]],
     note_field: str | None,
     lang: str = DEFAULT_LANGUAGE,
+    hidden: frozenset = frozenset(),
 ) -> str:
-    """One Table 1 cell for one group: the respondent's value, or a summary when there are several."""
+    """One Table 1 cell for one group: the respondent's value, or a summary when there are several (a
+    category's count "suppressed" where the category is in `hidden`)."""
     kind, column = spec["type"], spec["id"]
     n = len(values)
     if kind == "years":
@@ -380,7 +414,9 @@ def _profile_cell(
         if n == 1:
             return "" if counts.empty else category_label(spec, str(counts.index[0]), lang)
         return ", ".join(
-            f"{category_label(spec, v, lang)} {counts[v]}" for v in [str(x) for x in spec["values"]] if v in counts
+            f"{category_label(spec, v, lang)} {ui(lang)['suppressed_cell'] if v in hidden else counts[v]}"
+            for v in [str(x) for x in spec["values"]]
+            if v in counts or v in hidden  # a suppressed category that none chose is suppressed, not left out
         )
     # Free text identifies a person: shown only for a group of one, as in the paper.
     if n == 1:
@@ -394,8 +430,15 @@ def category_label(spec: dict, value: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return label((spec.get("value_labels") or {}).get(value), lang) or value
 
 
-def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Table 1: Parameter, then one column per stakeholder group (the profile of each group)."""
+def table1(
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    suppressed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Table 1: Parameter, then one column per stakeholder group (the profile of each group); a category's
+    count of `suppressed` (analysed_data's: disclosure.suppressed_counts) reads "suppressed"."""
+    hidden = _suppressed_keys(suppressed, "table1")
     groups = group_sizes(respondents, codebook, lang)
     footnotes = codebook.footnotes(lang)
     note_fields = {f["applies_to"]: f["id"] for f in codebook.profile() if f["type"] == "footnote"}
@@ -407,7 +450,8 @@ def table1(respondents: pd.DataFrame, codebook: Codebook, lang: str = DEFAULT_LA
         row = {"Parameter": label(spec.get("label"), lang) or spec["id"]}
         for stakeholder in groups["stakeholder"]:
             members = respondents.loc[respondents["stakeholder"] == stakeholder]
-            row[stakeholder] = _profile_cell(members, spec, footnotes, note_fields.get(spec["id"]), lang)
+            mine = frozenset(v for t, item, v in hidden if t == str(stakeholder) and item == spec["id"])
+            row[stakeholder] = _profile_cell(members, spec, footnotes, note_fields.get(spec["id"]), lang, mine)
         rows.append(row)
     return pd.DataFrame(rows).rename(columns={**_column_labels(groups), "Parameter": ui(lang)["parameter"]})
 
@@ -429,9 +473,14 @@ def table_caption(table: str, codebook: Codebook, lang: str = DEFAULT_LANGUAGE) 
 
 
 def table_note(
-    table: str, codebook: Codebook, respondents: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE
+    table: str,
+    codebook: Codebook,
+    respondents: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    suppressed: pd.DataFrame | None = None,
 ) -> str:
-    """The note printed under a table: the codebook's note, then any footnotes used (Table 1)."""
+    """The note printed under a table: the codebook's note, then any footnotes used (Table 1), then how many
+    of its counts are suppressed (`suppressed`, analysed_data's), where any are."""
     parts = [codebook.table_text(table, "note", lang) or ""]
     if table == "table1" and respondents is not None:
         parts += table1_footnotes(respondents, codebook, lang)
@@ -440,6 +489,10 @@ def table_note(
     if several and table in ("table2", "table3"):
         # The codebook's note may end without a full stop; the sentence on the cells starts a new one.
         text = (text if not text or text[-1] in ".!?" else text + ".") + " " + ui(lang)[f"{table}_cells"]
+    cells = len(_suppressed_keys(suppressed, table))
+    if cells:
+        sentence = say(lang, "suppressed_counts_note", threshold=codebook.disclosure_threshold, cells=cells)
+        text = (text if not text or text[-1] in ".!?" else text + ".") + " " + sentence
     return text.strip()
 
 
@@ -482,15 +535,22 @@ def analysed_data(data: dict[str, pd.DataFrame], pilot_body: str, codebook: Code
     without the stakeholder types below the disclosure threshold (disclosure.without_withheld_types), and with
     the minimum-items rule marked on the answers (missingness.with_min_items), so that the tables, statistics,
     figures and report share one selection and one factor score. Beside the tables: `withheld`
-    (disclosure.withheld_types) and `everyone`, the selection before the withheld types were left out, for the
-    response rates alone."""
+    (disclosure.withheld_types), `everyone`, the selection before the withheld types were left out, for the
+    response rates alone, and `suppressed`, the count cells of Tables 1 and 2 this report suppresses
+    (disclosure.suppressed_counts: stakeholder, table, item, value)."""
     from helpers.analysis import disclosure, missingness
 
     selected = select_pilot_body(data, pilot_body, codebook)
     where = f"pilot body {pilot_body!r}" if pilot_body else ""
-    shown = missingness.with_min_items(disclosure.without_withheld_types(selected, codebook, where), codebook)
+    # Whom each report withholds, and which counts it suppresses, follow from all the reports: a body's
+    # report and the report of all bodies must not give away together what each hides.
+    withheld = disclosure.withheld_types(data["respondents"], codebook, pilot_body)
+    shown = disclosure.without_withheld_types(selected, codebook, where, withheld)
+    shown = missingness.with_min_items(shown, codebook)
+    pattern = disclosure.suppressed_counts(data["respondents"], data["choices"], codebook)
+    suppressed = pattern.loc[pattern["report"] == pilot_body].drop(columns="report").reset_index(drop=True)
     # Who was left out, and the selection before: response rates count every respondent (a count, not answers).
-    return {**shown, "withheld": disclosure.withheld_types(selected["respondents"], codebook), "everyone": selected}
+    return {**shown, "withheld": withheld, "everyone": selected, "suppressed": suppressed}
 
 
 def _body_scores(likert: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:

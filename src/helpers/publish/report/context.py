@@ -52,11 +52,13 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
     cleaning = cleaning_summary(paths.processed)
     respondents = cleaning["respondents"]
     pilot_body = parameters.get("pilot_body") or ""
+    # The types withheld from this report, left out of everything the steps computed: left out here too.
+    withheld = disclosure.withheld_types(respondents, codebook, pilot_body)
     if pilot_body:
         respondents = respondents.loc[respondents["pilot_body"] == pilot_body]
-    # The types below the disclosure threshold, left out of everything the steps computed: left out here too.
-    withheld = disclosure.withheld_types(respondents, codebook)
     respondents = respondents.loc[~respondents["stakeholder"].isin(withheld["stakeholder"])]
+    # The count cells of Tables 1 and 2 step 02 suppressed (disclosure.suppressed_counts), for the notes.
+    suppressed = read_table(paths.tables / "suppressed_cells.csv")
     groups = group_sizes(respondents, codebook, lang)
     ranking = scores_read_back(table["factor_ranking"], ("mean",), ("rank", "groups_ranking_first"))
     per_group = scores_read_back(table["factor_summary"], ("mean",), ("rank",))
@@ -66,7 +68,7 @@ def report_context(paths, codebook, parameters: dict, lang: str = DEFAULT_LANGUA
             "id": name,
             "label": words["table_label"].format(number=i),
             "caption": table_caption(name, codebook, lang),
-            "note": table_note(name, codebook, respondents, lang),
+            "note": table_note(name, codebook, respondents, lang, suppressed),
             "body": html_table(table[name], group_by=group_column(name, table[name], lang), lang=lang),
         }
         for i, name in enumerate(PAPER_TABLES, start=1)

@@ -101,16 +101,23 @@ def figure_alt_text(kind: str, stem: str, tables: Path, codebook, lang: str = DE
         counts = pd.read_csv(tables / "option_counts.csv", dtype={"letter": str, "text": str})
         totals = counts.groupby(["question_id", "letter"], sort=False)[["n_chose", "n_group"]].sum()
         totals["share"] = totals["n_chose"] / totals["n_group"]
+        # An option with a suppressed cell has no total here: the total less the groups shown would give the
+        # suppressed count away (disclosure.suppressed_counts), so the most chosen is sought among the others.
+        options = len(totals)
+        numbers = {q: i for i, q in enumerate(totals.index.get_level_values(0).unique(), start=1)}
+        if "suppressed" in counts.columns:
+            hidden = counts.groupby(["question_id", "letter"], sort=False)["suppressed"].any()
+            totals = totals.loc[~hidden.reindex(totals.index).to_numpy()]
         parts = []
-        for number, (question_id, block) in enumerate(totals.groupby(level=0, sort=False), start=1):
-            top = block["share"].idxmax()
+        for question_id, block in totals.groupby(level=0, sort=False):
+            number, top = numbers[question_id], block["share"].idxmax()
             parts.append(
                 alt["choice_question"].format(
                     number=number, letter=top[1], share=i18n.percent(block["share"].max(), lang)
                 )
             )
         return alt["choice_matrix"].format(
-            questions=len(parts), options=len(totals), groups=counts["stakeholder"].nunique(), top="; ".join(parts)
+            questions=len(numbers), options=options, groups=counts["stakeholder"].nunique(), top="; ".join(parts)
         )
     distribution = pd.read_csv(tables / "answer_distribution.csv", dtype={"stakeholder": str})
     statements = codebook.statements(lang)

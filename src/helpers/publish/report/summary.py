@@ -55,16 +55,21 @@ def priority_summary(
 
 
 def withheld_line(withheld: pd.DataFrame, codebook, words: dict, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The summary's line on the stakeholder types below the disclosure threshold (disclosure.withheld_types),
-    '' when there are none."""
+    """The summary's line on the stakeholder types withheld from the report (disclosure.withheld_types): those
+    below the disclosure threshold, and those withheld with another report's small groups; '' when none are."""
     if withheld.empty:
         return ""
     short = dict(zip(codebook.stakeholders(lang)["code"], codebook.stakeholders(lang)["short"]))
-    return words["summary_withheld"].format(
+    line = words["summary_withheld"].format(
         types=", ".join(short[code] for code in withheld["stakeholder"]),
         n=int(withheld["n"].sum()),
         threshold=codebook.disclosure_threshold,
     )
+    # A type this large is withheld for another report's sake (disclosure.withheld_pattern): say so.
+    large = withheld.loc[withheld["n"] >= codebook.disclosure_threshold, "stakeholder"]
+    if len(large):
+        line += " " + words["summary_withheld_complement"].format(types=", ".join(short[code] for code in large))
+    return line
 
 
 def summary_lines(
