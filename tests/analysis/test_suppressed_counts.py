@@ -249,7 +249,7 @@ def test_suppressed_cells_read_suppressed_in_tables_1_and_2_and_are_counted_in_t
     assert row["suppressed"] and pd.isna(row["n_chose"]) and pd.isna(row["share"])
     note = tables.table_note("table2", book, data["respondents"], "en", mine)
     assert (
-        "Counts of fewer than 5 respondents are suppressed" in note
+        "Counts below the disclosure threshold of 5 are suppressed" in note
         and f"cells suppressed: {len(mine.loc[mine['table'] == 'table2'])}" in note
     )
 
