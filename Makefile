@@ -18,7 +18,7 @@
 SHELL := /bin/bash
 # The parameters: DATA, a folder under data/raw; REPORT_LANG, the report's language(s): en, ru, kk or several, e.g.
 # "en ru kk"; ON_INVALID, what cleaning does with invalid rows: stop, or quarantine (set them aside, go on);
-# PILOT_BODY, one pilot body's code in the codebook (empty: all); PAPER, report.pdf's size: a4 or letter; JOBS, how
+# PILOT_BODY, one pilot body's code in the codebook (empty: all; each: the report of all, then one per body); PAPER, report.pdf's size: a4 or letter; JOBS, how
 # many notebooks that do not depend on each other (tables, figures) run side by side.
 DATA ?= amirova2020
 REPORT_LANG ?= en
@@ -140,6 +140,8 @@ REFERENCE_FILES := $(wildcard data/raw/amirova2020/*)
 PUBLISH := $(H)/publish/__init__.py
 # The report, a package of its own (the context, the words of each section, the HTML): every module of it.
 REPORT := $(wildcard $(H)/publish/report/*.py)
+# The report's templates: the folder its HTML module loads (with the body reports' beside the report's).
+TEMPLATES := $(wildcard $(H)/publish/templates/*)
 # The figures, a package of their own (one module per family of figures, the shared style, text and layout).
 FIGURES := $(wildcard $(H)/publish/figures/*.py)
 # Parameter stamps: one file per parameter, rewritten (with make's own $(file ...), never through a shell) only
@@ -173,7 +175,7 @@ $(OUT)/%/notebooks/03_priorities.ipynb: notebooks/03_priorities.ipynb $(PARAMS)/
 $(OUT)/%/notebooks/04_figures.ipynb: notebooks/04_figures.ipynb $(PARAMS)/PILOT_BODY $(RUN)/01_clean.ipynb $(STEP_HELPERS) $(PROCESSED_TABLES) $(TABLES) $(PUBLISH) $(FIGURES) | check-parameters
 	$(call STEP,figures tables)
 # make -j starts prerequisites in the order listed: the longest (figures) first, the two shorter share the other core.
-$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(STATS) $(PUBLISH) $(REPORT) $(H)/publish/templates/report.html.j2 | check-parameters
+$(OUT)/%/notebooks/05_report.ipynb: notebooks/05_report.ipynb $(PARAMS)/PILOT_BODY $(OUT)/%/notebooks/04_figures.ipynb $(OUT)/%/notebooks/03_priorities.ipynb $(OUT)/%/notebooks/02_tables.ipynb $(STEP_HELPERS) $(TABLES) $(PROCESSED_TABLES) $(INGEST) $(STATS) $(PUBLISH) $(REPORT) $(TEMPLATES) | check-parameters
 	$(call STEP,report)
 # The PDF and the check that the report renders with no request leaving it, in headless Chromium (without: one line).
 $(OUT)/%/report.pdf: $(OUT)/%/notebooks/05_report.ipynb $(H)/publish/browser.py $(H)/processes.py $(PARAMS)/PAPER
@@ -191,6 +193,13 @@ $(STEP_RUNS):
 # steps whose files were changed since (e.g. by a notebook run in Lab) forgotten; the make started skips both (CHECKED=1).
 # It runs --silent (no "'…/report.pdf' is up to date" when nothing is stale) and prints the steps' lines in the
 # pipeline's order, though 02-04 run side by side (STEP_LINES: this run's id, the shell's; helpers.pipeline.announce).
+# PILOT_BODY=each: the report of all bodies, then every body's report from one pass (make bodies).
+ifeq ($(PILOT_BODY),each)
+report: $(ENV_STAMP)
+	@$(PY) -m helpers.pipeline check
+	@$(MAKE) --no-print-directory report PILOT_BODY=
+	@$(MAKE) --no-print-directory bodies PILOT_BODY=
+else
 report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in each REPORT_LANG: reports/$(DATA)/<lang>/report.html (+ .pdf)
 	@$(PY) -m helpers.pipeline check --forget-altered
 	@$(MAKE) --no-print-directory --silent --jobs=$(JOBS) CHECKED=1 STEP_LINES=$$$$ $(addsuffix /report.pdf,$(LANG_OUT)) || { STEP_LINES=$$$$ $(PY) -m helpers.pipeline forget-report; exit 1; }
@@ -198,6 +207,7 @@ report: $(ENV_STAMP) ## Run the whole pipeline on DATA (default amirova2020) in 
 	@# One line when any report shows a string in a fallback language (fallbacks.csv: a header, then one row each).
 	@n=0; for folder in $(LANG_OUT); do n=$$((n + $$(tail -n +2 $$folder/fallbacks.csv | wc -l))); done; \
 	  test $$n -eq 0 || echo "Fallback: $$n string(s) shown in another language, listed in $(addsuffix /fallbacks.csv,$(LANG_OUT)) (make translations DATA=$(DATA))"
+endif
 
 # Every step waits for this check of the parameters against the codebook (order-only: it never makes a step stale).
 check-parameters: $(ENV_STAMP)
@@ -224,6 +234,11 @@ new-dataset: $(ENV_STAMP) ## Start data/raw/NAME/: make new-dataset NAME=x FROM=
 	@$(PY) -m helpers.tools.scaffold
 check-codebook: $(ENV_STAMP) ## Every mismatch between data/raw/DATA/codebook.yaml and its export, in seconds (no notebook)
 	@$(PY) -m helpers.ingest.check '$(DATA)'
+# Every pilot body's report and their index, from one pass over the processed tables (helpers.publish.bodies); the
+# PDFs by JOBS Chromiums side by side (without Chromium: one line, no PDF).
+bodies: $(ENV_STAMP) ## A report for every pilot body of DATA, from one pass, and an index: reports/$(DATA)/<lang>/bodies/ (also: make report PILOT_BODY=each)
+	$(call checked_make,$(RUN)/01_clean.ipynb)
+	@$(PY) -m helpers.publish.bodies '$(DATA)' $(REPORT_LANG) --paper $(PAPER) --jobs $(JOBS)
 codebook: $(ENV_STAMP) ## The questionnaire of DATA as a page with answer distributions, and its schema.org Dataset: reports/$(DATA)/en/codebook/
 	$(call checked_make,$(RUN)/01_clean.ipynb)
 	@$(PY) -m helpers.publish.codebook_page '$(DATA)'

@@ -102,6 +102,8 @@ def report_step(notebook: Path, seconds: float, lang: str | None = None) -> None
     print(step_line(notebook, seconds, lang), flush=True)
 
 
+#: PILOT_BODY's value for the report of all bodies and then one per body (make bodies, helpers.publish.bodies).
+EVERY_BODY = "each"
 #: Set by `make report` to an id of the run: the steps' lines are then printed in the pipeline's order.
 LINES_VARIABLE = "STEP_LINES"
 #: Set (to anything) by whoever reads each line's arrival as its step's end (make bench): lines as steps end.
@@ -185,10 +187,13 @@ def check_environment() -> list[str]:
         ]
     pilot_body = os.environ.get("PILOT_BODY", "")
     codes = codebook.pilot_bodies()["code"].tolist() if len(codebook.pilot_bodies()) else []
-    if pilot_body and pilot_body not in codes:
+    if pilot_body == EVERY_BODY and not codes:
+        errors.append(f"PILOT_BODY=each: data/raw/{data}/codebook.yaml declares no pilot body to report on.")
+    elif pilot_body and pilot_body != EVERY_BODY and pilot_body not in codes:
         errors.append(
             f"PILOT_BODY={pilot_body!r} is not a pilot body of data/raw/{data}/codebook.yaml: "
-            f"leave it empty for all, or use one of {', '.join(codes) or '(none declared)'}."
+            f"leave it empty for all, use 'each' for a report per body (make bodies), or one of "
+            f"{', '.join(codes) or '(none declared)'}."
         )
     return errors
 

@@ -6,6 +6,7 @@ report/  -- the self-contained HTML report (+ templates/), a package: its contex
 browser  -- headless Chromium: report.pdf and the check that the report renders
 codebook_page -- `make codebook`: the questionnaire as a page with answer distributions, schema.org Dataset
 site     -- `make site`: the report, the executed notebooks, codebook, pipeline and benchmarks as a static site
+bodies   -- `make bodies` (`make report PILOT_BODY=each`): every pilot body's report from one pass, and an index
 """
 
 # The answer distribution is drawn as one figure per factor: answer_distribution_<factor id>.png/.svg/.pdf.
