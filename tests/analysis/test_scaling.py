@@ -258,3 +258,48 @@ def test_polychoric_pairs_from_codes_once_are_the_pairs_of_their_definition(n, p
         else:
             table = pd.crosstab(x[both], y[both]).to_numpy()
             assert row.rho == polychoric_by_definition(table)
+
+
+def respondent_scores_by_definition(likert: pd.DataFrame) -> pd.DataFrame:
+    """A respondent's factor score by its definition: the mean of their answers counted in factor scores,
+    grouped by respondent, type and factor in the order of their first row."""
+    counted = likert.loc[likert["in_factor_score"].astype(bool)].dropna(subset=["score"])
+    return (
+        counted.assign(score=counted["score"].astype(float))
+        .groupby(["respondent_id", "stakeholder", "factor_id"], sort=False, observed=True)["score"]
+        .mean()
+        .reset_index()
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    n_factors=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+    blank_share=st.sampled_from([0.0, 0.2, 0.9]),
+    unused=st.booleans(),
+)
+def test_respondents_factor_scores_from_codes_are_those_of_the_grouping(n, n_factors, seed, blank_share, unused):
+    """Scores from the category codes (numbered in order of appearance, summed by bincount) equal the group-by's,
+    with blank answers, answers left out by the minimum-items rule, categories nobody has and rows in any order."""
+    from helpers.analysis.scores import respondent_factor_scores
+
+    rng = np.random.default_rng(seed)
+    rows = n * n_factors * 3
+    ids = [f"R{k}" for k in range(n)] + (["R-unused"] if unused else [])
+    types = ["a", "b", "c"] + (["z"] if unused else [])
+    factors = [f"f{k}" for k in range(n_factors)]
+    respondent = rng.integers(0, n, rows)
+    likert = pd.DataFrame(
+        {
+            "respondent_id": pd.Categorical([ids[r] for r in respondent], categories=ids),
+            "stakeholder": pd.Categorical([types[r % 3] for r in respondent], categories=types),
+            "factor_id": pd.Categorical(rng.choice(factors, rows), categories=factors),
+            "score": pd.array(
+                [pd.NA if rng.random() < blank_share else int(v) for v in rng.integers(1, 6, rows)], dtype="Int64"
+            ),
+            "in_factor_score": rng.random(rows) > 0.15,
+        }
+    )
+    pd.testing.assert_frame_equal(respondent_factor_scores(likert), respondent_scores_by_definition(likert))
