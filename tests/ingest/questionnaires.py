@@ -805,8 +805,8 @@ def fill_factors(text: str, q: Questionnaire) -> str:
 
 def round_trip(q: Questionnaire, tool: str, scratch: Path) -> dict[str, bool]:
     """Render `q`'s answers as `tool` writes them, draft with `make new-dataset`'s code, fill only the factors;
-    then: what the draft recovered, whether check-codebook finds nothing to fix, and whether the group means
-    step 01's tables give equal those of the answers."""
+    then: what the draft recovered, whether check-codebook finds nothing to fix, whether every answer reached
+    step 01's tables (unaccounted) and whether the group means they give equal those of the answers."""
     import os
 
     from helpers.codebook import read_codebook
@@ -859,6 +859,7 @@ def round_trip(q: Questionnaire, tool: str, scratch: Path) -> dict[str, bool]:
                 )
             no_opinion = int((likert["missing_reason"] == "no opinion").sum())
             means_ok = means_ok and no_opinion == int(a.no_opinion.sum())
+            result["every answer accounted for"] = not unaccounted(q, a, clean, codebook)
         result["group means exact"] = means_ok
         return result
     finally:
@@ -866,6 +867,35 @@ def round_trip(q: Questionnaire, tool: str, scratch: Path) -> dict[str, bool]:
             os.environ.pop(ROOT_VARIABLE, None)
         else:
             os.environ[ROOT_VARIABLE] = previous
+
+
+def unaccounted(q: Questionnaire, a: Answers, clean, codebook) -> list[str]:
+    """What of the answers `a` (as generated, before any tool wrote them) step 01's tables do not hold, counted
+    from the answers, not from what the parser read: every respondent, every answer on the scale, every option
+    chosen and every "Other" text, word for word (the questions matched by their text)."""
+    missing = []
+    if len(clean.respondents) != q.n or len(clean.rejected):
+        missing.append(f"{len(clean.respondents)} respondents and {len(clean.rejected)} set aside, of {q.n}")
+    scored, answered = int(clean.likert["score"].notna().sum()), int(np.isfinite(a.scores).sum())
+    if scored != answered:
+        missing.append(f"{scored} answers on the scale, of {answered}")
+    ids = {
+        text: question["id"]
+        for question in codebook.raw["questions"]
+        for text in (question.get("text") or {}).values()
+        if text
+    }
+    for question, picks, texts in zip(q.questions, a.chosen, a.other):
+        rows = clean.choices.loc[clean.choices["question_id"].astype(str) == ids.get(question.text)]
+        expected = sum(len(p) for p in picks) + sum(bool(t) for t in texts)
+        if len(rows) != expected:
+            missing.append(f"{question.text!r}: {len(rows)} options chosen, of {expected}")
+        given, got = sorted(t for t in texts if t), sorted(rows["free_text"].dropna().astype(str))
+        # A tool that writes the options chosen and the "Other" words in one cell (Google Forms, Microsoft Forms)
+        # writes an "Other" answer that is word for word an option as that option: it is read as chosen.
+        if got != given and got != [t for t in given if t not in question.options]:
+            missing.append(f"{question.text!r}: 'Other' texts {got}, of {given}")
+    return missing
 
 
 def writable(q: Questionnaire, tool: str) -> bool:
@@ -944,7 +974,9 @@ def inference_report(n: int, seed: int = 2026) -> str:
         "years with a comma, durations, dates and categories, 1-3 single- or multi-choice questions with or without",
         '"Other", 30-60 respondents), written as each tool exports them, drafted by `make new-dataset`\'s code, given',
         "their factors only (the one edit a person makes), then `make check-codebook` (step 01's own validation) and",
-        "step 01's cleaning are run and each group mean is compared with the mean of the answers themselves.",
+        "step 01's cleaning are run and each group mean is compared with the mean of the answers themselves; every",
+        'respondent, answer on the scale, option chosen and "Other" text of the generated answers is looked for in',
+        "step 01's tables (counted from the answers, not from what the parser read: every answer accounted for).",
         "",
         f"Regenerate: `.venv/bin/python tests/ingest/questionnaires.py {n}` ({n} questionnaires, seed {seed}; each",
         "tool writes every questionnaire it can: Windows-1251 has no Kazakh letters).",
