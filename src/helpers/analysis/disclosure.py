@@ -92,48 +92,113 @@ ALL_BODIES = ""
 NO_BODY = "\x00no pilot body"
 
 
-def _exposed(hidden: list, values: dict, unpublished: set, harmless: set, threshold: int) -> bool:
-    """Whether a relation whose total is published gives away something of its hidden members: one hidden
-    cell alone is its value (harmless only for a cell no output shows that holds none or the threshold, or
-    one that may be known), and several holding fewer than the threshold together bound each below it."""
-    total = sum(values[m] for m in hidden)
-    if len(hidden) == 1:
-        return hidden[0] not in harmless and (hidden[0] not in unpublished or 0 < total < threshold)
-    return 0 < total < threshold
+def _known_cells(values: dict, relations: list, shown: set) -> tuple[set, dict]:
+    """The cells a reader of every output can work out: those shown, then, for each relation whose total is
+    known, its one member not known yet (or its total, once every member is known), again and again; with
+    the relation each cell was worked out from."""
+    known, source = set(shown), {}
+    changed = True
+    while changed:
+        changed = False
+        for index, (members, total) in enumerate(relations):
+            unknown = [m for m in members if m not in known]
+            if (total is None or total in known) and len(unknown) == 1:
+                known.add(unknown[0])
+                source[unknown[0]] = index
+                changed = True
+            elif not unknown and total is not None and total not in known:
+                known.add(total)
+                source[total] = index
+                changed = True
+    return known, source
 
 
-def protected_cells(values: dict, relations, threshold: int, unpublished=frozenset(), harmless=frozenset()) -> set:
+def protected_cells(values: dict, relations, threshold: int, unpublished=frozenset(), known=frozenset()) -> set:
     """The cells of `values` (respondents per cell, by cell) to suppress so that no count below `threshold`
     can be read off an output or worked out from others.
 
     Primary suppression: every published cell with 0 < count < threshold. Complementary suppression: each
     relation is `(members, total)`, cells whose sum is published as `total` (a cell of `values`, or None where
-    the sum is always known, as a group's n is). Where the hidden members of a relation (suppressed, or in
-    `unpublished`: cells no output shows) would give one away (one alone, unless it is `harmless` to know, as
-    a count of blank answers is; or several holding fewer than the threshold together), its smallest shown member with respondents is suppressed too (then any shown one),
-    or, when none is left, its total; until no relation gives anything away. Each step adds a cell, so the
-    loop ends; the same input gives the same cells (ties broken by the cell's text)."""
-    unpublished, harmless = set(unpublished), set(harmless)
-    suppressed = {cell for cell, n in values.items() if 0 < n < threshold and cell not in unpublished}
-    relations = [(list(members), total) for members, total in relations]
-    changed = True  # a cell never published can want protecting though nothing is below the threshold yet
-    while changed:
-        changed = False
-        for members, total in relations:
-            if total is not None and (total in suppressed or total in unpublished):
-                continue  # the sum is not published: the members give nothing away together
-            hidden = [m for m in members if m in suppressed or m in unpublished]
-            if not hidden or not _exposed(hidden, values, unpublished, harmless, threshold):
-                continue
-            shown = [m for m in members if m not in suppressed and m not in unpublished]
-            if shown:
-                suppressed.add(min(shown, key=lambda m: (values[m] == 0, values[m], str(m))))
-            elif total is not None:
-                suppressed.add(total)
-            else:
-                continue  # every member hidden and their sum known: it holds the threshold (else none shown)
-            changed = True
+    the sum is always known, as a group's n is); cells in `unpublished` no output shows; cells in `known`
+    (counts of blank answers: a group's n less its categories) are taken as known to every reader, never
+    suppressed and never protected. A reader works out what the shown cells and the relations give
+    (_known_cells). Where that is a count below the threshold, or a relation leaves hidden members that hold
+    fewer than the threshold together, the smallest shown cell of that relation with respondents is
+    suppressed too (then any shown one; where none is shown, one of the relation the worked-out member came
+    from), until nothing gives a small count away. Each step adds a cell, so the loop ends; the same input
+    gives the same cells (ties broken by the cell's text)."""
+    unpublished, given = set(unpublished) - set(known), set(known)
+    never_shown = unpublished | given
+    suppressed = {cell for cell, n in values.items() if 0 < n < threshold and cell not in never_shown}
+    # Relations that share no cell cannot give each other's cells away: each group of linked ones is
+    # protected by itself (a census has thousands of small groups, where one loop over all took seconds).
+    for linked in _linked(relations):
+        suppressed |= _protect(values, linked, threshold, unpublished, given, suppressed)
     return suppressed
+
+
+def _linked(relations) -> list[list]:
+    """The relations in groups that share cells (members or totals), each group in the order given."""
+    parent: dict = {}
+
+    def root(cell):
+        while parent.setdefault(cell, cell) != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    relations = [(list(members), total) for members, total in relations]
+    for members, total in relations:
+        cells = members + ([total] if total is not None else [])
+        for cell in cells[1:]:
+            parent[root(cell)] = root(cells[0])
+    groups: dict = {}
+    for members, total in relations:
+        cells = members + ([total] if total is not None else [])
+        if cells:
+            groups.setdefault(root(cells[0]), []).append((members, total))
+    return list(groups.values())
+
+
+def _protect(values: dict, relations: list, threshold: int, unpublished: set, given: set, primary: set) -> set:
+    """protected_cells for one group of linked relations: the cells to suppress among theirs."""
+    cells = {c for members, total in relations for c in members + ([total] if total is not None else [])}
+    suppressed = primary & cells
+
+    def small(cell) -> bool:
+        return 0 < values[cell] < threshold and cell not in given
+
+    def complement(index: int, seen: set):
+        """The cell to suppress for relation `index`: its smallest shown one, else one behind a member worked out."""
+        if index in seen:
+            return None
+        seen.add(index)
+        members, total = relations[index]
+        cells = members + ([total] if total is not None else [])
+        shown = [c for c in cells if c not in suppressed and c not in unpublished and c not in given]
+        if shown:
+            return min(shown, key=lambda c: (values[c] == 0, values[c], str(c)))
+        for cell in cells:
+            if cell in source:
+                found = complement(source[cell], seen)
+                if found is not None:
+                    return found
+        return None
+
+    while True:
+        hidden_now = suppressed | unpublished
+        known, source = _known_cells(values, relations, {c for c in cells if c not in hidden_now})
+        leaks = {source[c] for c in known if c in source and small(c)}
+        for index, (members, total) in enumerate(relations):
+            hidden = [m for m in members if m not in known]
+            together = sum(values[m] for m in hidden)
+            if (total is None or total in known) and len(hidden) > 1 and 0 < together < threshold:
+                if any(small(m) for m in hidden):  # bounded below the threshold, each of them
+                    leaks.add(index)
+        added = {cell for index in sorted(leaks) if (cell := complement(index, set())) is not None}
+        if not added - suppressed:
+            return suppressed
+        suppressed |= added
 
 
 def _report_of(frame: pd.DataFrame) -> np.ndarray:
@@ -239,6 +304,6 @@ def suppressed_counts(respondents: pd.DataFrame, choices: pd.DataFrame, codebook
     blanks = {cell for cell in values if cell[2] == "table1" and cell[4] == ""}
     unpublished = {cell for cell in values if (cell[0], cell[1]) in withheld} | blanks
     relations = _across_bodies(overall, sizes) + within
-    suppressed = protected_cells(values, relations, threshold, unpublished, harmless=blanks) - unpublished
+    suppressed = protected_cells(values, relations, threshold, unpublished - blanks, known=blanks)
     rows = sorted(suppressed, key=lambda c: tuple(map(str, c)))
     return pd.DataFrame(rows, columns=SUPPRESSED_COLUMNS)
