@@ -151,3 +151,30 @@ def test_a_section_of_the_wrong_type_is_named(section, shape, value):
     book = {**_PAPER_BOOK, section: value}
     problems = check_codebook(book, "codebook.yaml")
     assert [(p.column, p.expected) for p in problems] == [(section, "a list" if shape is list else "a mapping")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    codes=st.lists(st.integers(0, 99), min_size=1, max_size=5, unique=True),
+    values_as_text=st.lists(st.booleans(), min_size=5, max_size=5),
+    keys_as_text=st.lists(st.booleans(), min_size=5, max_size=5),
+)
+def test_a_category_coded_in_numbers_has_its_labels_whether_yaml_reads_the_codes_as_numbers_or_text(
+    tmp_path_factory, codes, values_as_text, keys_as_text
+):
+    """SPSS and Kobo code categories 1, 2, 3; the processed tables hold "3", and YAML reads `3:` as a number. The
+    label of each code is found, and each label is read as its code, however the codebook wrote the codes."""
+    from helpers.analysis.tables import category_label
+    from helpers.ingest.cells import category_lookup
+
+    text = (PAPER / "codebook.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    spec = next(f for f in raw["profile"] if f["type"] == "category")
+    spec["values"] = [str(c) if t else c for c, t in zip(codes, values_as_text)]
+    spec["value_labels"] = {(str(c) if t else c): {"en": f"Level {c}"} for c, t in zip(codes, keys_as_text)}
+    path = tmp_path_factory.mktemp("codebook") / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    read = read_codebook(path).profile_field(spec["id"])
+    assert [category_label(read, str(c)) for c in codes] == [f"Level {c}" for c in codes]
+    lookup = category_lookup(read)
+    assert [lookup[f"level {c}"] for c in codes] == [str(c) for c in codes]

@@ -313,6 +313,7 @@ def codebook_from(raw: Any, source: str) -> Codebook:
     problems += check_codebook(raw, source)
     if not problems:
         name_other_columns(raw)
+        categories_as_text(raw)
     if problems:
         raise DataValidationError(problems)
     return Codebook(source=source, raw=raw)
@@ -354,6 +355,21 @@ def name_other_columns(raw: dict[str, Any]) -> None:
     for question in raw["questions"]:
         if any(o.get("other") for o in question["options"]) and not question.get("other_column"):
             question["other_column"] = f"{question['id']}_other"
+
+
+def categories_as_text(raw: dict[str, Any]) -> None:
+    """Write each category field's values and the keys of its `value_labels` as text, in place.
+
+    The processed tables hold every category as the export wrote it, as text ("3"); YAML reads `3:` as a number,
+    and a codebook that lists `values: ["1", "2", "3"]` with `value_labels: {1: ...}` (as an SPSS draft did, or a
+    person types) would otherwise find no label for any value, and Table 1 would print the codes.
+    """
+    for spec in raw["profile"]:
+        if spec.get("type") != "category":
+            continue
+        spec["values"] = [str(value) for value in spec["values"]]
+        if isinstance(spec.get("value_labels"), dict):
+            spec["value_labels"] = {str(value): labels for value, labels in spec["value_labels"].items()}
 
 
 def check_codebook(raw: dict[str, Any], source: str) -> list[Problem]:

@@ -107,6 +107,7 @@ PROFILE_HEADER = {
     "date": {"ru": "Дата заполнения анкеты", "kk": "Толтырылған күні", "en": "Date filled in"},
     "category": {"ru": "Образование", "kk": "Білімі", "en": "Education"},
 }
+PROFILE_SKIPPED = 0.05  # the share of profile cells left blank
 EDUCATION = {"ru": ["Бакалавр", "Магистр", "Доктор PhD"], "kk": ["Бакалавр", "Магистр", "PhD докторы"]}
 EDUCATION["en"] = ["Bachelor", "Master", "PhD"]
 
@@ -267,6 +268,13 @@ def answer(q: Questionnaire) -> Answers:
             texts.append(text)
         chosen.append(picks)
         other.append(texts)
+    # Some profile cells left blank (a field the respondent skipped), drawn apart so the other answers keep their
+    # draws; never in the first rows, which show every field filled in.
+    skipped = np.random.default_rng([q.seed, 1])
+    for kind in q.profile:
+        for i in np.flatnonzero(skipped.random(n) < PROFILE_SKIPPED):
+            if i >= 6:
+                profile[kind][i] = ""
     return Answers(group, body, scores, no_opinion, profile, chosen, other)
 
 
@@ -374,7 +382,9 @@ def kobo_export(q: Questionnaire, a: Answers) -> pd.DataFrame:
             row["pilot_body"] = f"b{a.body[i] + 1}" if a.body[i] >= 0 else ""
         for kind in q.profile:
             value = a.profile[kind][i]
-            if kind == "decimal_years":
+            if not value:
+                pass
+            elif kind == "decimal_years":
                 value = value.replace(",", ".")
             elif kind == "date":
                 value = dt.datetime.strptime(value, "%d.%m.%Y").date().isoformat()
@@ -431,11 +441,11 @@ def write_sav(q: Questionnaire, a: Answers, folder: Path) -> Path:
     for kind in q.profile:
         cells = a.profile[kind]
         if kind == "years":
-            data[kind] = np.array([float(c) for c in cells])
+            data[kind] = np.array([float(c) if c else np.nan for c in cells])
         elif kind == "decimal_years":
-            data[kind] = np.array([float(c.replace(",", ".")) for c in cells])
+            data[kind] = np.array([float(c.replace(",", ".")) if c else np.nan for c in cells])
         elif kind == "category":
-            data[kind] = np.array([EDUCATION[q.lang].index(c) + 1.0 for c in cells])
+            data[kind] = np.array([EDUCATION[q.lang].index(c) + 1.0 if c else np.nan for c in cells])
             value_labels[kind] = {float(k): e for k, e in enumerate(EDUCATION[q.lang], start=1)}
         else:
             data[kind] = np.array(cells, dtype=object)
@@ -885,6 +895,7 @@ def unaccounted(q: Questionnaire, a: Answers, clean, codebook) -> list[str]:
         for text in (question.get("text") or {}).values()
         if text
     }
+    missing += unaccounted_profile(q, a, clean.respondents.sort_values("source_row"), codebook)
     for question, picks, texts in zip(q.questions, a.chosen, a.other):
         rows = clean.choices.loc[clean.choices["question_id"].astype(str) == ids.get(question.text)]
         expected = sum(len(p) for p in picks) + sum(bool(t) for t in texts)
@@ -895,6 +906,75 @@ def unaccounted(q: Questionnaire, a: Answers, clean, codebook) -> list[str]:
         # writes an "Other" answer that is word for word an option as that option: it is read as chosen.
         if got != given and got != [t for t in given if t not in question.options]:
             missing.append(f"{question.text!r}: 'Other' texts {got}, of {given}")
+    return missing
+
+
+def expected_profile(kind: str, cell: str):
+    """What step 01 makes of a profile cell as generated ("" for blank: None), worked out from the generator's own
+    forms, not the parser's: whole years, years with a decimal comma, "Y years M months", dd.mm.yyyy, a label."""
+    if not cell:
+        return None
+    if kind == "years":
+        return int(cell)
+    if kind == "decimal_years":
+        return float(cell.replace(",", "."))
+    if kind == "duration":
+        years, _, months, _ = cell.split()
+        return 12 * int(years) + int(months)
+    if kind == "date":
+        return dt.datetime.strptime(cell, "%d.%m.%Y").date().isoformat()
+    return cell
+
+
+def unaccounted_profile(q: Questionnaire, a: Answers, respondents: pd.DataFrame, codebook) -> list[str]:
+    """Each respondent's stakeholder type, pilot body and profile fields, respondent by respondent in the order
+    written, against the answers as generated: every non-empty cell arrives as its value, every blank one as blank.
+    The codebook's fields are matched by their texts; a category by its labels."""
+    if len(respondents) != q.n:
+        return []  # said by the count of respondents
+    missing = []
+
+    def labels(entry: dict, key: str = "label") -> set[str]:
+        return {str(t).strip() for t in (entry.get(key) or {}).values() if t}
+
+    def compare(what: str, got: list, want: list) -> None:
+        wrong = [i for i, (g, w) in enumerate(zip(got, want)) if g != w]
+        if wrong:
+            i = wrong[0]
+            missing.append(f"{what}: {len(wrong)} respondents differ, the first (row {i}) {got[i]!r} for {want[i]!r}")
+
+    def named(cells, want: list, names: dict) -> list:
+        """Each cell as the text wanted where the codebook names it so, else the cell itself."""
+        return [
+            None if pd.isna(c) else (w if w is not None and w in names.get(str(c), ()) else str(c))
+            for c, w in zip(cells, want)
+        ]
+
+    want = [q.groups[g] for g in a.group]
+    types = {s["code"]: labels(s) for s in codebook.raw["stakeholders"]}
+    compare("stakeholder type", named(respondents["stakeholder"], want, types), want)
+    want = [q.bodies[b] if b >= 0 else None for b in a.body]
+    bodies = {b["code"]: labels(b) for b in codebook.raw.get("pilot_bodies") or []}
+    compare("pilot body", named(respondents["pilot_body"], want, bodies), want)
+    for kind in q.profile:
+        header = PROFILE_HEADER[kind][q.lang]
+        spec = next((p for p in codebook.profile() if any(header in t for t in labels(p))), None)
+        if spec is None:
+            missing.append(f"profile field {header!r}: not in the codebook")
+            continue
+        want = [expected_profile(kind, cell) for cell in a.profile[kind]]
+        suffix = {"years": "_years", "decimal_years": "_years_decimal", "duration": "_months"}
+        cells = respondents[spec["id"] + suffix.get(spec["type"], "")]
+        if spec["type"] == "category":
+            value_labels = spec.get("value_labels") or {}
+            names = {
+                str(v): {str(v)} | labels({"label": value_labels.get(v) or value_labels.get(str(v))})
+                for v in spec.get("values") or []
+            }
+            got = named(cells, want, names)
+        else:
+            got = [None if pd.isna(c) else (c.item() if hasattr(c, "item") else c) for c in cells]
+        compare(f"profile field {header!r}", got, want)
     return missing
 
 
