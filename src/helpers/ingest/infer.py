@@ -271,7 +271,13 @@ def split_choices(cells: list[str], separator: str = ",") -> tuple[list[str], li
     always_last = {p for p in counts if all(c[-1] == p for c in cells if p in c)}
     # Respondents' own words recur a little ("Обучение" three times in 100 answers); options recur more.
     limit = max(2, int(0.05 * len(cells)))
-    free = sorted((p for p in counts if p in always_last and counts[p] <= limit), key=str)
+    # Only the form's last option is always last in a cell, and only while no "Other" words follow it: of the texts
+    # always last, those chosen at most a third as often as the rarest option that is not always last are the
+    # respondents' words as well ("Коллектив", 9 of 134 answers, beside options chosen 40 times). A form whose every
+    # answer is one option has none that is not always last: there, only the rare ones are words.
+    placed = [counts[p] for p in counts if p not in always_last]
+    rarest = min(placed) if placed else 0
+    free = sorted((p for p in always_last if counts[p] <= limit or 3 * counts[p] <= rarest), key=str)
     # A lone rarely chosen last option looks the same as one person's words: "Other" needs two such texts.
     if len(free) < 2:
         free = []
@@ -786,7 +792,10 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
 #: What a title the export does not give is, in the draft: shown as it is until a person writes one.
 TITLE_TODO = "TODO: the survey's title"
 #: How Google Forms and Microsoft Forms name a download: "<form title> (Responses).csv".
-_RESPONSES_FILE = re.compile(r"^(?P<title>.+?)\s*\((?:responses|ответы|жауаптар|answers)\)(?:\s*\(\d+\))?$", re.I)
+# Google Sheets names a download "<title> (Ответы) - Ответы на форму (1).csv": the sheet's name after " - ".
+_RESPONSES_FILE = re.compile(
+    r"^(?P<title>.+?)\s*\((?:responses|ответы|жауаптар|answers)\)(?:\s+-\s+.+?)?(?:\s*\(\d+\))?$", re.I
+)
 
 
 def title_of_file(file: str) -> str | None:
