@@ -721,7 +721,8 @@ def infer_codebook(frame: pd.DataFrame, info: dict, title: str | None = None) ->
                     {"letter": letters[len(entries)], "text": labelled(OTHER_LABEL[lang], lang), "other": True}
                 )
                 notes[("questions", i, "options", len(entries) - 1)] = (
-                    f"guess: Google Forms' \"Other\": {len(free)} answers hold the respondent's own words, e.g. {free[0]!r}"
+                    f"guess: Google Forms' \"Other\": {len(free)} different texts are respondents' own words, e.g. "
+                    f"{free[0]!r}; an option among them belongs above"
                 )
             kind = "checkbox" if header in checkboxes else "single choice"
             notes[("questions", i)] = f"guess: {kind} question, {len(options)} options" + (
