@@ -455,6 +455,11 @@ def write_sav(q: Questionnaire, a: Answers, folder: Path) -> Path:
             for o, option in enumerate(question.options, start=1):
                 data[f"q{k}_{o}"] = np.array([1.0 if o - 1 in c else 0.0 for c in a.chosen[k - 1]])
                 labels[f"q{k}_{o}"] = f"{question.text} [{option}]"
+            if question.other and q.seed % 2:  # half the files tick "Other" too, as LimeSurvey's .sav does
+                ticked = np.array([1.0 if t else 0.0 for t in a.other[k - 1]])
+                ticked[np.flatnonzero(ticked)[:1]] = 0.0  # one respondent wrote words and left the tick blank
+                data[f"q{k}_{len(question.options) + 1}"] = ticked
+                labels[f"q{k}_{len(question.options) + 1}"] = f"{question.text} [{OTHER[q.lang]}]"
         else:
             data[f"q{k}"] = np.array([c[0] + 1.0 if c else 99.0 for c in a.chosen[k - 1]])
             labels[f"q{k}"] = f"q{k}: {question.text}"

@@ -225,6 +225,13 @@ def _collapse_option_columns(raw, codebook, canonical, claimed, source) -> list[
         if other and not other & set(columns) and other_column in canonical.columns:
             wrote = canonical[other_column].fillna("").str.strip().ne("").to_numpy()
             chosen = chosen.str.cat(np.where(wrote, sorted(other)[0], ""), sep=" ").str.strip()
+        # Words written under "Other" whose tick was left blank: the respondent chose "Other" all the same (the
+        # words would otherwise reach no table).
+        ticked_other = sorted(other & set(columns))
+        if ticked_other and other_column in canonical.columns:
+            wrote = canonical[other_column].fillna("").str.strip().ne("")
+            unticked = wrote & ~chosen.str.split().map(lambda letters: ticked_other[0] in letters).to_numpy()
+            chosen = chosen.where(~unticked, (chosen + " " + ticked_other[0]).str.strip())
         canonical[qid] = chosen.str.replace(_SPACES, " ", regex=True)
         other_column = question.get("other_column")
         if other_column and (other_column not in canonical.columns or canonical[other_column].eq("").all()):

@@ -218,7 +218,16 @@ def infer_from_sav(path: Path, frame: pd.DataFrame, info: dict, title: str | Non
             ]
             stem = re.split(r":\s|\s-\s|\s*\[", text_of(names[0]))[0].strip() or question
             entry = {"id": question, "text": labelled(stem), "options": options}
-            if question in other_of:
+            ticked_other = next((o for o in options if any(_is_other(t) for t in o["text"].values() if t)), None)
+            if question in other_of and ticked_other is not None:
+                # The tick of "Другое" has a 0/1 variable like every option; the words are in the string variable.
+                ticked_other["other"] = True
+                entry["other_column"] = other_of[question]
+                notes[("questions", len(questions), "other_column")] = (
+                    'guess: the free text of "Other", a string variable named after the question; its tick is '
+                    f"the option {ticked_other['name']!r}"
+                )
+            elif question in other_of:
                 options.append(
                     {
                         "letter": letters[len(options)],
