@@ -904,7 +904,14 @@ def unaccounted(q: Questionnaire, a: Answers, clean, codebook) -> list[str]:
     for question, picks, texts in zip(q.questions, a.chosen, a.other):
         rows = clean.choices.loc[clean.choices["question_id"].astype(str) == ids.get(question.text)]
         expected = sum(len(p) for p in picks) + sum(bool(t) for t in texts)
-        if len(rows) != expected:
+        # Where the tool writes options and "Other" words in one cell, words that are an option are that option:
+        # once, if the respondent chose it as well ("Обучение, Карьера, Обучение").
+        as_options = sum(
+            len(set(p) | ({question.options.index(t)} if t in question.options else set()))
+            + bool(t and t not in question.options)
+            for p, t in zip(picks, texts)
+        )
+        if len(rows) not in (expected, as_options):
             missing.append(f"{question.text!r}: {len(rows)} options chosen, of {expected}")
         given, got = sorted(t for t in texts if t), sorted(rows["free_text"].dropna().astype(str))
         # A tool that writes the options chosen and the "Other" words in one cell (Google Forms, Microsoft Forms)

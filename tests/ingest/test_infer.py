@@ -35,7 +35,7 @@ def test_an_option_that_only_ever_follows_another_is_not_merged_when_it_also_com
 @settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(100, 400),
-    share=st.floats(0.03, 0.10),
+    share=st.floats(0.02, 0.08),
     texts=st.lists(
         st.sampled_from(["Коллектив", "Семейная традиция", "Престиж", "Стабильность"]),
         min_size=2,
@@ -46,8 +46,9 @@ def test_an_option_that_only_ever_follows_another_is_not_merged_when_it_also_com
 )
 def test_other_words_written_by_many_respondents_are_still_other_words(n, share, texts, seed):
     """Google Forms writes the options chosen in the form's order and a respondent's "Other" words last. Words
-    many respondents wrote ("Коллектив", 9 of 134) are no option: options are chosen far more often. (Below
-    some 100 answers, words a twelfth of them wrote and an option a fifth chose are not told apart by counts.)"""
+    many respondents wrote ("Коллектив", 9 of 134) are no option: options are chosen far more often. Here each
+    option is chosen by about a third, the words by up to 8 % in all. (Words a tenth wrote beside an option a
+    quarter chose are not told apart by counts: such a draft is a guess a person corrects.)"""
     import numpy as np
 
     options = ["Карьера", "Зарплата, льготы", "Служение обществу", "Обучение", "Стабильность работы"]
