@@ -4,6 +4,8 @@ Kazakh."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from dataset_copies import PAPER
 from helpers.analysis import stats, tables
 from helpers.codebook import Codebook, read_codebook
+from helpers import i18n
 from helpers.i18n import ui, ui_text_keys
 from helpers.ingest.clean import clean_dataset, write_processed
 from helpers.processed import read_processed
@@ -279,6 +282,20 @@ def test_table1_medians_are_not_cut_to_whole_numbers(many_raw, codebook):
     table = tables.table1(clean.respondents, codebook).set_index("Parameter")
     assert table.iloc[1:, 0].str.contains("median 43.5 years").any(), table.iloc[:, 0].tolist()
     assert tables.table1(clean.respondents, codebook, "ru").iloc[:, 1].str.contains("медиана 43,5 года").any()
+
+
+@pytest.mark.parametrize("ages", [("21", "31"), ("23", "61"), ("41", "45")])
+def test_a_russian_range_of_counted_years_is_never_put_in_the_nominative_after_ot_and_do(many_raw, codebook, ages):
+    """Russian "от" and "до" take the genitive ("от 21 года до 61 года"); the counted forms are nominative
+    ("21 год"), so a range is written with a dash: "диапазон 21 год – 61 год"."""
+    raw = many_raw.loc[many_raw["respondent_id"].str.startswith("R1-") & ~many_raw["respondent_id"].str.endswith("-2")]
+    raw = raw.copy()
+    raw["age"] = list(ages)
+    clean = clean_dataset(raw, codebook, "survey.csv")
+    cells = " ".join(tables.table1(clean.respondents, codebook, "ru").iloc[:, 1].astype(str))
+    assert not re.search(r"\b(от|до) \d+(,\d+)? (год|месяц)\b", cells), cells
+    low, high = (i18n.count(int(a), "years", "ru") for a in ages)
+    assert f"(диапазон {low} – {high})" in cells
 
 
 def test_the_table_by_pilot_body_averages_respondents_factor_scores(uneven, codebook):
