@@ -8,7 +8,7 @@ import yaml
 
 from helpers.codebook import check_codebook, label
 from helpers.ingest.draft import draft_yaml
-from helpers.ingest.infer import detect_shape, infer_codebook, language_of, profile_type, slug, split_choices
+from helpers.ingest.infer import detect_shape, infer_codebook, labelled, language_of, profile_type, slug, split_choices
 from helpers.ingest.scales import is_scale_answer, recognise_scale
 
 
@@ -254,3 +254,21 @@ def test_an_id_column_that_repeats_is_named_with_its_lines():
     )
     (message,) = [m for path, m in draft.warnings if path == ("export", "id_column")]
     assert "'7' on lines 9, 21" in message
+
+
+def test_a_kazakh_exports_labels_without_a_kazakh_letter_are_kazakh_and_a_russian_exports_stay_russian():
+    """ "Маман" and "Бейтарап" have no letter only Kazakh writes; in a Kazakh export they are Kazakh, not Russian
+    (a kk report would show them as Russian fallbacks); in a Russian export a body named in Kazakh stays Kazakh."""
+    from helpers.ingest.infer import in_one_language
+
+    kazakh = {
+        "stakeholders": [{"code": "a", "label": labelled("Маман")}, {"code": "b", "label": labelled("Басшы")}],
+        "scale": {"labels": {1: labelled("Келіспеймін"), 3: labelled("Бейтарап"), 5: labelled("Толық келісемін")}},
+        "dataset": {"title": labelled("TODO: the survey's title", "en")},
+    }
+    assert in_one_language(kazakh) == 3
+    assert kazakh["stakeholders"][0]["label"] == {"en": None, "ru": None, "kk": "Маман"}
+    assert kazakh["dataset"]["title"]["en"].startswith("TODO")
+    russian = {"pilot_bodies": [{"label": labelled("Қазақстан Республикасы Әділет министрлігі")}]}
+    russian["stakeholders"] = [{"label": labelled("Специалист")}, {"label": labelled("Руководитель")}]
+    assert in_one_language(russian) == 0 and russian["stakeholders"][0]["label"]["ru"] == "Специалист"

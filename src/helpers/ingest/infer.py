@@ -187,6 +187,34 @@ def labelled(text: str, lang: str | None = None) -> dict:
     return {slot: (str(text).strip() if slot == lang else None) for slot in LANGUAGES}
 
 
+def _label_slots(node) -> list[dict]:
+    """Every {en, ru, kk} label of a draft, anywhere in it."""
+    if isinstance(node, dict):
+        if set(node) == set(LANGUAGES):
+            return [node]
+        return [slot for value in node.values() for slot in _label_slots(value)]
+    if isinstance(node, list):
+        return [slot for value in node for slot in _label_slots(value)]
+    return []
+
+
+def in_one_language(book: dict) -> int:
+    """Put the labels of a Kazakh export that have no Kazakh letter ("Маман", "Бейтарап") in the kk slot, in
+    place, where language_of alone files them as Russian; returns how many moved. An export is Kazakh when at least
+    a third of its labels show a Kazakh letter (Kazakh writes every Russian letter too: a word without ә, ғ, қ, ң,
+    ө, ұ, ү, һ, і may be either, and short ones often are); a Russian export with a body named in Kazakh is not."""
+    labels = _label_slots(book)
+    filled = Counter(next(slot for slot in LANGUAGES if label[slot]) for label in labels if any(label.values()))
+    if filled["kk"] < max(2, filled["ru"] / 2):
+        return 0
+    moved = 0
+    for label in labels:
+        if label["ru"] and not label["kk"] and not label["en"]:
+            label["kk"], label["ru"] = label["ru"], None
+            moved += 1
+    return moved
+
+
 def slug(text: str, taken: set[str], fallback: str = "field", limit: int = 30) -> str:
     """A short ASCII id from a header or label ('Стаж работы' -> 'stazh_raboty'), unique among `taken`."""
     latin = "".join(_TRANSLIT.get(c, c) for c in str(text).casefold())

@@ -21,7 +21,7 @@ import yaml
 
 from helpers.codebook import Codebook
 from helpers.ingest.draft import draft_with_lines, empty_slots, warning_lines
-from helpers.ingest.infer import infer_codebook, read_any_export
+from helpers.ingest.infer import in_one_language, infer_codebook, read_any_export
 from helpers.ingest.load import export_columns
 from helpers.ingest.roles import known_in_repository, propose_roles
 from helpers.paths import REPO_ROOT, dataset_paths
@@ -78,6 +78,7 @@ def draft_from(source: Path, name: str, form: Path | None = None) -> tuple[str, 
     else:
         draft = infer_codebook(frame, info)
         origin = source.name
+    in_one_language(draft.book)
     vocabulary = paper_roles()
     known = known_in_repository(dataset_paths(name).raw.parent, vocabulary, leave_out=name)
     proposed = propose_roles(draft.book, draft.notes, known)
