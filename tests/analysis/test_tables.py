@@ -273,6 +273,21 @@ def test_a_median_between_two_whole_months_keeps_its_half(months, text):
     assert tables.format_months(months) == text
 
 
+@pytest.mark.parametrize(
+    "months, text",
+    [
+        (12, "Более 1 года"),
+        (24, "Более 2 лет"),
+        (120, "Более 10 лет"),
+        (252, "Более 21 года"),
+        (14, "Более 1 года 2 месяцев"),
+    ],
+)
+def test_more_than_a_duration_takes_the_genitive_in_russian(months, text):
+    assert tables.format_months(months, lower_bound=True, lang="ru") == text
+    assert tables.format_months(months, lower_bound=True).startswith("More than ")  # English has no cases
+
+
 def test_table1_medians_are_not_cut_to_whole_numbers(many_raw, codebook):
     # Two respondents of a group: ages 43 and 44, total experience 43 and 44 months: medians 43.5 (never 43).
     raw = many_raw.loc[many_raw["respondent_id"].str.startswith("R1-") & ~many_raw["respondent_id"].str.endswith("-2")]

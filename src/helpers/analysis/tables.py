@@ -30,11 +30,13 @@ def format_months(months: float, lower_bound: bool = False, lang: str = DEFAULT_
     two whole months keeps its half: 43.5 -> '3 years 7.5 months' (never cut to a whole month)."""
     years, rest = divmod(float(months), 12)
     years = int(years)
+    # "More than" takes the genitive in Russian ("Более 1 года", "Более 2 лет"), a unit of its own.
+    case = "_gen" if lower_bound and "years_gen" in i18n.units(lang) else ""
     parts = []
     if years:
-        parts.append(i18n.count(years, "years", lang))
+        parts.append(i18n.count(years, "years" + case, lang))
     if rest or not years:
-        parts.append(i18n.count(rest, "months", lang))
+        parts.append(i18n.count(rest, "months" + case, lang))
     text = " ".join(parts)
     return say(lang, "more_than", duration=text) if lower_bound else text
 
