@@ -52,6 +52,23 @@ def test_the_papers_report_says_it_is_a_judgment_sample_and_estimates_no_populat
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_respondents_without_dates_are_counted_without_a_question_mark_for_a_date(tmp_path, lang):
+    """An export with no date read (an SPSS file, a timestamp left unused) gives no fieldwork dates: the sentence
+    says so, where it read "between ? and ?"; with dates it names them."""
+    tables, codebook = step_03_tables("example-v2", tmp_path)
+    words = ui(lang)
+    dated = " ".join(words_of.design_paragraphs(tables, codebook, words, lang))
+    facts = dict(zip(tables["design"]["measure"], tables["design"]["value"]))
+    assert str(facts["fieldwork_start"]) in dated and str(facts["fieldwork_end"]) in dated
+    undated = dict(tables)
+    undated["design"] = tables["design"].loc[~tables["design"]["measure"].isin(["fieldwork_start", "fieldwork_end"])]
+    text = " ".join(words_of.design_paragraphs(undated, codebook, words, lang))
+    assert "?" not in text and "None" not in text
+    said = {"en": "the data give no dates", "ru": "даты ответов в данных нет", "kk": "деректерде жауап күндері жоқ"}
+    assert said[lang] in text
+
+
 def test_a_census_with_a_frame_shows_rates_weights_and_both_means(tmp_path):
     tables, codebook = step_03_tables("example-v2", tmp_path)
     words = ui("en")

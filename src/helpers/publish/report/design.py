@@ -51,13 +51,15 @@ def design_paragraphs(tables: dict, codebook, words: dict, lang: str = DEFAULT_L
     waves = f" ({words['design_waves'].format(waves=facts['waves'])})" if "waves" in facts else ""
     first = words[f"design_selection_{selection.replace(' ', '_')}"].format(waves=waves)
     lines = [first + (f" {about}" if about else "")]
-    counts = words["design_counts"].format(
+    # An export without dates (no timestamp read, no date field) says so, rather than "between ? and ?".
+    dated = "fieldwork_start" in facts and "fieldwork_end" in facts
+    counts = words["design_counts" if dated else "design_counts_undated"].format(
         n=_count(facts["respondents"]),
         completes=_count(facts["completes"]),
         partials=_count(facts["partials"]),
         breakoffs=_count(facts["breakoffs"]),
-        start=facts.get("fieldwork_start", "?"),
-        end=facts.get("fieldwork_end", "?"),
+        start=facts.get("fieldwork_start"),
+        end=facts.get("fieldwork_end"),
     )
     if "RR1" in facts:
         counts += " " + words["design_rates"].format(
